@@ -1,0 +1,1 @@
+"""fanwen's library: ingest, chunking, embedding, stores and search over exemplar reports."""

@@ -1,0 +1,89 @@
+"""Plain records shared by ingest, stores, search and the service layers."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ROLES = ("opening", "achievements", "problems", "causes", "plans", "closing")
+ROLE_LABELS = {
+    "opening": "开头", "achievements": "成效", "problems": "问题",
+    "causes": "原因", "plans": "措施", "closing": "结尾",
+}
+
+
+@dataclass
+class Chunk:
+    """One retrievable unit: a paragraph or one point (一是…) of a paragraph."""
+
+    id: int
+    doc: str
+    text: str
+    heading_path: list[str]
+    role: str
+    para_index: int
+    point_index: int  # -1 when the chunk is a whole paragraph
+    start: int  # character offsets in the cleaned document text
+    end: int
+    placeholders: list[tuple[int, int]] = field(default_factory=list)
+    dup_of: int | None = None  # set when an earlier chunk has the same or nearly the same text
+
+    @property
+    def heading(self) -> str:
+        return " › ".join(self.heading_path)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["placeholders"] = [list(span) for span in self.placeholders]
+        data["heading"] = self.heading
+        return data
+
+
+@dataclass
+class Document:
+    """A source report as indexed."""
+
+    id: str
+    title: str
+    path: str
+    format: str
+    sha256: str
+    chunks: int = 0
+    chars: int = 0
+    added: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Hit:
+    """A search result with every score that produced it, so ranking is explainable."""
+
+    chunk: Chunk
+    title: str
+    score: float
+    vector_score: float | None = None
+    keyword_score: float | None = None
+    vector_rank: int | None = None
+    keyword_rank: int | None = None
+    matched_terms: list[str] = field(default_factory=list)
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        chunk = self.chunk
+        return {
+            "id": chunk.id, "text": chunk.text, "score": round(self.score, 6),
+            "vector_score": _round(self.vector_score), "keyword_score": _round(self.keyword_score),
+            "vector_rank": self.vector_rank, "keyword_rank": self.keyword_rank,
+            "doc": chunk.doc, "title": self.title, "heading": chunk.heading,
+            "heading_path": chunk.heading_path, "role": chunk.role,
+            "role_label": ROLE_LABELS.get(chunk.role, chunk.role),
+            "para_index": chunk.para_index, "point_index": chunk.point_index,
+            "start": chunk.start, "end": chunk.end,
+            "matched_terms": self.matched_terms,
+            "highlights": [list(span) for span in self.highlights],
+            "placeholders": [list(span) for span in chunk.placeholders],
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 6)
