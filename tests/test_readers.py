@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import FanwenError, UnreadableFile, UnsupportedFormat
-from index.readers import SUPPORTED, Block, RawDocument, _rejoin, normalize_spaces, read_document
+from index.readers import RawDocument, _rejoin, normalize_spaces, read_document
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -36,8 +36,6 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-# --- normalize_spaces ---------------------------------------------------------
-
 @pytest.mark.parametrize("raw, expected", [
     ("2019 年", "2019年"),
     ("党 建 工 作", "党建工作"),
@@ -52,8 +50,6 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 def test_normalize_spaces(raw, expected):
     assert normalize_spaces(raw) == expected
 
-
-# --- .txt ---------------------------------------------------------------------
 
 def test_utf8_txt_lines_become_blocks(tmp_path):
     body = f"{TITLE}\r\n\r\n\u3000\u3000{OPENING}\r\n{HEADING}\r\n{POINT}\r\n"
@@ -103,8 +99,6 @@ def test_real_corpus_file():
     assert PROBLEMS in texts(doc)
 
 
-# --- .md ----------------------------------------------------------------------
-
 def test_markdown_headings_emphasis_and_bullets(tmp_path):
     md = (f"# {TITLE}\n\n## {HEADING}\n\n**一是强化政治担当**，严格落实主体责任。\n"
           "- 季度自查\n* 半年互比互查\n\n---\n填写____年__月__日\n#### 四级 ####\n###### 六级\n")
@@ -116,8 +110,6 @@ def test_markdown_headings_emphasis_and_bullets(tmp_path):
         ("四级", 4), ("六级", 4),
     ]
 
-
-# --- .docx --------------------------------------------------------------------
 
 def test_docx_styles_give_levels(tmp_path):
     import docx
@@ -183,8 +175,6 @@ def test_docx_without_text(tmp_path):
         read_document(path)
 
 
-# --- .pdf ---------------------------------------------------------------------
-
 def make_pdf(path: Path, paragraphs: list[str]) -> None:
     """A small A5 PDF in the WenQuanYi font with a page number in each footer."""
     from reportlab.lib.pagesizes import A5
@@ -247,8 +237,6 @@ def test_pdf_without_text(tmp_path):
         read_document(path)
 
 
-# --- errors -------------------------------------------------------------------
-
 @pytest.mark.parametrize("name, data, pattern", [
     ("empty.txt", b"", r"empty\.txt: file is empty"),
     ("blank.md", " \r\n\t\n\u3000\n".encode("utf-8"), r"blank\.md: file contains only whitespace"),
@@ -306,8 +294,3 @@ def test_unsupported_extension(tmp_path):
 def test_display_name_used_in_messages(tmp_path):
     with pytest.raises(UnreadableFile, match=r"^cannot read 上传的报告\.txt: file is empty"):
         read_document(write(tmp_path, "tmp123.txt", b""), name="上传的报告.txt")
-
-
-def test_public_constants():
-    assert SUPPORTED == (".txt", ".md", ".docx", ".pdf")
-    assert Block("x") == Block("x", None)
