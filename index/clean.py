@@ -1,0 +1,71 @@
+"""Text cleaning at ingest: boilerplate (watermarks, ads, contact lines) and whitespace."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_PATTERNS = Path(__file__).with_name("data") / "boilerplate.txt"
+# A matching line longer than this is a real paragraph with an ad glued in, not an ad line.
+SHORT_LINE = 80
+_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]?")
+
+
+@dataclass
+class CleanResult:
+    lines: list[str]
+    removed: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[re.Pattern, ...]:
+    """Compile the boilerplate patterns kept in a data file (one regex a line)."""
+    patterns = []
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            patterns.append(re.compile(line))
+    return tuple(patterns)
+
+
+def is_boilerplate(line: str, patterns: tuple[re.Pattern, ...]) -> bool:
+    return any(p.search(line) for p in patterns)
+
+
+def strip_boilerplate(lines: list[str], patterns: tuple[re.Pattern, ...]) -> CleanResult:
+    """Drop boilerplate lines; cut boilerplate sentences out of long paragraphs."""
+    result = CleanResult(lines=[])
+    for line in lines:
+        if not is_boilerplate(line, patterns):
+            result.lines.append(line)
+        elif len(line) <= SHORT_LINE:
+            result.removed.append(line)
+        else:
+            kept, dropped = _split_sentences(line, patterns)
+            result.removed.extend(dropped)
+            if kept.strip():
+                result.lines.append(kept.strip())
+    return result
+
+
+def _split_sentences(line: str, patterns: tuple[re.Pattern, ...]) -> tuple[str, list[str]]:
+    kept, dropped = [], []
+    for sentence in _SENTENCE.findall(line):
+        if not sentence:
+            continue
+        (dropped if is_boilerplate(sentence, patterns) else kept).append(sentence)
+    return "".join(kept), dropped
+
+
+_BLANK_LIKE = re.compile(r"[\u3000\u00a0\u2002-\u200b\ufeff\t]")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_PUNCT = r"，。、；：！？（）“”‘’《》【】"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}{_PUNCT}0-9X%])\s+(?=[{_CJK}{_PUNCT}])|(?<=[{_CJK}{_PUNCT}])\s+(?=[0-9X%])")
+
+
+def normalize_line(line: str) -> str:
+    """Unify odd spaces and remove the spaces extraction leaves between Chinese and digits."""
+    line = _BLANK_LIKE.sub(" ", line).replace("Ｘ", "X")
+    line = _CJK_GAP.sub("", line)
+    return re.sub(r" {2,}", " ", line).strip()

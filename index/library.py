@@ -1,0 +1,299 @@
+"""The library facade: open an index folder, add and remove reports, search, browse chunks."""
+from __future__ import annotations
+
+import fcntl
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import store
+from .chunking import ChunkParams
+from .dedup import ShingleIndex, find_duplicates
+from .embed import Embedder
+from .errors import FanwenError, IndexBusy, NotFound
+from .ingest import ParsedDocument, parse_file
+from .intent import parse_intent, validate_roles
+from .keywords import BM25Index
+from .readers import SUPPORTED
+from .records import Chunk, Document, Hit
+from .search import MODES, SearchRequest, run_search, validate_k
+from .tokenize import default_tokenizer
+from .vectors import VectorStore
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    chunks: int = 0
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    boilerplate_lines: int = 0
+    duplicates: int = 0
+
+    def to_dict(self) -> dict:
+        data = self.__dict__.copy()
+        data["skipped"] = [{"path": path, "reason": reason} for path, reason in self.skipped]
+        return data
+
+
+@dataclass
+class SearchResult:
+    query: str
+    topic: str
+    roles: list[str]
+    terms: list[str]
+    hits: list[Hit]
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "topic": self.topic, "roles": self.roles, "terms": self.terms,
+                "hits": [hit.to_dict() for hit in self.hits]}
+
+
+class Library:
+    """One index folder and the model that reads it; searches never see a half-written index."""
+
+    def __init__(self, home: Path, embedder: Embedder, vector_kind: str = "flat",
+                 chunk_params: ChunkParams = ChunkParams(), tokenize=None):
+        self.home = Path(home)
+        self.embedder = embedder
+        self.vector_kind = vector_kind
+        self.chunk_params = chunk_params
+        self.tokenize = tokenize or default_tokenizer()
+        self._write_lock = threading.Lock()
+        self._snap = store.load_snapshot(self.home, self.tokenize) or self._empty()
+        store.check_model(self._snap.manifest, self.home, embedder.name)
+
+    @property
+    def snapshot(self) -> store.Snapshot:
+        return self._snap
+
+    def _empty(self) -> store.Snapshot:
+        manifest = store.new_manifest(self.embedder.name, self.embedder.dim, self.vector_kind,
+                                      self.chunk_params.to_dict())
+        return store.Snapshot(manifest, {}, {}, VectorStore(self.embedder.dim, self.vector_kind),
+                              BM25Index(self.tokenize))
+
+    # ---- reading -------------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        return sorted(self._snap.docs.values(), key=lambda d: d.id)
+
+    def document(self, doc_id: str) -> Document:
+        try:
+            return self._snap.docs[doc_id]
+        except KeyError:
+            raise NotFound(f"unknown document {doc_id!r}: see 'fanwen docs' for the ids") from None
+
+    def chunk(self, chunk_id: int) -> Chunk:
+        try:
+            return self._snap.chunks[int(chunk_id)]
+        except (KeyError, ValueError):
+            raise NotFound(f"unknown chunk id {chunk_id!r}") from None
+
+    def neighbours(self, chunk_id: int) -> tuple[Chunk | None, Chunk | None]:
+        chunk, snap = self.chunk(chunk_id), self._snap
+        order = snap.by_doc[chunk.doc]
+        pos = order.index(chunk.id)
+        before = snap.chunks[order[pos - 1]] if pos > 0 else None
+        after = snap.chunks[order[pos + 1]] if pos + 1 < len(order) else None
+        return before, after
+
+    def search(self, query: str, k: int = 5, roles=None, docs: Iterable[str] | None = None,
+               per_doc: int = 2, mode: str = "hybrid", fusion: str = "rrf") -> SearchResult:
+        snap = self._snap  # one snapshot for the whole query, whatever a writer does meanwhile
+        intent = parse_intent(query)
+        request = self._request(snap, k, roles, docs, per_doc, mode, fusion)
+        request.intent_roles = intent.roles
+        terms = snap.keywords.terms(intent.topic)
+        vector = None if mode == "keyword" else self.embedder.embed_queries([intent.topic])[0]
+        hits = run_search(snap, vector, terms, request)
+        return SearchResult(intent.query, intent.topic, request.roles or intent.roles, terms, hits)
+
+    def similar(self, chunk_id: int, k: int = 5) -> list[Hit]:
+        """More like this: by the chunk's own stored vector, without its document's overlapping text."""
+        chunk, snap = self.chunk(chunk_id), self._snap
+        request = SearchRequest(k=validate_k(k), exclude={chunk.id})
+        vector = snap.vectors.get([chunk.id])[0]
+        terms = snap.keywords.terms(chunk.text)[:32]
+        hits = run_search(snap, vector, terms, request)
+        return [hit for hit in hits if not _overlapping(hit.chunk, chunk)]
+
+    def _request(self, snap, k, roles, docs, per_doc, mode, fusion) -> SearchRequest:
+        from .errors import InvalidInput
+
+        docs = [d for d in (docs or []) if d]
+        for doc in docs:
+            if doc not in snap.docs:
+                raise InvalidInput(f"unknown document {doc!r}: allowed {', '.join(sorted(snap.docs)) or 'none'}",
+                                   field="doc")
+        if mode not in MODES:
+            raise InvalidInput(f"unknown mode {mode!r}: allowed {', '.join(MODES)}", field="mode")
+        return SearchRequest(k=validate_k(k), roles=validate_roles(roles), docs=docs, per_doc=per_doc,
+                             mode=mode, fusion=fusion)
+
+    # ---- writing -------------------------------------------------------------------------
+    def add_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
+        """Index files and folders; a bad file in a folder is skipped and reported."""
+        report, parsed = IngestReport(), []
+        for path in expand_paths(paths, report):
+            try:
+                parsed.append(parse_file(path, self.chunk_params))
+            except FanwenError as exc:
+                report.skipped.append((str(path), str(exc)))
+        self._apply(parsed, [], report, progress)
+        return report
+
+    def add_file(self, path: Path, doc_id: str | None = None, progress: Progress | None = None) -> IngestReport:
+        """Index one file; a bad file raises (UnsupportedFormat, UnreadableFile)."""
+        report = IngestReport()
+        self._apply([parse_file(Path(path), self.chunk_params, doc_id)], [], report, progress)
+        return report
+
+    def remove(self, doc_id: str) -> int:
+        self.document(doc_id)
+        report = IngestReport()
+        with self._locked():
+            before = self._snap.docs.get(doc_id)
+            if before is None:
+                raise NotFound(f"unknown document {doc_id!r}")
+            self._apply_locked([], [doc_id], report, None)
+        return before.chunks
+
+    def _apply(self, parsed: list[ParsedDocument], removals: list[str], report: IngestReport, progress) -> None:
+        with self._locked():
+            self._apply_locked(parsed, removals, report, progress)
+
+    def _apply_locked(self, parsed, removals, report: IngestReport, progress) -> None:
+        work = store.load_snapshot(self.home, self.tokenize) or self._empty()
+        store.check_model(work.manifest, self.home, self.embedder.name)
+        changed = bool(removals)
+        for doc_id in removals:
+            _drop_document(work, doc_id)
+        todo = []
+        for doc in parsed:
+            report.boilerplate_lines += len(doc.removed_lines)
+            old = work.docs.get(doc.doc_id)
+            if old is not None and old.sha256 == doc.sha256:
+                report.unchanged.append(doc.doc_id)
+                continue
+            if old is not None:
+                _drop_document(work, doc.doc_id)
+                report.replaced.append(doc.doc_id)
+            todo.append(doc)
+        if todo:
+            changed = True
+            self._add_documents(work, todo, report, progress)
+        if changed:
+            report.duplicates = _mark_duplicates(work)
+            store.save_snapshot(self.home, work)
+            self._snap = store.Snapshot(work.manifest, work.docs, work.chunks, work.vectors, work.keywords,
+                                        work.generation)
+
+    def _add_documents(self, work: store.Snapshot, docs: list[ParsedDocument], report: IngestReport,
+                       progress: Progress | None) -> None:
+        next_id = work.next_id()
+        total, done = sum(len(d.pieces) for d in docs), 0
+        for doc in docs:
+            chunks = []
+            for piece in doc.pieces:
+                chunks.append(Chunk(next_id, doc.doc_id, piece.text, piece.heading_path, piece.role,
+                                    piece.para_index, piece.point_index, piece.start, piece.end, piece.placeholders))
+                next_id += 1
+            vectors = []
+            for start in range(0, len(chunks), 16):
+                batch = chunks[start:start + 16]
+                vectors.extend(self.embedder.embed_passages([embedding_text(c) for c in batch]))
+                done += len(batch)
+                if progress:
+                    progress(done, total, doc.doc_id)
+            work.vectors.add([c.id for c in chunks], _stack(vectors, self.embedder.dim))
+            work.keywords.add([c.id for c in chunks], [keyword_text(c) for c in chunks])
+            for chunk in chunks:
+                work.chunks[chunk.id] = chunk
+            work.by_doc[doc.doc_id] = [c.id for c in chunks]
+            work.docs[doc.doc_id] = Document(doc.doc_id, doc.title, doc.path, doc.format, doc.sha256,
+                                             len(chunks), len(doc.text), time.strftime("%Y-%m-%dT%H:%M:%S"))
+            report.files += 1
+            report.chunks += len(chunks)
+            report.documents.append(doc.doc_id)
+
+    @contextmanager
+    def _locked(self):
+        """One writer at a time: threads in this process, and other processes on the same folder."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        with self._write_lock, open(self.home / ".lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                deadline = time.time() + 60
+                while True:
+                    time.sleep(0.2)
+                    try:
+                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.time() > deadline:
+                            raise IndexBusy(f"index at {self.home} is being written by another process") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the model sees: where the paragraph sits, then the paragraph."""
+    return " ".join(chunk.heading_path + [chunk.text]) if chunk.heading_path else chunk.text
+
+
+def keyword_text(chunk: Chunk) -> str:
+    return chunk.text
+
+
+def expand_paths(paths: Iterable[Path], report: IngestReport) -> list[Path]:
+    """Files as given, and the supported files inside folders (sorted); others are reported."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                if child.suffix.lower() in SUPPORTED:
+                    found.append(child)
+                else:
+                    report.skipped.append((str(child), f"unsupported file type '{child.suffix or child.name}': "
+                                                       f"allowed {', '.join(SUPPORTED)}"))
+        elif path.exists():
+            found.append(path)
+        else:
+            report.skipped.append((str(path), "no such file or folder"))
+    return found
+
+
+def _drop_document(work: store.Snapshot, doc_id: str) -> None:
+    ids = work.by_doc.pop(doc_id, [])
+    work.vectors.remove(ids)
+    work.keywords.remove(ids)
+    for cid in ids:
+        work.chunks.pop(cid, None)
+    work.docs.pop(doc_id, None)
+
+
+def _mark_duplicates(work: store.Snapshot) -> int:
+    dups = find_duplicates([(c.id, c.doc, c.text) for c in work.chunks.values()])
+    for chunk in work.chunks.values():
+        chunk.dup_of = dups.get(chunk.id)
+    return len(dups)
+
+
+def _overlapping(left: Chunk, right: Chunk) -> bool:
+    return left.doc == right.doc and left.start < right.end and right.start < left.end
+
+
+def _stack(rows, dim):
+    import numpy as np
+
+    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, dim), dtype=np.float32)

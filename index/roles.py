@@ -1,0 +1,74 @@
+"""The role a paragraph plays in a report, from its heading path and cue phrases."""
+from __future__ import annotations
+
+import re
+
+# Checked in order: a heading naming both problems and causes (存在的问题及原因) is a problems
+# section whose cause parts are found by cue phrases.
+_SECTION_CUES = (
+    ("problems", re.compile(r"问题|不足|差距|短板|薄弱")),
+    ("causes", re.compile(r"原因|根源|剖析")),
+    ("plans", re.compile(r"下一步|下步|打算|思路|措施|整改方向|努力方向|计划|今后|展望")),
+    ("achievements", re.compile(r"做法|成效|成绩|亮点|特色|履职|主要工作|工作情况|工作开展|经验|完成情况")),
+)
+_MIXED_SECTION = re.compile(r"(问题|不足).{0,4}(及|和|与|、)其?(主要|产生的)?原因")
+# Sentences that open the cause part of a problems paragraph.
+CAUSE_CUE = re.compile(
+    r"究其(主要|根本|深层次)?原因|主要原因(是|在于|有)|原因(主要)?(在于|是|有以下)|"
+    r"(分析|剖析)(上述|以上|这些)问题|经过深刻剖析|(产生|存在)(上述|以上|这些)?问题的?(主要|根本)?原因"
+)
+_CLOSING_CUE = re.compile(r"以上(是我的)?述职|述职完毕|不妥之处|批评指正|请予评议|请审议|恳请.{0,8}(评议|指正)")
+_OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇报|述职)")
+
+
+def section_role(heading: str) -> str | None:
+    """Role named by one heading, or None when the heading names no role."""
+    if _MIXED_SECTION.search(heading):
+        return "problems"
+    if _SECTION_CUES[1][1].search(heading):
+        return "causes"  # 存在上述问题的主要原因 is about causes although it says 问题
+    for role, pattern in _SECTION_CUES:
+        if pattern.search(heading):
+            return role
+    return None
+
+
+def path_role(heading_path: list[str]) -> str | None:
+    """The top heading that names a role decides; a deeper one only narrows problems to causes.
+
+    Subheadings are topic sentences (（一）强化履职尽责…, （五）抓创新探索基层党建思路) whose
+    words would mislead, but （二）存在上述问题的主要原因 under 二、存在问题和原因分析 is causes.
+    """
+    named = [role for role in map(section_role, heading_path) if role]
+    if not named:
+        return None
+    if named[0] == "problems" and "causes" in named[1:]:
+        return "causes"
+    return named[0]
+
+
+def classify(heading_path: list[str], text: str, is_last: bool = False) -> str:
+    """Role of a paragraph (or part of one) given where it sits and what it says."""
+    if is_last and _CLOSING_CUE.search(text):
+        return "closing"
+    role = path_role(heading_path)
+    if role is None:
+        return "opening" if not heading_path or _OPENING_CUE.search(text) else "achievements"
+    if role == "problems" and CAUSE_CUE.search(text[:40]):
+        return "causes"
+    return role
+
+
+def cause_split(text: str) -> int | None:
+    """Offset where a mixed problems paragraph turns to causes, or None.
+
+    The cut sits at the start of the sentence holding the cue (认真分析上述问题，主要有以下三个方面的
+    原因：一是…), so the cue sentence leads the cause part.
+    """
+    from .structure import sentence_start
+
+    match = CAUSE_CUE.search(text)
+    if match is None:
+        return None
+    cut = sentence_start(text, match.start())
+    return cut if cut > 0 else None

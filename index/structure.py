@@ -1,0 +1,133 @@
+"""Report structure: title, numbered headings (一、/（一）/1./（1）) and inline points (一是…)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMERALS = "一二三四五六七八九十"
+_HEADING_PATTERNS = (
+    (1, re.compile(rf"^[{NUMERALS}]{{1,3}}、")),
+    (2, re.compile(rf"^[（(][{NUMERALS}]{{1,3}}[）)]")),
+    (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
+    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
+)
+MAX_HEADING = 40  # a heading sentence longer than this is prose that happens to start with a number
+_SENTENCE_END = "。！？!?"
+_POINT = re.compile(rf"([{NUMERALS}])是")
+_POINT_BOUNDARY = set("。；;：:！？!?，,")
+
+
+@dataclass
+class Paragraph:
+    """A body paragraph with the headings above it and its offsets in the cleaned text."""
+
+    text: str
+    heading_path: list[str]
+    start: int
+    index: int
+
+
+@dataclass
+class Outline:
+    title: str
+    paragraphs: list[Paragraph]
+    text: str  # the cleaned document text the offsets point into
+
+
+def heading_level(line: str) -> int | None:
+    """Numbering level of a line that starts with a heading marker, else None."""
+    for level, pattern in _HEADING_PATTERNS:
+        if pattern.match(line):
+            return level
+    return None
+
+
+def split_heading(line: str) -> tuple[str, str] | None:
+    """(heading, body) when the line opens with a short numbered heading sentence.
+
+    `一、主要做法和成效` → (that, ""); `（一）主责主业意识树的还不够牢。任职以来…` → (its first
+    sentence without the full stop, the whole line), because the body keeps its heading sentence.
+    """
+    if heading_level(line) is None:
+        return None
+    cut = min((line.find(mark) for mark in _SENTENCE_END if mark in line), default=-1)
+    if cut == -1:
+        return (line, "") if len(line) <= MAX_HEADING else None
+    heading = line[:cut]
+    if len(heading) > MAX_HEADING:
+        return None
+    rest = line[cut + 1:].strip()
+    return (heading, line) if rest else (heading, "")
+
+
+def looks_like_title(line: str) -> bool:
+    return len(line) <= MAX_HEADING and not any(p in line for p in "。；，,") and heading_level(line) is None
+
+
+def build_outline(lines: list[str], levels: list[int | None], fallback_title: str) -> Outline:
+    """Walk cleaned lines, tracking the heading path; `levels` carries styles known from the file."""
+    title, path, paragraphs, offset, parts = "", {}, [], 0, []
+    for line, style_level in zip(lines, levels):
+        parts.append(line)
+        start, offset = offset, offset + len(line) + 1
+        if style_level == 0 or (not title and not paragraphs and not path and looks_like_title(line)):
+            title = title or line
+            continue
+        level, heading, body = _classify_line(line, style_level)
+        if level is not None:
+            path = {lv: h for lv, h in path.items() if lv < level}
+            path[level] = heading
+        if body:
+            ordered = [path[lv] for lv in sorted(path)]
+            paragraphs.append(Paragraph(body, ordered, start, len(paragraphs)))
+    return Outline(title or fallback_title, paragraphs, "\n".join(parts))
+
+
+def _classify_line(line: str, style_level: int | None) -> tuple[int | None, str, str]:
+    if style_level:
+        return style_level, line, ""
+    split = split_heading(line)
+    if split is None:
+        return None, "", line
+    heading, body = split
+    return heading_level(line), heading, body
+
+
+def point_starts(text: str) -> list[tuple[int, int]]:
+    """(offset, ordinal) of each inline point marker 一是/二是/… that starts a clause.
+
+    Ordinals must run in sequence; a fresh 一是 starts a new run, which is how a paragraph that
+    lists problems and then causes shows its second list.
+    """
+    found, expected = [], None
+    for match in _POINT.finditer(text):
+        pos, ordinal = match.start(), NUMERALS.index(match.group(1)) + 1
+        if pos > 0 and text[pos - 1] not in _POINT_BOUNDARY:
+            continue
+        if ordinal == 1 or ordinal == expected:
+            found.append((pos, ordinal))
+            expected = ordinal + 1
+    return _drop_lonely_runs(found)
+
+
+def _drop_lonely_runs(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A run of a single 一是 without 二是 is a phrase, not a list."""
+    runs, current = [], []
+    for item in found:
+        if item[1] == 1 and current:
+            runs.append(current)
+            current = []
+        current.append(item)
+    if current:
+        runs.append(current)
+    return [item for run in runs if len(run) > 1 for item in run]
+
+
+def sentence_start(text: str, pos: int) -> int:
+    """Offset where the sentence holding `pos` begins."""
+    best = 0
+    for mark in _SENTENCE_END + "；;":
+        found = text.rfind(mark, 0, pos)
+        if found + 1 > best:
+            best = found + 1
+    return best

