@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fcntl
+import re
 import threading
 import time
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from .search import MODES, SearchRequest, run_search, validate_k
 from .tokenize import default_tokenizer
 from .vectors import VectorStore
 
+_FIRST_SENTENCE = re.compile(r"[^。；！？!?]*[。；！？!?]?")
 Progress = Callable[[int, int, str], None]
 
 
@@ -78,7 +80,7 @@ class Library:
         manifest = store.new_manifest(self.embedder.name, self.embedder.dim, self.vector_kind,
                                       self.chunk_params.to_dict())
         return store.Snapshot(manifest, {}, {}, VectorStore(self.embedder.dim, self.vector_kind),
-                              BM25Index(self.tokenize))
+                              BM25Index(self.tokenize), VectorStore(self.embedder.dim, self.vector_kind))
 
     # ---- reading -------------------------------------------------------------------------
     def documents(self) -> list[Document]:
@@ -105,7 +107,7 @@ class Library:
         return before, after
 
     def search(self, query: str, k: int = 5, roles=None, docs: Iterable[str] | None = None,
-               per_doc: int = 2, mode: str = "hybrid", fusion: str = "rrf") -> SearchResult:
+               per_doc: int = 2, mode: str = "hybrid", fusion: str = "weighted") -> SearchResult:
         snap = self._snap  # one snapshot for the whole query, whatever a writer does meanwhile
         intent = parse_intent(query)
         request = self._request(snap, k, roles, docs, per_doc, mode, fusion)
@@ -193,7 +195,7 @@ class Library:
             report.duplicates = _mark_duplicates(work)
             store.save_snapshot(self.home, work)
             self._snap = store.Snapshot(work.manifest, work.docs, work.chunks, work.vectors, work.keywords,
-                                        work.generation)
+                                        work.heads, work.generation)
 
     def _add_documents(self, work: store.Snapshot, docs: list[ParsedDocument], report: IngestReport,
                        progress: Progress | None) -> None:
@@ -205,14 +207,16 @@ class Library:
                 chunks.append(Chunk(next_id, doc.doc_id, piece.text, piece.heading_path, piece.role,
                                     piece.para_index, piece.point_index, piece.start, piece.end, piece.placeholders))
                 next_id += 1
-            vectors = []
+            vectors, heads = [], []
             for start in range(0, len(chunks), 16):
                 batch = chunks[start:start + 16]
                 vectors.extend(self.embedder.embed_passages([embedding_text(c) for c in batch]))
+                heads.extend(self.embedder.embed_passages([topic_sentence(c.text) for c in batch]))
                 done += len(batch)
                 if progress:
                     progress(done, total, doc.doc_id)
             work.vectors.add([c.id for c in chunks], _stack(vectors, self.embedder.dim))
+            work.heads.add([c.id for c in chunks], _stack(heads, self.embedder.dim))
             work.keywords.add([c.id for c in chunks], [keyword_text(c) for c in chunks])
             for chunk in chunks:
                 work.chunks[chunk.id] = chunk
@@ -251,6 +255,12 @@ def embedding_text(chunk: Chunk) -> str:
     return " ".join(chunk.heading_path + [chunk.text]) if chunk.heading_path else chunk.text
 
 
+def topic_sentence(text: str, limit: int = 80) -> str:
+    """The first sentence, which in these reports states the point (一是…。) the rest supports."""
+    match = _FIRST_SENTENCE.match(text)
+    return (match.group() if match else text)[:limit]
+
+
 def keyword_text(chunk: Chunk) -> str:
     return chunk.text
 
@@ -276,6 +286,7 @@ def expand_paths(paths: Iterable[Path], report: IngestReport) -> list[Path]:
 def _drop_document(work: store.Snapshot, doc_id: str) -> None:
     ids = work.by_doc.pop(doc_id, [])
     work.vectors.remove(ids)
+    work.heads.remove(ids)
     work.keywords.remove(ids)
     for cid in ids:
         work.chunks.pop(cid, None)

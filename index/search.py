@@ -28,7 +28,7 @@ class SearchRequest:
     docs: list[str] = field(default_factory=list)
     per_doc: int = 2
     mode: str = "hybrid"
-    fusion: str = "rrf"
+    fusion: str = "weighted"
     exclude: set[int] = field(default_factory=set)
 
 
@@ -43,8 +43,15 @@ def validate_k(k) -> int:
     return k
 
 
-def vector_candidates(store: VectorStore, query_vector: np.ndarray, n: int, allowed) -> list[tuple[int, float]]:
-    return store.search(query_vector, n, allowed=allowed)[0] if store.count() else []
+def vector_candidates(stores: list[VectorStore], query_vector: np.ndarray, n: int, allowed) -> list[tuple[int, float]]:
+    """Best score per chunk over several vectors of it (whole passage, topic sentence)."""
+    best: dict[int, float] = {}
+    for store in stores:
+        if store is None or not store.count():
+            continue
+        for cid, score in store.search(query_vector, n, allowed=allowed)[0]:
+            best[cid] = max(score, best.get(cid, -1.0))
+    return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:n]
 
 
 def keyword_candidates(index: BM25Index, terms: list[str], n: int, allowed) -> list[tuple[int, float, list[str]]]:
@@ -89,7 +96,7 @@ def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str]
     if allowed is not None and not allowed:
         return []
     pool = max(100, request.k * 20)
-    vector = vector_candidates(snap.vectors, query_vector, pool, allowed) if request.mode != "keyword" else []
+    vector = vector_candidates([snap.vectors, snap.heads], query_vector, pool, allowed) if request.mode != "keyword" else []
     keyword = keyword_candidates(snap.keywords, terms, pool, allowed) if request.mode != "vector" else []
     fused = fuse(vector, keyword, request.fusion)
     for cid in fused:

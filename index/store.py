@@ -28,8 +28,9 @@ class Snapshot:
     manifest: dict
     docs: dict[str, Document]
     chunks: dict[int, Chunk]
-    vectors: VectorStore
+    vectors: VectorStore  # one row per chunk: heading path + text
     keywords: BM25Index
+    heads: VectorStore | None = None  # one row per chunk: its topic sentence (二是党建与业务工作融合不好。)
     generation: int = 0
     by_doc: dict[str, list[int]] = field(default_factory=dict)
 
@@ -73,9 +74,10 @@ def load_snapshot(home: Path, tokenize) -> Snapshot | None:
         docs, chunks = _read_metadata(folder / "meta.sqlite")
         vectors = VectorStore.load(folder / "vectors.faiss")
         keywords = BM25Index.load(folder / "bm25", tokenize)
+        heads = VectorStore.load(folder / "heads.faiss")
     except (OSError, ValueError, sqlite3.Error, RuntimeError) as exc:
         raise UnreadableFile(f"index at {home} is damaged ({exc}); rebuild it with 'fanwen index --rebuild'") from exc
-    return Snapshot(manifest, docs, chunks, vectors, keywords, manifest.get("generation", 0))
+    return Snapshot(manifest, docs, chunks, vectors, keywords, heads, manifest.get("generation", 0))
 
 
 def save_snapshot(home: Path, snap: Snapshot) -> int:
@@ -90,6 +92,7 @@ def save_snapshot(home: Path, snap: Snapshot) -> int:
         (staging / "manifest.json").write_text(json.dumps(snap.manifest, ensure_ascii=False, indent=2), "utf-8")
         _write_metadata(staging / "meta.sqlite", snap.docs.values(), snap.chunks.values())
         snap.vectors.save(staging / "vectors.faiss")
+        snap.heads.save(staging / "heads.faiss")
         (staging / "bm25").mkdir()
         snap.keywords.save(staging / "bm25")
         _fsync_tree(staging)
