@@ -56,7 +56,8 @@ def chunk_paragraph(paragraph: Paragraph, params: ChunkParams, is_last: bool = F
     for part_start, part_end in _parts(paragraph):
         part = paragraph.text[part_start:part_end]
         role = roles.classify(paragraph.heading_path, part, is_last=is_last)
-        for point_index, (seg_start, seg_end) in _segments(part, params):
+        long_paragraph = len(paragraph.text) >= params.point_split_min
+        for point_index, (seg_start, seg_end) in _segments(part, params, long_paragraph):
             for lo, hi in split_long(part[seg_start:seg_end], params.max_chars):
                 begin, end = part_start + seg_start + lo, part_start + seg_start + hi
                 text = paragraph.text[begin:end]
@@ -80,10 +81,10 @@ def _parts(paragraph: Paragraph) -> list[tuple[int, int]]:
     return [(0, cut), (cut, len(paragraph.text))]
 
 
-def _segments(text: str, params: ChunkParams) -> list[tuple[int, tuple[int, int]]]:
+def _segments(text: str, params: ChunkParams, long_paragraph: bool) -> list[tuple[int, tuple[int, int]]]:
     """(point_index, span) of each point; the whole text as point -1 when it is not split."""
     starts = [pos for pos, _ in point_starts(text)]
-    if len(starts) < 2 or len(text) < params.point_split_min:
+    if len(starts) < 2 or not long_paragraph:
         return [(-1, (0, len(text)))]
     bounds = starts + [len(text)]
     segments = [(i, (bounds[i], bounds[i + 1])) for i in range(len(starts))]

@@ -16,7 +16,10 @@ from .vectors import VectorStore
 MODES = ("hybrid", "vector", "keyword")
 FUSIONS = ("rrf", "weighted")
 RRF_K = 60
-ROLE_BOOST = 0.5  # a chunk in a role the query asks for scores 1.5×: a preference, not a filter
+ROLE_BOOST = 2.0  # a chunk in a role the query asks for scores 3×: nearly a filter, but a strong
+# off-role match (a 措施 paragraph on exactly the topic) can still fill a slot
+SIBLING_BOOST = 1.0  # problems and causes are analysed together, so asking for one half-favours the other
+SIBLINGS = {"problems": "causes", "causes": "problems"}
 OVERLAP = 0.5  # shingle Jaccard above which two hits say the same thing
 
 
@@ -78,6 +81,12 @@ def fuse(vector: list[tuple[int, float]], keyword: list[tuple[int, float, list[s
     return fused
 
 
+def role_boosts(roles: list[str]) -> dict[str, float]:
+    boosts = {SIBLINGS[r]: SIBLING_BOOST for r in roles if r in SIBLINGS}
+    boosts.update({r: ROLE_BOOST for r in roles})
+    return boosts
+
+
 def allowed_ids(snap: Snapshot, request: SearchRequest) -> set[int] | None:
     """Ids passing the role and document filters (None when nothing is filtered)."""
     if not request.roles and not request.docs:
@@ -99,9 +108,10 @@ def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str]
     vector = vector_candidates([snap.vectors, snap.heads], query_vector, pool, allowed) if request.mode != "keyword" else []
     keyword = keyword_candidates(snap.keywords, terms, pool, allowed) if request.mode != "vector" else []
     fused = fuse(vector, keyword, request.fusion)
-    for cid in fused:
-        if snap.chunks[cid].role in request.intent_roles and not request.roles:
-            fused[cid] *= 1.0 + ROLE_BOOST
+    if request.intent_roles and not request.roles:
+        boosts = role_boosts(request.intent_roles)
+        for cid in fused:
+            fused[cid] *= 1.0 + boosts.get(snap.chunks[cid].role, 0.0)
     ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
     ranked = [cid for cid in ranked if cid not in request.exclude and snap.chunks[cid].dup_of is None]
     chosen = diversify(ranked, snap.chunks, request.k, request.per_doc)

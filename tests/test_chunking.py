@@ -1,0 +1,96 @@
+"""Pure ingest functions on a few lines of real report text: clean, split, classify."""
+from index.chunking import ChunkParams, chunk_paragraph, placeholders, split_long
+from index.clean import load_patterns, normalize_line, strip_boilerplate
+from index.roles import cause_split, classify, path_role, section_role
+from index.structure import Paragraph, build_outline, heading_level, point_starts, split_heading
+
+MIXED = ("在总结成绩的同时，我也清醒地认识到，尽管在党建方面做了一些工作，取得了一些成效，但距XX的要求还有不少差距。"
+         "主要表现在以下三个方面：一是压力传到不够。个别支部对从严治党压力传导缺乏主动性和自觉性。"
+         "二是党建与业务工作融合不好。我和班子成员在抓学习、建制度、带队伍、夯基础上下的力气大。"
+         "三是队伍还不够强。我和班子成员、各支部书记经验不足，只有X人有过支部书记以上履历。"
+         "认真分析上述问题，主要有以下三个方面的原因：一是站位不高。还没有完全从讲政治的高度深刻认识。"
+         "二是压力不够。在落实全面从严治党主体责任上还存在时紧时松现象。三是本领不强。完成规定动作多。")
+
+
+def test_boilerplate_lines_are_removed_and_counted():
+    lines = ["本文系作者原创投稿，仅供学习参考，请勿照搬照抄！", "抓基层党建工作述职报告", "酷乐文行整理，咨询QQ206157060",
+             "会员群：                      免费QQ群：", "一、主要做法和成效"]
+    result = strip_boilerplate(lines, load_patterns())
+    assert result.lines == ["抓基层党建工作述职报告", "一、主要做法和成效"]
+    assert len(result.removed) == 3
+
+
+def test_ad_sentence_inside_a_long_paragraph_is_cut_out_and_the_rest_kept():
+    body = "严格落实“三会一课”制度，下大力抓好规范完善和质量提升。" * 3
+    result = strip_boilerplate([body + "酷乐文行整理，咨询QQ206157060。"], load_patterns())
+    assert result.lines == [body] and len(result.removed) == 1
+
+
+def test_normalize_line_fixes_spaces_from_pdf_and_full_width():
+    assert normalize_line("2019 年，党 建　工作开展 X 次，Ｘ个 abc def") == "2019年，党建工作开展X次，X个 abc def"
+
+
+def test_headings_standalone_and_inline():
+    assert heading_level("一、主要做法和成效") == 1 and heading_level("（一）履行责任") == 2
+    assert heading_level("1.加强学习") == 3 and heading_level("（1）加强学习") == 4
+    assert heading_level("2019年，在XX的坚强领导下") is None
+    assert split_heading("三、下一步打算") == ("三、下一步打算", "")
+    line = "（二）党建与业务工作结合还不够紧密。抓党建、促发展的站位不高，工作方法不灵活。"
+    assert split_heading(line) == ("（二）党建与业务工作结合还不够紧密", line)
+
+
+def test_outline_tracks_heading_path_and_title():
+    lines = ["抓基层党建工作述职报告", "2019年，我认真履行第一责任人责任。现将履职情况报告如下。", "二、存在问题和原因分析",
+             "（二）存在上述问题的主要原因", "一是体制机制跟不上新时代发展需要。二是个人履职能力有待进一步提高。"]
+    outline = build_outline(lines, [None] * len(lines), "fallback")
+    assert outline.title == "抓基层党建工作述职报告"
+    assert [p.heading_path for p in outline.paragraphs] == [[], ["二、存在问题和原因分析", "（二）存在上述问题的主要原因"]]
+    para = outline.paragraphs[1]
+    assert outline.text[para.start:para.start + len(para.text)] == para.text
+
+
+def test_point_runs_restart_at_causes():
+    ordinals = [ordinal for _, ordinal in point_starts(MIXED)]
+    assert ordinals == [1, 2, 3, 1, 2, 3]
+    assert point_starts("坚持一是一、二是二的原则") == []  # not clause starts
+
+
+def test_mixed_paragraph_splits_into_problem_and_cause_points():
+    pieces = chunk_paragraph(Paragraph(MIXED, ["二、存在的问题及原因"], 0, 8), ChunkParams())
+    roles = [(p.role, p.text[:4]) for p in pieces]
+    assert ("problems", "二是党建") in roles and ("causes", "一是站位") in roles
+    assert [p.role for p in pieces if p.text.startswith("三是本领")] == ["causes"]
+    assert all(MIXED[p.start:p.end] == p.text for p in pieces)
+    assert cause_split(MIXED) == MIXED.index("认真分析上述问题")
+
+
+def test_point_heading_sentence_stays_with_its_body():
+    pieces = chunk_paragraph(Paragraph(MIXED, ["二、存在的问题及原因"], 0, 8), ChunkParams())
+    point = next(p for p in pieces if p.text.startswith("二是党建与业务工作融合不好。"))
+    assert "我和班子成员" in point.text
+
+
+def test_roles_from_headings_and_cues():
+    assert section_role("一、主要做法和成效") == "achievements"
+    assert section_role("二、存在的主要问题及原因") == "problems"
+    assert section_role("（二）存在上述问题的主要原因") == "causes"
+    assert section_role("三、下步工作思路和主要措施") == "plans"
+    assert path_role(["一、主要工作", "（五）抓创新探索基层党建思路"]) == "achievements"
+    assert classify(["二、存在的主要问题及原因"], "究其主要原因，一是思想认识不到位。") == "causes"
+    assert classify([], "根据区委工作要求，我就履职情况述职如下：") == "opening"
+    assert classify(["三、下一步打算"], "以上述职，不妥之处，请批评指正。", is_last=True) == "closing"
+
+
+def test_long_text_is_cut_at_sentence_ends_within_the_window():
+    text = "二是加强检查督促。" + "定期组织召开党组会听取党建工作情况汇报，研究解决党建工作中遇到的问题。" * 12
+    spans = split_long(text, 120)
+    assert all(end - start <= 120 for start, end in spans)
+    assert text[spans[0][0]:spans[0][1]].startswith("二是加强检查督促。")
+    assert all(text[end - 1] == "。" for _, end in spans)
+    assert "".join(text[s:e] for s, e in spans) == text
+
+
+def test_placeholders_are_found():
+    text = "召开X次党建专题会议，XXXX年X月X日前完成，学习强国APP积分过万"
+    found = [text[s:e] for s, e in placeholders(text)]
+    assert found == ["X", "XXXX", "X月X日"]
