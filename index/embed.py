@@ -53,7 +53,8 @@ class SentenceTransformerEmbedder:
 
         self._model = SentenceTransformer(model, device=device, local_files_only=True)
         self.name = f"sentence-transformers/{Path(model).name if Path(model).exists() else model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self.max_tokens = int(getattr(self._model, "max_seq_length", 512) or 512)
         e5_like = "e5" in model.lower()
         self._query_prefix = query_prefix if query_prefix is not None else ("query: " if e5_like else "")

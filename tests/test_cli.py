@@ -1,0 +1,93 @@
+"""The fanwen command as a user runs it: real processes, real index folders, exit codes."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def fanwen(*args, home, cwd=ROOT, timeout=300):
+    env = {**os.environ, "FANWEN_HOME": str(home)}
+    return subprocess.run([sys.executable, "-m", "service.cli", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.fixture
+def home(corpus_home, tmp_path):
+    copy = tmp_path / "home"
+    shutil.copytree(corpus_home, copy)
+    return copy
+
+
+def test_search_json_has_the_hit_fields(home):
+    result = fanwen("search", "问题原因 党建业务融合", "--json", "-k", "3", home=home)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["query"] == "问题原因 党建业务融合" and len(data["hits"]) == 3
+    hit = data["hits"][0]
+    for key in ("id", "text", "score", "vector_score", "keyword_score", "doc", "title", "heading", "role"):
+        assert key in hit
+    assert any("党建与业务工作" in h["text"] for h in data["hits"])
+
+
+def test_queries_file_writes_one_object_a_line(home, tmp_path):
+    queries = tmp_path / "q.txt"
+    queries.write_text("开展谈心谈话\n\n下一步 加强党风廉政建设\n", encoding="utf-8")
+    result = fanwen("search", "--json", "--queries-file", str(queries), home=home)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["开展谈心谈话", "下一步 加强党风廉政建设"]
+    assert all(line["hits"] for line in lines)
+
+
+def test_plain_output_marks_terms_and_shows_where(home):
+    result = fanwen("search", "党员积分制管理", "-k", "2", home=home)
+    assert result.returncode == 0, result.stderr
+    assert "›" in result.stdout and "«积分制»" in result.stdout and "score" in result.stdout
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["search", "   "], "query is empty"),
+    (["search", "党" * 1001], "at most 1000"),
+    (["search", "党建", "-k", "0"], "between 1 and 100"),
+    (["search", "党建", "--role", "summary"], "unknown role"),
+    (["search", "党建", "--doc", "nope"], "unknown document"),
+    (["remove", "nope"], "unknown document"),
+])
+def test_usage_errors_exit_2_with_one_line(home, args, needle):
+    result = fanwen(*args, home=home)
+    assert result.returncode == 2
+    assert needle in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_index_reports_skipped_files_then_docs_and_remove(home, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "新.txt").write_text("新报告\n一、主要工作\n开展红色教育基地参观学习活动，党员受教育面达到全覆盖。\n", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (folder / "x.xls").write_bytes(b"\x00")
+    result = fanwen("index", str(folder), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "indexed 1 file(s)" in result.stdout and "skipped 2" in result.stdout
+    assert "binary.txt" in result.stderr and "x.xls" in result.stderr
+    docs = fanwen("docs", home=home)
+    assert "新\t1 chunks" in docs.stdout
+    assert fanwen("remove", "新", home=home).returncode == 0
+    assert "新\t" not in fanwen("docs", home=home).stdout
+
+
+def test_single_unreadable_file_fails_with_exit_1(home, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = fanwen("index", str(empty), home=home)
+    assert result.returncode == 1 and "empty.txt" in result.stderr
+
+
+def test_search_on_an_empty_index_says_what_to_do(tmp_path):
+    result = fanwen("search", "党建", home=tmp_path / "none")
+    assert result.returncode == 1 and "fanwen index" in result.stderr
