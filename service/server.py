@@ -70,7 +70,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     def _validation_error(request: Request, exc: RequestValidationError):
         problems = []
         for err in exc.errors():
-            where = ".".join(str(part) for part in err.get("loc", ()) if part not in ("query", "body", "path"))
+            loc = list(err.get("loc", ()))
+            if loc and loc[0] in ("query", "body", "path", "header"):
+                loc = loc[1:]  # where the field came from, not its name
+            where = ".".join(str(part) for part in loc)
             problems.append(f"{where or 'request'}: {err.get('msg')}")
         return error_response(422, "invalid_parameter", "; ".join(problems))
 
