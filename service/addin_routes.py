@@ -27,8 +27,6 @@ def mount_addin(app: FastAPI) -> None:
         if name not in files:
             return PlainTextResponse(f"no such WPS add-in file: {name}; available: {', '.join(sorted(files))}",
                                      status_code=404)
-        kind = "application/xml" if name.endswith(".xml") else ("text/html" if name.endswith(".html")
-                                                                 else "application/javascript")
-        return Response(files[name], media_type=kind)
+        return Response(files[name], media_type=addin_package.media_type(name))
 
     app.mount("/addin", StaticFiles(directory=ADDIN, html=True), name="addin")
