@@ -1,0 +1,138 @@
+"""Search latency, build throughput and memory: the sample corpus, and a generated 100,000-chunk index.
+
+Usage: python scripts/bench_speed.py [--chunks 100000] [--queries 200]
+The generated index uses random unit vectors and shuffled corpus sentences: it measures search, not embedding.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+QUERIES = ["问题原因 党建业务融合", "下一步 加强党风廉政建设", "开展谈心谈话", "落实中央八项规定精神", "党员积分制管理",
+           "层层签订党建目标责任书", "原因 党建工作缺乏创新", "两新组织党建", "三会一课 组织生活会", "主题教育 成效"]
+
+
+def percentiles(samples: list[float]) -> str:
+    ms = np.array(samples) * 1000
+    return f"p50 {np.percentile(ms, 50):6.2f} ms  p95 {np.percentile(ms, 95):6.2f} ms  (n={len(ms)})"
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for i in range(repeat):
+        started = time.perf_counter()
+        fn(i)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def bench_corpus(repeat: int):
+    from index.embed import load_embedder
+    from index.library import Library
+
+    embedder = load_embedder()
+    library = Library(Path(tempfile.mkdtemp(prefix="fanwen-speed-")), embedder)
+    started = time.perf_counter()
+    report = library.add_paths([ROOT / "corpus"])
+    elapsed = time.perf_counter() - started
+    print(f"corpus build: {report.chunks} chunks in {elapsed:.1f} s = {report.chunks / elapsed:.1f} chunks/s "
+          f"(embedding two vectors per chunk dominates)")
+    for q in QUERIES:
+        library.search(q)  # warm-up
+    print("corpus hybrid search (embed query + search):", percentiles(
+        timed(lambda i: library.search(QUERIES[i % len(QUERIES)]), repeat)))
+    print("corpus query embedding alone:              ", percentiles(
+        timed(lambda i: embedder.embed_queries([QUERIES[i % len(QUERIES)]]), repeat)))
+    print("corpus keyword-only search:                ", percentiles(
+        timed(lambda i: library.search(QUERIES[i % len(QUERIES)], mode="keyword"), repeat)))
+    return embedder, library
+
+
+def synthetic_snapshot(n: int, dim: int, kind: str, sentences: list[str], tokenize):
+    from index.keywords import BM25Index
+    from index.records import Chunk, Document
+    from index.store import Snapshot, new_manifest
+    from index.vectors import VectorStore
+
+    rng = np.random.default_rng(7)
+    pyrng = random.Random(7)
+    ids = np.arange(n, dtype=np.int64)
+    texts = ["".join(pyrng.sample(sentences, 4)) for _ in range(n)]
+    roles = ["achievements", "problems", "causes", "plans", "opening"]
+    chunks = {i: Chunk(i, f"d{i // 100}", texts[i], [], roles[i % 5], i % 100, -1, 0, len(texts[i])) for i in range(n)}
+    docs = {f"d{j}": Document(f"d{j}", f"文档{j}", "", "txt", "", 100) for j in range(n // 100)}
+    started = time.perf_counter()
+    stores = []
+    for _ in range(2):
+        vectors = rng.standard_normal((n, dim)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        store = VectorStore(dim, kind)
+        store.add(ids, vectors)
+        stores.append(store)
+    vector_time = time.perf_counter() - started
+    started = time.perf_counter()
+    keywords = BM25Index(tokenize)
+    keywords.add(ids.tolist(), texts)
+    keyword_time = time.perf_counter() - started
+    snap = Snapshot(new_manifest("synthetic", dim, kind, {}), docs, chunks, stores[0], keywords, stores[1])
+    return snap, vector_time, keyword_time
+
+
+def bench_large(n: int, repeat: int, embedder):
+    from index.search import SearchRequest, run_search
+    from index.tokenize import default_tokenizer
+
+    tokenize = default_tokenizer()
+    corpus = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt")))
+    sentences = [s for s in re.findall(r"[^。！？\n]{8,}[。！？]", corpus)]
+    query_vectors = embedder.embed_queries(QUERIES)
+    query_terms = [tokenize(q) for q in QUERIES]
+    for kind in ("flat", "hnsw"):
+        snap, vector_time, keyword_time = synthetic_snapshot(n, embedder.dim, kind, sentences, tokenize)
+        print(f"{n} chunks, {kind}: vectors added in {vector_time:.1f} s (2 stores), BM25 built in {keyword_time:.1f} s "
+              f"= {n / keyword_time:.0f} chunks/s")
+        run = lambda i: run_search(snap, query_vectors[i % len(QUERIES)], query_terms[i % len(QUERIES)],  # noqa: E731
+                                   SearchRequest(k=5))
+        run(0)
+        print(f"{n} chunks, {kind}: hybrid search (query already embedded):", percentiles(timed(run, repeat)))
+        if kind == "flat":
+            measure_memory(snap, n)
+
+
+def measure_memory(snap, n: int) -> None:
+    """Save the index, then load it in a fresh process and read that process's resident memory."""
+    from index.store import save_snapshot
+
+    home = Path(tempfile.mkdtemp(prefix="fanwen-100k-"))
+    save_snapshot(home, snap)
+    code = ("import sys,psutil;sys.path.insert(0,%r);from index.store import load_snapshot;"
+            "from index.tokenize import default_tokenizer;p=psutil.Process();t=default_tokenizer();t('党建');"
+            "b=p.memory_info().rss;s=load_snapshot(%r,t);s.keywords.search(['党建'],5);"
+            "print(b/2**20,p.memory_info().rss/2**20,len(s.chunks))") % (str(ROOT), str(home))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    print(f"{n} chunks: resident memory of a loaded index {float(out[1]):.0f} MiB "
+          f"(process before loading {float(out[0]):.0f} MiB, index share {float(out[1]) - float(out[0]):.0f} MiB)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chunks", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    embedder, _ = bench_corpus(args.queries)
+    bench_large(args.chunks, args.queries, embedder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
