@@ -97,6 +97,7 @@ class BM25Index:
         tf = counts.astype(np.float64)
         values = tf * (self.k1 + 1.0) / (tf + norm[rows])
         weights = sparse.csc_matrix((values, (rows, columns)), shape=(n_rows, len(self._vocab)))
+        weights.sort_indices()  # search() looks rows up in each column by binary search
         df = np.diff(weights.indptr)
         idf = np.log1p((n_rows - df + 0.5) / (df + 0.5))
         return _Scoring(row_ids=row_ids, weights=weights, idf=idf)
@@ -134,7 +135,7 @@ class BM25Index:
         if allowed is not None:
             scores[~_allowed_mask(scoring.row_ids, allowed)] = 0.0
         top = _top_rows(scores, scoring.row_ids, k)
-        present = [np.isin(top, rows) for rows in postings]
+        present = [_contains(rows, top) for rows in postings]
         return [
             (int(scoring.row_ids[row]), float(scores[row]),
              [term for term, hits in zip(query, present) if hits[place]])
@@ -192,6 +193,14 @@ def _allowed_mask(row_ids: np.ndarray, allowed: Collection[int]) -> np.ndarray:
     places = places[inside]
     mask[places[row_ids[places] == wanted[inside]]] = True
     return mask
+
+
+def _contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For each of rows, whether it occurs in sorted_rows."""
+    if len(sorted_rows) == 0:
+        return np.zeros(len(rows), dtype=bool)
+    places = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
+    return sorted_rows[places] == rows
 
 
 def _top_rows(scores: np.ndarray, row_ids: np.ndarray, k: int) -> np.ndarray:

@@ -19,6 +19,9 @@ DEFAULT_STOPWORDS = DATA_DIR / "stopwords.txt"
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 # Punctuation, symbols, separators, numbers and control characters never make a search term.
 _NOISE_CATEGORIES = frozenset("PSZNC")
+# jieba's dictionary lists many stock phrases (认真落实, 切实加强, 积极开展) at frequency 3;
+# real words such as 积极分子 or 深入人心 are far more frequent.
+_PHRASE_FREQ = 5
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -38,6 +41,26 @@ def load_stopwords(path: Path) -> frozenset[str]:
     return frozenset(words)
 
 
+def _read_user_words(path: Path) -> set[str]:
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return {line.split()[0] for line in lines if line.strip()}
+
+
+def _split_filler_phrases(segmenter: jieba.Tokenizer, stop: frozenset[str], keep: set[str]) -> None:
+    """Forget jieba's "filler + word" phrases so that 认真落实 is cut as 认真 / 落实.
+
+    Otherwise the filler stop word would hide the content word from keyword search.
+    """
+    freq = segmenter.FREQ
+    phrases = [
+        word for word, count in freq.items()
+        if 0 < count <= _PHRASE_FREQ and len(word) >= 4 and word not in keep
+        and any(word[:n] in stop and freq.get(word[n:]) for n in (2, 3) if len(word) - n >= 2)
+    ]
+    for word in phrases:
+        segmenter.del_word(word)
+
+
 def _is_noise(token: str) -> bool:
     # "X"/"XX" mark blanked-out figures in the exemplar reports, so "X%" or "XX" carry no meaning.
     return all(ch in "xX" or unicodedata.category(ch)[0] in _NOISE_CATEGORIES for ch in token)
@@ -48,11 +71,13 @@ def make_tokenizer(
 ) -> Callable[[str], list[str]]:
     """Build a tokenizer on a private jieba instance, so other users of jieba are unaffected."""
     segmenter = jieba.Tokenizer()
+    segmenter.initialize()
+    keep: set[str] = set()
     if user_dict is not None:
         segmenter.load_userdict(str(user_dict))
-    else:
-        segmenter.initialize()
+        keep = _read_user_words(user_dict)
     stop = load_stopwords(stopwords) if stopwords is not None else frozenset()
+    _split_filler_phrases(segmenter, stop, keep)
 
     def tokenize(text: str) -> list[str]:
         terms = []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Collection, Iterable
@@ -12,7 +13,7 @@ import numpy as np
 from index.errors import NotFound
 
 KINDS = ("flat", "hnsw")
-MAX_THREADS = 2
+MAX_THREADS = min(2, os.cpu_count() or 1)
 # With a filter this small, exact scoring of the allowed vectors beats a filtered graph walk,
 # whose recall drops when most of the graph is excluded.
 EXACT_FILTER_LIMIT = 20_000
@@ -25,8 +26,14 @@ VERSION = 1
 Hits = list[tuple[int, float]]
 
 
-def _limit_threads() -> None:
-    faiss.omp_set_num_threads(max(1, min(MAX_THREADS, faiss.omp_get_max_threads())))
+def _set_threads(parallel: bool) -> None:
+    """Use MAX_THREADS for graph building and query batches, one thread otherwise.
+
+    The OpenMP thread count is per calling thread, so it is set before every faiss call.
+    faiss parallelises over queries, so a single query gains nothing from a thread team,
+    and on a busy host the team's barriers cost more than the work.
+    """
+    faiss.omp_set_num_threads(MAX_THREADS if parallel else 1)
 
 
 def _as_ids(ids: Iterable[int]) -> np.ndarray:
@@ -52,7 +59,7 @@ class VectorStore:
             raise ValueError(f"unknown vector index kind {kind!r}; allowed: {', '.join(KINDS)}")
         if dim < 1:
             raise ValueError(f"vector dimension must be positive, got {dim}")
-        _limit_threads()
+        _set_threads(False)
         self.dim, self.kind = int(dim), kind
         self.hnsw_m, self.ef_search = int(hnsw_m), int(ef_search)
         self._index = self._new_index()
@@ -102,12 +109,15 @@ class VectorStore:
         if len(id_array) == 0:
             return
         with self._lock:
+            _set_threads(False)
             self._remove_locked(id_array.tolist())
+            _set_threads(len(rows) > 1)
             if self.kind == "flat":
                 self._index.add_with_ids(rows, id_array)
                 self._ids.update(id_array.tolist())
             else:
                 self._append_slots(id_array, rows)
+                self._compact_if_needed()
 
     def _append_slots(self, id_array: np.ndarray, rows: np.ndarray) -> None:
         first = len(self._slot_ids)
@@ -121,9 +131,10 @@ class VectorStore:
         """Drop ids from the store; returns how many were present."""
         id_list = _as_ids(ids).tolist()
         with self._lock:
+            _set_threads(False)
             removed = self._remove_locked(id_list)
-            if self.kind == "hnsw" and self._dead() > self.count() + TOMBSTONE_SLACK:
-                self._compact()
+            if self.kind == "hnsw":
+                self._compact_if_needed()
             return removed
 
     def _remove_locked(self, id_list: list[int]) -> int:
@@ -140,16 +151,21 @@ class VectorStore:
     def _dead(self) -> int:
         return len(self._slot_ids) - len(self._slot_of)
 
+    def _compact_if_needed(self) -> None:
+        if self._dead() > self.count() + TOMBSTONE_SLACK:
+            self._compact()
+
     def _compact(self) -> None:
         """Rebuild the HNSW graph from live vectors only, renumbering slots from zero."""
         live = np.flatnonzero(self._alive).astype(np.int64)
-        rows = self._index.reconstruct_batch(live) if len(live) else None
+        rows = self._stored(live) if len(live) else None
         ids = self._slot_ids[live]
         self._index = self._new_index()
         self._slot_ids = np.zeros(0, dtype=np.int64)
         self._alive = np.zeros(0, dtype=bool)
         self._slot_of = {}
         if rows is not None:
+            _set_threads(True)
             self._append_slots(ids, np.ascontiguousarray(rows, dtype=np.float32))
 
     def _labels(self, ids: Iterable[int]) -> tuple[np.ndarray, list[int]]:
@@ -163,16 +179,25 @@ class VectorStore:
                 missing.append(chunk_id)
         return np.array(labels, dtype=np.int64), missing
 
+    def _stored(self, labels: np.ndarray) -> np.ndarray:
+        """Stored rows for faiss labels."""
+        if self.kind == "hnsw":
+            # Slots equal storage positions (the graph never deletes and compaction renumbers),
+            # and reading storage directly is far faster than IDMap2's per-label lookup.
+            return faiss.downcast_index(self._index.index).reconstruct_batch(labels)
+        return self._index.reconstruct_batch(labels)
+
     def get(self, ids: Iterable[int]) -> np.ndarray:
         """Stored (normalised) vectors of ids, one row per id in the order given."""
         id_list = _as_ids(ids).tolist()
         with self._lock:
+            _set_threads(False)
             labels, missing = self._labels(id_list)
             if missing:
                 raise NotFound(f"vector ids not in store: {missing[:10]}")
             if len(labels) == 0:
                 return np.zeros((0, self.dim), dtype=np.float32)
-            return self._index.reconstruct_batch(labels)
+            return self._stored(labels)
 
     def search(
         self, queries: np.ndarray, k: int, allowed: Collection[int] | None = None
@@ -182,6 +207,7 @@ class VectorStore:
         with self._lock:
             if k <= 0 or self.count() == 0 or len(rows) == 0:
                 return [[] for _ in rows]
+            _set_threads(len(rows) > 1)
             if allowed is None:
                 return self._search_all(rows, k)
             labels, _ = self._labels(np.unique(_as_ids(allowed)).tolist())
@@ -212,12 +238,10 @@ class VectorStore:
         return self._collect(scores, found, k)
 
     def _search_exact(self, rows: np.ndarray, k: int, labels: np.ndarray) -> list[Hits]:
-        scores = rows @ self._index.reconstruct_batch(labels).T
-        top = min(k, len(labels))
-        best = np.argpartition(-scores, top - 1, axis=1)[:, :top]
-        order = np.argsort(-np.take_along_axis(scores, best, axis=1), axis=1, kind="stable")
-        best = np.take_along_axis(best, order, axis=1)
-        return self._collect(np.take_along_axis(scores, best, axis=1), labels[best], k)
+        # faiss.knn rather than numpy: it follows the thread setting above, numpy's BLAS does not.
+        scores, best = faiss.knn(rows, self._stored(labels), min(k, len(labels)),
+                                 metric=faiss.METRIC_INNER_PRODUCT)
+        return self._collect(scores, labels[best], k)
 
     def _collect(self, scores: np.ndarray, labels: np.ndarray, k: int) -> list[Hits]:
         """Turn faiss result rows into (id, score) lists, skipping padding and tombstones."""
@@ -241,6 +265,7 @@ class VectorStore:
         """Write the faiss index to path and its settings (and hnsw slot ids) to path + '.json'."""
         path = Path(path)
         with self._lock:
+            _set_threads(False)
             if self.kind == "hnsw" and self._dead():
                 self._compact()
             faiss.write_index(self._index, str(path))
