@@ -128,6 +128,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("faiss").setLevel(logging.WARNING)  # its loader logs every CPU feature it lacks
     settings.host, settings.port = host or settings.host, port or settings.port
     library = prepare_library(settings, model)
     app = create_app(settings, library)
