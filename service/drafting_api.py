@@ -1,4 +1,125 @@
-"""Routes for drafting help (outline, copy check); filled in by the drafting work."""
-from fastapi import APIRouter
+"""Routes for drafting help: POST /api/draft (outline from exemplars) and POST /api/check (查重)."""
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from index.copycheck import MAX_CHARS
+from index.readers import SUPPORTED
+
+from .api import library_of, safe_name, search_key, settings_of
+from .cli_drafting import endpoint_from
+from .server import ApiError
 
 router = APIRouter(prefix="/api")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FORMATS = ("json", "markdown", "docx")
+
+
+class DraftBody(BaseModel):
+    topic: str = Field(..., description="the report, e.g. 街道党工委书记 抓基层党建工作述职")
+    focus: str | list[str] | None = Field(None, description="focus words, e.g. 两新组织 社区治理")
+    counts: dict[str, int] | None = Field(None, description="points per section: opening, achievements (4), "
+                                                            "problems (3), causes (3), plans (4), closing")
+    rewrite: bool = Field(False, description="adapt exemplars with the configured language model")
+    format: str = Field("json", description="json, markdown or docx")
+    choices: dict[str, int] | None = Field(None, description="slot key -> chunk id, e.g. swapped alternates")
+
+
+@router.post("/draft", dependencies=[Depends(search_key)], summary="Outline of a report from exemplars",
+             responses={200: {"content": {"application/json": {}, "text/markdown": {}, DOCX: {}}}})
+def draft(request: Request, body: DraftBody):
+    from index.draft import build_outline, to_docx, to_markdown
+    from index.rewrite import rewrite_outline
+
+    if body.format not in FORMATS:
+        raise ApiError(400, "invalid_parameter", f"unknown format {body.format!r}: allowed {', '.join(FORMATS)}")
+    outline = build_outline(library_of(request), body.topic, body.focus, body.counts, body.choices)
+    if body.rewrite:
+        rewrite_outline(outline, endpoint_from(settings_of(request)))
+    if body.format == "markdown":
+        return PlainTextResponse(to_markdown(outline), media_type="text/markdown; charset=utf-8")
+    if body.format == "docx":
+        buffer = io.BytesIO()
+        to_docx(outline, buffer)
+        name = quote(f"{outline.title}.docx")
+        return Response(buffer.getvalue(), media_type=DOCX,
+                        headers={"Content-Disposition": f"attachment; filename=\"draft.docx\"; filename*=UTF-8''{name}"})
+    return outline.to_dict()
+
+
+@router.post("/check", dependencies=[Depends(search_key)], summary="Copy check (查重) of a draft",
+             openapi_extra={"requestBody": {"content": {
+                 "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
+                     "text": {"type": "string", "maxLength": MAX_CHARS}, "threshold": {"type": "number"}}}},
+                 "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                     "file": {"type": "string", "format": "binary"}, "threshold": {"type": "number"}}}}}}})
+async def check(request: Request):
+    """JSON `{"text": …, "threshold": 0.5}` or a multipart upload in field `file` (.txt .md .docx .pdf)."""
+    from index.copycheck import check_text
+
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    library, limit = library_of(request), settings_of(request).max_upload_bytes
+    if kind == "multipart/form-data":
+        form = await request.form()
+        upload, threshold = form.get("file"), form.get("threshold", 0.5)
+        if upload is None or isinstance(upload, str):
+            raise ApiError(400, "invalid_parameter", "multipart body has no file: send the draft in field 'file'")
+        name = safe_name(upload.filename or "")
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUPPORTED:
+            raise ApiError(415, "unsupported_media_type",
+                           f"unsupported file type '{suffix or name}': allowed {', '.join(SUPPORTED)}")
+        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            raise ApiError(413, "payload_too_large", f"upload is over the {limit // (1024 * 1024)} MB limit")
+        report = await run_in_threadpool(_check_upload, library, data, name, suffix, threshold)
+    else:
+        payload = await _json(request, limit)
+        text = payload.get("text")
+        if not isinstance(text, str):
+            raise ApiError(400, "invalid_parameter", "text is missing: send {\"text\": \"…\"} or upload a file")
+        _limit_text(text)
+        report = await run_in_threadpool(check_text, library, text, payload.get("threshold", 0.5))
+    return report.to_dict()
+
+
+def _check_upload(library, data: bytes, name: str, suffix: str, threshold):
+    from index.copycheck import check_text
+    from index.readers import read_document
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"draft{suffix}"
+        path.write_bytes(data)
+        document = read_document(path, name)
+    text = "\n".join(block.text for block in document.blocks)
+    _limit_text(text)
+    return check_text(library, text, threshold)
+
+
+def _limit_text(text: str) -> None:
+    if len(text) > MAX_CHARS:
+        raise ApiError(413, "payload_too_large", f"draft is {len(text):,} characters long: at most {MAX_CHARS:,} "
+                                                 f"can be checked at once; split it into parts")
+
+
+async def _json(request: Request, limit: int) -> dict:
+    raw = await request.body()
+    if len(raw) > limit:
+        raise ApiError(413, "payload_too_large", f"request body is over the {limit // (1024 * 1024)} MB limit")
+    try:
+        payload = json.loads(raw or b"null")
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        raise ApiError(400, "invalid_parameter",
+                       "body must be JSON {\"text\": \"…\"} or a multipart upload with the draft in field 'file'")
+    return payload

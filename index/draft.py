@@ -1,0 +1,369 @@
+"""Report outlines assembled from exemplar chunks: a best exemplar and alternates per slot, nothing said twice."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .chunking import placeholders
+from .dedup import canonical, shingles
+from .errors import FanwenError, InvalidInput
+from .intent import validate_query
+from .records import ROLE_LABELS, Chunk
+
+DEFAULT_COUNTS = {"opening": 1, "achievements": 4, "problems": 3, "causes": 3, "plans": 4, "closing": 1}
+MAX_COUNT = 10
+SECTIONS = (("opening", "", ("opening",)), ("achievements", "一、主要做法和成效", ("achievements",)),
+            ("problems", "二、存在的问题及原因", ("problems", "causes")), ("plans", "三、下一步打算", ("plans",)),
+            ("closing", "", ("closing",)))  # key, heading, roles in the order they are written
+SUBHEADINGS = {"problems": "（一）存在的问题", "causes": "（二）原因分析"}
+ALTERNATES = 2
+# e5-small packs these reports tightly: topic sentences of different points sit at cosine 0.88-0.95, the
+# one cross-report paraphrase in the corpus (党建与业务融合不好 / 结合不够紧密) at 0.978.
+DUP_COSINE = 0.975
+DUP_JACCARD = 0.3  # shingle overlap of a reworded copy of the same paragraph
+REDUNDANCY_FLOOR = 0.9  # cosine below which two points count as unrelated in the MMR penalty
+MMR_LAMBDA = 0.7
+LEAD_PENALTY = 0.5  # a section's lead-in sentence (主要有以下几点：) is a poor point
+FOCUS_BONUS = 0.35  # for naming any focus word; quotes and spacing ignored, unlike keyword search (“两新”组织)
+_MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[是、]|第[一二三四五六七八九十]+[，,、]?"
+                     r"|\d{1,2}[.．、](?!\d))\s*")
+_CAUSE_LEAD = re.compile(r"^(?:主要原因是|原因是|究其原因[，,]?)")
+_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass
+class Exemplar:
+    """A library chunk offered for a slot, with its citation."""
+
+    id: int
+    doc: str
+    title: str
+    heading: str
+    role: str
+    text: str  # the chunk as indexed
+    body: str  # the point as the outline writes it: old ordinal dropped, point title restored
+    placeholders: list[tuple[int, int]]  # X spans in `body`
+    relevance: float
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.update(role_label=ROLE_LABELS.get(self.role, self.role), relevance=round(self.relevance, 4),
+                    placeholders=[list(span) for span in self.placeholders])
+        return data
+
+
+@dataclass
+class Slot:
+    key: str  # achievements-1, problems-2, opening-1 …
+    role: str
+    exemplar: Exemplar
+    alternates: list[Exemplar]
+    text: str = ""  # what the draft says: the exemplar body, or its rewrite
+    rewritten: bool = False
+
+    def __post_init__(self) -> None:
+        self.text = self.text or self.exemplar.body
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "role": self.role, "role_label": ROLE_LABELS.get(self.role, self.role),
+                "text": self.text, "placeholders": [list(s) for s in placeholders(self.text)],
+                "rewritten": self.rewritten, "chosen": self.exemplar.to_dict(),
+                "alternates": [alt.to_dict() for alt in self.alternates]}
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    slots: list[Slot]
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "heading": self.heading, "slots": [slot.to_dict() for slot in self.slots],
+                "subheadings": {r: SUBHEADINGS[r] for r in dict.fromkeys(s.role for s in self.slots)
+                                if r in SUBHEADINGS}}
+
+
+@dataclass
+class Outline:
+    title: str
+    topic: str
+    focus: list[str]
+    counts: dict[str, int]
+    sections: list[Section]
+    warnings: list[str] = field(default_factory=list)
+
+    def slots(self) -> list[Slot]:
+        return [slot for section in self.sections for slot in section.slots]
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "topic": self.topic, "focus": self.focus, "counts": self.counts,
+                "sections": [s.to_dict() for s in self.sections], "warnings": self.warnings}
+
+
+@dataclass(eq=False)
+class _Candidate:
+    chunk: Chunk
+    title: str
+    relevance: float
+    vector: np.ndarray
+    grams: set[str]
+
+    def cited(self) -> tuple[Chunk, str, float]:
+        return self.chunk, self.title, self.relevance
+
+
+def build_outline(library, topic: str, focus=None, counts: dict | None = None,
+                  choices: dict | None = None) -> Outline:
+    """Fill every slot of the shared report structure with its most relevant, non-repeating exemplar."""
+    topic, focus, counts = validate_query(topic), split_focus(focus), validate_counts(counts)
+    snap = library.snapshot
+    if not snap.chunks:
+        raise FanwenError("the library is empty: index some reports first ('fanwen index')")
+    outline = Outline(make_title(topic), topic, focus, counts, [])
+    taken: list[_Candidate] = []
+    for key, heading, roles in SECTIONS:
+        slots = []
+        for role in roles:
+            slots += _fill_role(library, snap, outline, role, taken)
+        if slots:
+            outline.sections.append(Section(key, heading, slots))
+    apply_choices(outline, snap, choices or {})
+    return outline
+
+
+def _fill_role(library, snap, outline: Outline, role: str, taken: list) -> list[Slot]:
+    count = outline.counts[role]
+    if count == 0:
+        return []
+    pool = _candidates(library, snap, outline.topic, outline.focus, role, count)
+    chosen = []
+    while len(chosen) < count:
+        best = max((c for c in pool if not any(_duplicates(c, t) for t in taken)),
+                   key=lambda c: _mmr(c, taken), default=None)
+        if best is None:
+            break
+        chosen.append(best)
+        taken.append(best)
+    if len(chosen) < count and role != "closing":
+        outline.warnings.append(f"only {len(chosen)} distinct {role} exemplar(s) match, not {count}: "
+                                f"the outline has fewer {ROLE_LABELS[role]} points")
+    spare = [c for c in pool if c not in taken and not any(_duplicates(c, t) for t in taken)]
+    slots = []
+    for number, candidate in enumerate(chosen, 1):
+        alternates = _alternates(candidate, spare)
+        spare = [c for c in spare if c not in alternates]
+        slots.append(Slot(f"{role}-{number}", role, _exemplar(snap, *candidate.cited()),
+                          [_exemplar(snap, *alt.cited()) for alt in alternates]))
+    return slots
+
+
+def _candidates(library, snap, topic: str, focus: list[str], role: str, count: int) -> list[_Candidate]:
+    """Role-filtered hits of the library's hybrid search, scored 0..1, focus words rewarded, lead-ins demoted."""
+    query = " ".join([topic] + focus)
+    hits = library.search(query, k=min(100, max(30, count * 10)), roles=[role], per_doc=0).hits
+    hits = [hit for hit in hits if hit.chunk.id in snap.chunks]
+    if not hits:
+        return []
+    store = snap.heads if getattr(snap, "heads", None) is not None and snap.heads.count() else snap.vectors
+    vectors = store.get([hit.chunk.id for hit in hits])
+    top = max(hit.score for hit in hits) or 1.0
+    words = [canonical(word) for word in focus]
+    found = []
+    for hit, vector in zip(hits, vectors):
+        named = sum(word in canonical(hit.chunk.text) for word in words) / (len(words) or 1)
+        relevance = (hit.score / top + FOCUS_BONUS * (0.8 * (named > 0) + 0.2 * named)
+                     - (LEAD_PENALTY if _is_lead(snap, hit.chunk) else 0.0))
+        found.append(_Candidate(hit.chunk, hit.title, relevance, vector, shingles(hit.chunk.text)))
+    return found
+
+
+def _alternates(slot: _Candidate, spare: list[_Candidate]) -> list[_Candidate]:
+    """Next best candidates close to the slot's point, each from a report not yet used for the slot."""
+    def score(c: _Candidate) -> float:
+        return 0.5 * c.relevance + 0.5 * _scaled(float(c.vector @ slot.vector))
+
+    picked: list[_Candidate] = []
+    ranked = sorted(spare, key=lambda c: (-score(c), c.chunk.id))
+    while len(picked) < ALTERNATES:
+        usable = [c for c in ranked if c not in picked and not any(_duplicates(c, p) for p in picked)]
+        docs = {slot.chunk.doc} | {p.chunk.doc for p in picked}
+        fresh = [c for c in usable if c.chunk.doc not in docs]
+        if not (fresh or usable):
+            break
+        picked.append((fresh or usable)[0])
+    return picked
+
+
+def _duplicates(left: _Candidate, right: _Candidate) -> bool:
+    """Same text (overlapping spans, shared shingles) or the same point in other words."""
+    a, b = left.chunk, right.chunk
+    if a.id == b.id or (a.doc == b.doc and a.start < b.end and b.start < a.end):
+        return True
+    shared = len(left.grams & right.grams)
+    if left.grams and right.grams and shared / len(left.grams | right.grams) >= DUP_JACCARD:
+        return True
+    return float(left.vector @ right.vector) >= DUP_COSINE
+
+
+def _mmr(candidate: _Candidate, taken: list[_Candidate]) -> float:
+    """Relevance minus redundancy with what is already in the outline (maximal marginal relevance)."""
+    redundancy = max((_scaled(float(candidate.vector @ t.vector)) for t in taken), default=0.0)
+    return MMR_LAMBDA * candidate.relevance - (1 - MMR_LAMBDA) * redundancy
+
+
+def _scaled(cosine: float) -> float:
+    return min(1.0, max(0.0, (cosine - REDUNDANCY_FLOOR) / (1 - REDUNDANCY_FLOOR)))
+
+
+def _is_lead(snap, chunk: Chunk) -> bool:
+    """A section's opening sentence before its points (…主要有以下几点：), not a point itself."""
+    if chunk.role in ("opening", "closing") or _MARKER.match(chunk.text) or len(chunk.heading_path) > 1:
+        return False
+    if chunk.text.rstrip().endswith(("：", ":")):
+        return True
+    order = snap.by_doc.get(chunk.doc, [])
+    pos = order.index(chunk.id) if chunk.id in order else -1
+    follower = snap.chunks.get(order[pos + 1]) if 0 <= pos < len(order) - 1 else None
+    return bool(follower and follower.role == chunk.role and follower.heading_path[:1] == chunk.heading_path[:1]
+                and (_MARKER.match(follower.text) or len(follower.heading_path) > 1))
+
+
+def _exemplar(snap, chunk: Chunk, title: str, relevance: float = 0.0) -> Exemplar:
+    body = point_body(snap, chunk)
+    return Exemplar(chunk.id, chunk.doc, title, chunk.heading, chunk.role, chunk.text, body, placeholders(body),
+                    relevance)
+
+
+def point_body(snap, chunk: Chunk) -> str:
+    """The chunk without its old ordinal; a point whose title is a heading of its own gets it back."""
+    if chunk.role in ("opening", "closing"):
+        return chunk.text
+    body = _MARKER.sub("", chunk.text, count=1)
+    if chunk.role == "causes":
+        body = _CAUSE_LEAD.sub("", body, count=1)
+    if chunk.role != "causes" and len(chunk.heading_path) > 1 and body == chunk.text:  # a cause's heading is its problem
+        first = snap.by_doc.get(chunk.doc, [chunk.id])
+        siblings = [cid for cid in first if snap.chunks[cid].heading_path == chunk.heading_path]
+        if siblings and siblings[0] == chunk.id:
+            title = _MARKER.sub("", chunk.heading_path[-1], count=1).rstrip("。；;，, ")
+            body = f"{title}。{body}" if title and not body.startswith(title) else body
+    return body
+
+
+def apply_choices(outline: Outline, snap, choices: dict) -> None:
+    """Put the chosen chunk in a slot; the exemplar it replaces becomes the first alternate."""
+    slots = {slot.key: slot for slot in outline.slots()}
+    for key, raw in choices.items():
+        slot = slots.get(key)
+        if slot is None:
+            raise InvalidInput(f"unknown slot {key!r} in choices: allowed {', '.join(slots)}", field="choices")
+        chunk = snap.chunks.get(raw) if isinstance(raw, int) and not isinstance(raw, bool) else None
+        if chunk is None or chunk.role != slot.role:
+            raise InvalidInput(f"choice for {key} must be the id of a {slot.role} chunk, got {raw!r}", field="choices")
+        if chunk.id != slot.exemplar.id:
+            title = snap.docs[chunk.doc].title if chunk.doc in snap.docs else chunk.doc
+            new = next((alt for alt in slot.alternates if alt.id == chunk.id), None) or _exemplar(snap, chunk, title)
+            slot.alternates = [slot.exemplar] + [alt for alt in slot.alternates if alt.id != chunk.id]
+            slot.exemplar, slot.text, slot.rewritten = new, new.body, False
+
+
+def validate_counts(counts: dict | None) -> dict[str, int]:
+    merged = dict(DEFAULT_COUNTS)
+    for key, value in (counts or {}).items():
+        if key not in DEFAULT_COUNTS:
+            raise InvalidInput(f"unknown section {key!r} in counts: allowed {', '.join(DEFAULT_COUNTS)}",
+                               field="counts")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+            raise InvalidInput(f"count for {key} must be a whole number from 0 to {MAX_COUNT}, got {value!r}",
+                               field="counts")
+        merged[key] = value
+    return merged
+
+
+def split_focus(focus) -> list[str]:
+    """Focus words from a string (spaces, commas, 、) or a list; at most 10."""
+    items = [focus] if isinstance(focus, str) else list(focus or [])
+    words = [w for item in items for w in re.split(r"[\s,，、;；]+", str(item)) if w]
+    if len(words) > 10:
+        raise InvalidInput(f"at most 10 focus words, got {len(words)}", field="focus")
+    return list(dict.fromkeys(words))
+
+
+def make_title(topic: str) -> str:
+    """街道党工委书记 抓基层党建工作述职 -> 街道党工委书记抓基层党建工作述职报告."""
+    title = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", topic.strip())
+    if title.endswith("报告"):
+        return title
+    return title + ("报告" if title.endswith("述职") else "述职报告")
+
+
+# ---- export ------------------------------------------------------------------------------
+
+def ordinal(role: str, number: int) -> str:
+    word = _NUMERALS[number - 1] if number <= 10 else str(number)
+    if role in ("achievements", "plans"):
+        return f"（{word}）"
+    return f"{word}是" if role in ("problems", "causes") else ""
+
+
+def citation(slot: Slot) -> str:
+    ex = slot.exemplar
+    name = ex.doc if ex.title in ex.doc else f"{ex.title}（{ex.doc}）"
+    where = f" {ex.heading}" if ex.heading else ""
+    return f"{'改写自' if slot.rewritten else '出处'}：《{name}》{where} · 段落 #{ex.id}"
+
+
+def blocks(outline: Outline) -> list[tuple[str, str]]:
+    """The outline as (kind, text) blocks: title, h1, h2, p, cite."""
+    out = [("title", outline.title)]
+    for section in outline.sections:
+        if section.heading:
+            out.append(("h1", section.heading))
+        numbers: dict[str, int] = {}
+        for slot in section.slots:
+            if slot.role not in numbers and slot.role in SUBHEADINGS:
+                out.append(("h2", SUBHEADINGS[slot.role]))
+            numbers[slot.role] = numbers.get(slot.role, 0) + 1
+            out.append(("p", ordinal(slot.role, numbers[slot.role]) + slot.text))
+            out.append(("cite", citation(slot)))
+    return out
+
+
+def to_markdown(outline: Outline) -> str:
+    marks = {"title": "# ", "h1": "## ", "h2": "### "}
+    lines = []
+    for kind, text in blocks(outline):
+        text = re.sub(r"^(#)", r"\\\1", re.sub(r"([\\`*_\[\]<>])", r"\\\1", text))
+        lines.append(f"*{text}*" if kind == "cite" else marks.get(kind, "") + text)
+    return "\n\n".join(lines) + "\n"
+
+
+def to_docx(outline: Outline, target) -> None:
+    """Write a .docx (path or binary stream): Title, Heading 1/2, body paragraphs, small italic citations."""
+    import docx
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    document = docx.Document()
+    for name, font in (("Normal", "宋体"), ("Title", "黑体"), ("Heading 1", "黑体"), ("Heading 2", "楷体")):
+        document.styles[name].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    for kind, text in blocks(outline):
+        if kind == "title":
+            document.add_heading(text, level=0)
+        elif kind in ("h1", "h2"):
+            document.add_heading(text, level=1 if kind == "h1" else 2)
+        elif kind == "cite":
+            run = document.add_paragraph().add_run(text)
+            run.italic, run.font.size, run.font.color.rgb = True, Pt(9), RGBColor(0x66, 0x66, 0x66)
+        else:
+            paragraph, last = document.add_paragraph(style="Normal"), 0
+            for start, end in placeholders(text) + [(len(text), len(text))]:
+                paragraph.add_run(text[last:start])
+                if end > start:  # slots to fill stand out in yellow, as on the page
+                    paragraph.add_run(text[start:end]).font.highlight_color = WD_COLOR_INDEX.YELLOW
+                last = end
+    document.save(target)
+
