@@ -1,20 +1,18 @@
 """The library facade: open an index folder, add and remove reports, search, browse chunks."""
 from __future__ import annotations
 
-import fcntl
 import re
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from . import store
 from .chunking import ChunkParams
-from .dedup import ShingleIndex, find_duplicates
+from .dedup import find_duplicates
 from .embed import Embedder
-from .errors import FanwenError, IndexBusy, NotFound
+from .errors import FanwenError, NotFound
 from .ingest import ParsedDocument, parse_file
 from .intent import parse_intent, validate_roles
 from .keywords import BM25Index
@@ -227,27 +225,8 @@ class Library:
             report.chunks += len(chunks)
             report.documents.append(doc.doc_id)
 
-    @contextmanager
     def _locked(self):
-        """One writer at a time: threads in this process, and other processes on the same folder."""
-        self.home.mkdir(parents=True, exist_ok=True)
-        with self._write_lock, open(self.home / ".lock", "w") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                deadline = time.time() + 60
-                while True:
-                    time.sleep(0.2)
-                    try:
-                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                        break
-                    except BlockingIOError:
-                        if time.time() > deadline:
-                            raise IndexBusy(f"index at {self.home} is being written by another process") from None
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        return store.write_lock(self.home, self._write_lock)
 
 
 def embedding_text(chunk: Chunk) -> str:

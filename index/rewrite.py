@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .chunking import placeholders
-from .draft import Outline, Slot, citation
+from .draft import Outline, Slot
+from .draft_export import citation
 from .records import ROLE_LABELS
 
 WORKERS = 4

@@ -1,17 +1,19 @@
 """On-disk index generations: manifest, SQLite metadata, FAISS vectors and BM25, swapped atomically."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import sqlite3
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .errors import ModelMismatch, UnreadableFile
+from .errors import IndexBusy, ModelMismatch, UnreadableFile
 from .keywords import BM25Index
 from .records import Chunk, Document
 from .vectors import VectorStore
@@ -109,6 +111,27 @@ def save_snapshot(home: Path, snap: Snapshot) -> int:
     snap.generation = generation
     _prune(home, final.name)
     return generation
+
+
+@contextmanager
+def write_lock(home: Path, thread_lock, wait: float = 60.0):
+    """One writer at a time: threads of this process (thread_lock) and other processes (flock on .lock)."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    with thread_lock, open(home / ".lock", "w") as handle:
+        deadline = time.time() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.time() > deadline:
+                    raise IndexBusy(f"index at {home} is being written by another process; try again later") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _prune(home: Path, keep: str) -> None:

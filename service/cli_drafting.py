@@ -49,7 +49,8 @@ def out_format(path: Path | None) -> str | None:
 
 
 def cmd_draft(args, settings: Settings) -> int:
-    from index.draft import split_focus, to_docx, to_markdown, validate_counts
+    from index.draft import split_focus, validate_counts
+    from index.draft_export import to_docx, to_markdown
     from index.intent import validate_query
     from index.rewrite import rewrite_outline
 

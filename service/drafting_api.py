@@ -37,7 +37,8 @@ class DraftBody(BaseModel):
 @router.post("/draft", dependencies=[Depends(search_key)], summary="Outline of a report from exemplars",
              responses={200: {"content": {"application/json": {}, "text/markdown": {}, DOCX: {}}}})
 def draft(request: Request, body: DraftBody):
-    from index.draft import build_outline, to_docx, to_markdown
+    from index.draft import build_outline
+    from index.draft_export import to_docx, to_markdown
     from index.rewrite import rewrite_outline
 
     if body.format not in FORMATS:

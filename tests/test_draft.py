@@ -14,7 +14,8 @@ import pytest
 
 from index import draft
 from index.dedup import jaccard, shingles
-from index.draft import build_outline, make_title, to_docx, to_markdown
+from index.draft import build_outline, make_title
+from index.draft_export import to_docx, to_markdown
 from index.errors import InvalidInput
 from index.rewrite import Endpoint, rewrite_outline
 
