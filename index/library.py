@@ -60,15 +60,21 @@ class Library:
     """One index folder and the model that reads it; searches never see a half-written index."""
 
     def __init__(self, home: Path, embedder: Embedder, vector_kind: str = "flat",
-                 chunk_params: ChunkParams = ChunkParams(), tokenize=None):
+                 chunk_params: ChunkParams = ChunkParams(), tokenize=None, rebuild: bool = False):
+        """`rebuild=True` starts from an empty index (any model); the old one stays live until the first write."""
         self.home = Path(home)
         self.embedder = embedder
         self.vector_kind = vector_kind
         self.chunk_params = chunk_params
         self.tokenize = tokenize or default_tokenizer()
         self._write_lock = threading.Lock()
-        self._snap = store.load_snapshot(self.home, self.tokenize) or self._empty()
-        store.check_model(self._snap.manifest, self.home, embedder.name)
+        self._rebuild = rebuild
+        if rebuild:
+            self._snap = self._empty()
+            self._snap.generation = store.generation_number(self.home)
+        else:
+            self._snap = store.load_snapshot(self.home, self.tokenize) or self._empty()
+            store.check_model(self._snap.manifest, self.home, embedder.name)
 
     @property
     def snapshot(self) -> store.Snapshot:
@@ -170,9 +176,13 @@ class Library:
             self._apply_locked(parsed, removals, report, progress)
 
     def _apply_locked(self, parsed, removals, report: IngestReport, progress) -> None:
-        work = store.load_snapshot(self.home, self.tokenize) or self._empty()
-        store.check_model(work.manifest, self.home, self.embedder.name)
-        changed = bool(removals)
+        if self._rebuild:
+            work = self._empty()
+            work.generation = store.generation_number(self.home)
+        else:
+            work = store.load_snapshot(self.home, self.tokenize) or self._empty()
+            store.check_model(work.manifest, self.home, self.embedder.name)
+        changed = bool(removals) or self._rebuild
         for doc_id in removals:
             _drop_document(work, doc_id)
         todo = []
@@ -192,6 +202,7 @@ class Library:
         if changed:
             report.duplicates = _mark_duplicates(work)
             store.save_snapshot(self.home, work)
+            self._rebuild = False
             self._snap = store.Snapshot(work.manifest, work.docs, work.chunks, work.vectors, work.keywords,
                                         work.heads, work.generation)
 

@@ -67,6 +67,12 @@ def current_generation(home: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+def generation_number(home: Path) -> int:
+    """Number of the live generation (0 when there is none), so a rebuild writes past it."""
+    folder = current_generation(home)
+    return int(folder.name.split("-")[1]) if folder is not None else 0
+
+
 def load_snapshot(home: Path, tokenize) -> Snapshot | None:
     folder = current_generation(home)
     if folder is None:

@@ -14,13 +14,13 @@ from .settings import Settings
 EXIT_FAILURE, EXIT_USAGE = 1, 2
 
 
-def open_library(settings: Settings, model: str | None = None):
+def open_library(settings: Settings, model: str | None = None, rebuild: bool = False):
     """Load the model and index once; heavy imports happen only here."""
     from index.embed import load_embedder
     from index.library import Library
 
     embedder = load_embedder(model or settings.model, settings.backend)
-    return Library(settings.home, embedder, vector_kind=settings.vector_kind)
+    return Library(settings.home, embedder, vector_kind=settings.vector_kind, rebuild=rebuild)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,9 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_index(args, settings: Settings) -> int:
-    if args.rebuild:
-        _clear_index(settings.home)
-    library = open_library(settings, args.model)
+    library = open_library(settings, args.model, rebuild=args.rebuild)
     paths = args.paths or [settings.corpus]
     report = library.add_paths(paths, progress=ProgressBar())
     for path, reason in report.skipped:
@@ -175,13 +173,6 @@ def cmd_serve(args, settings: Settings) -> int:
     from .server import serve
 
     return serve(settings, host=args.host, port=args.port, model=args.model)
-
-
-def _clear_index(home: Path) -> None:
-    """--rebuild points CURRENT nowhere; the old generation stays until the new one replaces it."""
-    pointer = Path(home) / "CURRENT"
-    if pointer.exists():
-        pointer.unlink()
 
 
 class ProgressBar:

@@ -207,3 +207,15 @@ def test_copied_index_folder_opens_elsewhere(corpus_home, tmp_path, embedder):
     copy = tmp_path / "copy"
     shutil.copytree(corpus_home, copy)
     assert len(Library(copy, embedder).documents()) == 5
+
+
+def test_rebuild_replaces_everything_only_when_complete(tiny, embedder, tmp_path):
+    library, docs, _ = tiny
+    only = tmp_path / "only"
+    only.mkdir()
+    write(only, "机关.txt", REPORT_B)
+    rebuilding = Library(library.home, embedder, rebuild=True)
+    assert [d.id for d in Library(library.home, embedder).documents()] == ["机关", "社区"]  # old index still live
+    report = rebuilding.add_paths([only])
+    assert report.files == 1 and [d.id for d in Library(library.home, embedder).documents()] == ["机关"]
+    assert rebuilding.snapshot.generation > library.snapshot.generation
