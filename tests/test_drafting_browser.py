@@ -408,6 +408,8 @@ def test_copy_check_marks_copied_sentences(live_server, new_page, artifacts):
     assert VERBATIM[:-1] in quoted  # the very sentence, found in the 2019 report
     page.locator("#check-result .copy-ref").first.click()
     assert urllib.parse.urlparse(page.url).fragment == "source-1"
+    expect(page.locator("#view-check")).to_be_visible()  # following a citation stays in the 查重 view
+    expect(sources.nth(0)).to_be_in_viewport()
     page.screenshot(path=str(artifacts / "page-check.png"), full_page=True)
 
 

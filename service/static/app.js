@@ -868,7 +868,14 @@
 
   /* ---------- start ---------- */
 
+  function isInPageAnchor() {
+    // #source-1 in the 查重 view is an anchor inside the current view, not a view to switch to
+    var hash = window.location.hash.replace(/^#/, "");
+    return hash !== "" && VIEWS.indexOf(hash) < 0;
+  }
+
   function onNavigate() {
+    if (isInPageAnchor()) return;
     var before = { q: state.q, role: state.role, doc: state.doc, k: state.k };
     readUrl();
     showView(state.view, { updateUrl: false });
@@ -886,6 +893,7 @@
     showView(state.view, { updateUrl: false });
     window.addEventListener("popstate", onNavigate);
     window.addEventListener("hashchange", function () {
+      if (isInPageAnchor()) return;
       readUrl();
       showView(state.view, { updateUrl: false });
     });
