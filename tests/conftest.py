@@ -5,6 +5,7 @@ import shutil
 import socket
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,58 @@ def writable_server(writable_library):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
+BROWSER_TIMEOUT = 60_000  # ms
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium driven by playwright; never a browser playwright downloads itself."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (scripts/test.sh does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium_browser):
+    """new_page(base) -> a page in a fresh context (clipboard for base's origin, downloads accepted).
+
+    At teardown: no uncaught script error happened and nothing was fetched from another origin.
+    """
+    opened = []
+
+    def make(base: str):
+        from playwright.sync_api import expect
+
+        expect.set_options(timeout=BROWSER_TIMEOUT)
+        origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlparse(base))
+        context = chromium_browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900},
+                                               accept_downloads=True)
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+        page = context.new_page()
+        page.set_default_timeout(BROWSER_TIMEOUT)
+        record = {"page": page, "context": context, "origin": origin, "errors": [], "foreign": []}
+        page.on("pageerror", lambda error: record["errors"].append(str(error)))
+
+        def on_request(request):
+            if not request.url.startswith((origin, "data:", "blob:", "about:")):
+                record["foreign"].append(request.url)
+
+        page.on("request", on_request)
+        opened.append(record)
+        return page
+
+    yield make
+    for record in opened:
+        record["context"].close()
+    for record in opened:
+        assert not record["errors"], f"uncaught errors in the page: {record['errors']}"
+        assert not record["foreign"], f"page fetched from another origin: {record['foreign']}"

@@ -11,7 +11,6 @@ and ``artifacts`` (the artifacts/ folder). The screenshot lands in artifacts/add
 from __future__ import annotations
 
 import json
-import os
 import re
 import urllib.error
 import urllib.parse
@@ -20,7 +19,6 @@ import urllib.request
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
 QUERY = "党建与业务工作融合"
 TIMEOUT = 60_000  # ms; the first query may load the embedding model
 FINAL_STATES = ["done", "empty", "error"]
@@ -143,16 +141,10 @@ def check_rendering(page, hits: list[dict]) -> None:
 
 # ---------- fixtures ----------
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}: browser tests of the add-in need it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+@pytest.fixture
+def browser(chromium_browser):
+    """The session's Chromium from conftest.py (one playwright per process)."""
+    return chromium_browser
 
 
 @pytest.fixture

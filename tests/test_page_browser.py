@@ -113,54 +113,7 @@ def json_route(payload, status: int = 200):
 
 # ---------- fixtures ----------
 
-@pytest.fixture(scope="module")
-def chromium_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking",
-                  "--disable-component-update", "--disable-gpu"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(chromium_browser):
-    """new_page(base) -> a page in a fresh context with clipboard access for base's origin.
-    At teardown: no uncaught script error happened and nothing was fetched from another origin."""
-    opened = []
-
-    def make(base: str):
-        from playwright.sync_api import expect
-
-        expect.set_options(timeout=TIMEOUT)
-        origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlparse(base))
-        context = chromium_browser.new_context(
-            locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        record = {"page": page, "context": context, "origin": origin, "errors": [], "foreign": []}
-        page.on("pageerror", lambda error: record["errors"].append(str(error)))
-
-        def on_request(request):
-            url = request.url
-            if not url.startswith(origin) and not url.startswith(("data:", "blob:", "about:")):
-                record["foreign"].append(url)
-
-        page.on("request", on_request)
-        opened.append(record)
-        return page
-
-    yield make
-    for record in opened:
-        record["context"].close()
-    for record in opened:
-        assert not record["errors"], f"uncaught errors in the page: {record['errors']}"
-        assert not record["foreign"], f"page fetched from another origin: {record['foreign']}"
+# chromium_browser and new_page come from conftest.py
 
 
 # ---------- search ----------
