@@ -115,7 +115,9 @@ def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str]
     ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
     ranked = [cid for cid in ranked if cid not in request.exclude and snap.chunks[cid].dup_of is None]
     chosen = diversify(ranked, snap.chunks, request.k, request.per_doc)
-    return [_hit(snap, cid, fused[cid], vector, keyword, terms) for cid in chosen]
+    vec = {cid: (rank + 1, score) for rank, (cid, score) in enumerate(vector)}
+    kw = {cid: (rank + 1, score, matched) for rank, (cid, score, matched) in enumerate(keyword)}
+    return [_hit(snap, cid, fused[cid], vec, kw, terms) for cid in chosen]
 
 
 def diversify(ranked: list[int], chunks: dict[int, Chunk], k: int, per_doc: int) -> list[int]:
@@ -141,10 +143,9 @@ def overlaps(left: Chunk, right: Chunk, left_grams: set[str], right_grams: set[s
     return jaccard(left_grams, right_grams) >= OVERLAP
 
 
-def _hit(snap: Snapshot, cid: int, score: float, vector, keyword, terms: list[str]) -> Hit:
+def _hit(snap: Snapshot, cid: int, score: float, vec: dict, kw: dict, terms: list[str]) -> Hit:
+    """`vec` and `kw` map chunk id to (rank, score[, matched terms]) from each retriever."""
     chunk = snap.chunks[cid]
-    vec = {c: (rank + 1, s) for rank, (c, s) in enumerate(vector)}
-    kw = {c: (rank + 1, s, m) for rank, (c, s, m) in enumerate(keyword)}
     matched = kw[cid][2] if cid in kw else [t for t in dict.fromkeys(terms) if t in chunk.text]
     title = snap.docs[chunk.doc].title if chunk.doc in snap.docs else chunk.doc
     return Hit(chunk, title, score,
