@@ -362,7 +362,9 @@ def test_copy_check_marks_copied_sentences(live_server, new_page, artifacts):
     page.locator("#check-result .copy-ref").first.click()
     assert urllib.parse.urlparse(page.url).fragment == "source-1"
     expect(page.locator("#view-check")).to_be_visible()  # following a citation stays in the 查重 view
+    expect(page.locator("#tab-check")).to_have_attribute("aria-selected", "true")
     expect(sources.nth(0)).to_be_in_viewport()
+    expect(page.locator("#check-result mark.copied").first).to_be_visible()
     page.screenshot(path=str(artifacts / "page-check.png"), full_page=True)
 
 
