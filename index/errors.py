@@ -34,3 +34,11 @@ class ModelMismatch(FanwenError):
 
 class IndexBusy(FanwenError):
     """Another process holds the index write lock."""
+
+
+class ConfigurationError(FanwenError):
+    """A setting names something that cannot be used (unknown backend, a model that is not on disk)."""
+
+
+class CorruptIndex(UnreadableFile):
+    """An index file on disk is truncated, inconsistent or not fanwen's."""

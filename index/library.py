@@ -8,19 +8,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import store
-from .chunking import ChunkParams
-from .dedup import find_duplicates
-from .embed import Embedder
-from .errors import FanwenError, NotFound
-from .ingest import ParsedDocument, parse_file
-from .intent import parse_intent, validate_roles
-from .keywords import BM25Index
-from .readers import SUPPORTED
-from .records import Chunk, Document, Hit
-from .search import MODES, SearchRequest, run_search, validate_k
-from .tokenize import default_tokenizer
-from .vectors import VectorStore
+from fanwen.index.storage import generations as store
+from fanwen.index.ingest.chunking import ChunkParams
+from fanwen.index.storage.dedup import find_duplicates
+from fanwen.index.retrieval.embed import Embedder
+from fanwen.index.errors import FanwenError, NotFound
+from fanwen.index.ingest.pipeline import ParsedDocument, parse_file
+from fanwen.index.retrieval.intent import parse_intent, validate_roles
+from fanwen.index.storage.keywords import BM25Index
+from fanwen.index.ingest.readers import SUPPORTED
+from fanwen.index.records import Chunk, Document, Hit
+from fanwen.index.retrieval.search import MODES, SearchRequest, run_search, validate_k
+from fanwen.index.retrieval.tokenize import default_tokenizer
+from fanwen.index.storage.vectors import VectorStore
 
 _FIRST_SENTENCE = re.compile(r"[^。；！？!?]*[。；！？!?]?")
 Progress = Callable[[int, int, str], None]
@@ -131,7 +131,7 @@ class Library:
         return [hit for hit in hits if not _overlapping(hit.chunk, chunk)]
 
     def _request(self, snap, k, roles, docs, per_doc, mode, fusion) -> SearchRequest:
-        from .errors import InvalidInput
+        from fanwen.index.errors import InvalidInput
 
         docs = [d for d in (docs or []) if d]
         for doc in docs:

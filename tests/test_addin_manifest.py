@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from service import addin_package as pkg
+from fanwen.service.http import addin_package as pkg
 
 BASE = "https://fanwen.example.org:8443"
 NS = {

@@ -1,8 +1,8 @@
 """Pure ingest functions on a few lines of real report text: clean, split, classify."""
-from index.chunking import ChunkParams, chunk_paragraph, placeholders, split_long
-from index.clean import load_patterns, normalize_line, strip_boilerplate
-from index.roles import cause_split, classify, path_role, section_role
-from index.structure import Paragraph, build_outline, heading_level, point_starts, split_heading
+from fanwen.index.ingest.chunking import ChunkParams, chunk_paragraph, placeholders, split_long
+from fanwen.index.ingest.clean import load_patterns, normalize_line, strip_boilerplate
+from fanwen.index.ingest.roles import cause_split, classify, path_role, section_role
+from fanwen.index.ingest.structure import Paragraph, build_outline, heading_level, point_starts, split_heading
 
 MIXED = ("在总结成绩的同时，我也清醒地认识到，尽管在党建方面做了一些工作，取得了一些成效，但距XX的要求还有不少差距。"
          "主要表现在以下三个方面：一是压力传到不够。个别支部对从严治党压力传导缺乏主动性和自觉性。"

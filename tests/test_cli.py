@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def fanwen(*args, home, cwd=ROOT, timeout=300):
     env = {**os.environ, "FANWEN_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], cwd=cwd, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "fanwen.service.entry", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=timeout)
 
 

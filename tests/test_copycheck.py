@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from index import copycheck
-from index.copycheck import check_file, check_text, copy_index, normalise, sentences
-from index.errors import InvalidInput
+from fanwen.index.drafting import copycheck
+from fanwen.index.drafting.copycheck import check_file, check_text, copy_index, normalise, sentences
+from fanwen.index.errors import InvalidInput
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -30,8 +30,8 @@ def library(request, tmp_path_factory):
     try:
         return request.getfixturevalue("corpus_library")
     except pytest.FixtureLookupError:
-        from index.embed import load_embedder
-        from index.library import Library
+        from fanwen.index.retrieval.embed import load_embedder
+        from fanwen.index.library import Library
 
         lib = Library(tmp_path_factory.mktemp("copycheck-index"), load_embedder())
         lib.add_paths([CORPUS])
@@ -147,7 +147,7 @@ def test_five_thousand_characters_check_well_under_a_second(library):
 
 
 def test_cli_check_prints_matches_and_json(library, tmp_path, capsys):
-    from service.cli import main
+    from fanwen.service.entry import main
 
     draft = tmp_path / "draft.txt"
     draft.write_text(DRAFT, encoding="utf-8")
@@ -166,8 +166,8 @@ def test_cli_check_prints_matches_and_json(library, tmp_path, capsys):
 def client(library, tmp_path_factory):
     from fastapi.testclient import TestClient
 
-    from service.server import create_app
-    from service.settings import Settings
+    from fanwen.service.http.app import create_app
+    from fanwen.service.settings import Settings
 
     return TestClient(create_app(Settings(home=tmp_path_factory.mktemp("check-home")), library))
 

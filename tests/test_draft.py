@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from index import draft
-from index.dedup import jaccard, shingles
-from index.draft import build_outline, make_title
-from index.draft_export import to_docx, to_markdown
-from index.errors import InvalidInput
-from index.rewrite import Endpoint, rewrite_outline
+from fanwen.index.drafting import outline as draft
+from fanwen.index.storage.dedup import jaccard, shingles
+from fanwen.index.drafting.outline import build_outline, make_title
+from fanwen.index.drafting.export import to_docx, to_markdown
+from fanwen.index.errors import InvalidInput
+from fanwen.index.drafting.rewrite import Endpoint, rewrite_outline
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TOPIC = "街道党工委书记 抓基层党建工作述职"
@@ -32,8 +32,8 @@ def library(request, tmp_path_factory):
     try:
         return request.getfixturevalue("corpus_library")
     except pytest.FixtureLookupError:
-        from index.embed import load_embedder
-        from index.library import Library
+        from fanwen.index.retrieval.embed import load_embedder
+        from fanwen.index.library import Library
 
         lib = Library(tmp_path_factory.mktemp("draft-index"), load_embedder())
         lib.add_paths([CORPUS])
@@ -193,7 +193,7 @@ def test_docx_export_has_real_heading_styles(outline, tmp_path):
 def test_cli_draft_writes_docx_and_markdown(library, tmp_path, capsys):
     import docx
 
-    from service.cli import main
+    from fanwen.service.entry import main
 
     home = str(library.home)
     out = tmp_path / "draft.docx"
@@ -297,8 +297,8 @@ def test_rewrite_without_endpoint_warns(outline):
 def client(library, tmp_path_factory):
     from fastapi.testclient import TestClient
 
-    from service.server import create_app
-    from service.settings import Settings
+    from fanwen.service.http.app import create_app
+    from fanwen.service.settings import Settings
 
     return TestClient(create_app(Settings(home=tmp_path_factory.mktemp("draft-home")), library))
 
@@ -324,7 +324,7 @@ def test_api_draft_json_markdown_and_docx(client, outline):
 
 
 def draft_api_docx() -> str:
-    from service.drafting_api import DOCX
+    from fanwen.service.http.drafting_routes import DOCX
 
     return DOCX
 

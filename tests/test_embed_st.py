@@ -14,7 +14,7 @@ def model_dir():
 
 
 def test_loads_a_model_folder_offline_and_embeds(model_dir):
-    from index.embed import load_embedder
+    from fanwen.index.retrieval.embed import load_embedder
 
     embedder = load_embedder(model_dir)
     assert embedder.name == "sentence-transformers/model" or embedder.name.startswith("sentence-transformers/")
@@ -26,9 +26,9 @@ def test_loads_a_model_folder_offline_and_embeds(model_dir):
 
 
 def test_index_built_with_it_refuses_the_default_model(model_dir, tmp_path, embedder):
-    from index.errors import ModelMismatch
-    from index.embed import load_embedder
-    from index.library import Library
+    from fanwen.index.errors import ModelMismatch
+    from fanwen.index.retrieval.embed import load_embedder
+    from fanwen.index.library import Library
 
     (tmp_path / "a.txt").write_text("报告\n一、主要工作\n严格落实三会一课制度，按时召开组织生活会。\n", encoding="utf-8")
     st = load_embedder(model_dir)
@@ -40,8 +40,9 @@ def test_index_built_with_it_refuses_the_default_model(model_dir, tmp_path, embe
 
 
 def test_missing_model_folder_is_a_clear_error(tmp_path):
-    from index.embed import load_embedder
+    from fanwen.index.errors import ConfigurationError
+    from fanwen.index.retrieval.embed import load_embedder
 
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ConfigurationError) as info:
         load_embedder(str(tmp_path / "no-such-model"), backend="sentence-transformers")
     assert "no-such-model" in str(info.value)

@@ -7,8 +7,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from index.keywords import COUNTS_FILE, META_FILE, BM25Index
-from index.tokenize import default_tokenizer
+from fanwen.index.storage.keywords import COUNTS_FILE, META_FILE, BM25Index
+from fanwen.index.retrieval.tokenize import default_tokenizer
 
 K1, B = 1.2, 0.75
 

@@ -3,9 +3,9 @@ import shutil
 
 import pytest
 
-from index.errors import InvalidInput, ModelMismatch, NotFound, UnsupportedFormat
-from index.library import Library
-from index.store import current_generation
+from fanwen.index.errors import InvalidInput, ModelMismatch, NotFound, UnsupportedFormat
+from fanwen.index.library import Library
+from fanwen.index.storage.generations import current_generation
 
 REPORT_A = """本文系作者原创投稿，仅供学习参考，请勿照搬照抄！
 社区党委书记述职报告
@@ -113,7 +113,7 @@ def test_crash_mid_write_leaves_previous_index_usable(tiny, embedder, monkeypatc
     library, docs, _ = tiny
     before = current_generation(library.home)
     write(docs, "新增.txt", "新增报告\n一、主要工作\n开展红色教育基地参观学习活动X次，党员受教育面达XX%。\n")
-    from index.keywords import BM25Index
+    from fanwen.index.storage.keywords import BM25Index
 
     def explode(self, folder):
         raise KeyboardInterrupt

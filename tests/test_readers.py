@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.errors import FanwenError, UnreadableFile, UnsupportedFormat
-from index.readers import RawDocument, _rejoin, normalize_spaces, read_document
+from fanwen.index.errors import FanwenError, UnreadableFile, UnsupportedFormat
+from fanwen.index.ingest.readers import RawDocument, _rejoin, normalize_spaces, read_document
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")

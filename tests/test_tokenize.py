@@ -4,7 +4,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from index.tokenize import DEFAULT_DICT, default_tokenizer, find_spans, make_tokenizer
+from fanwen.index.retrieval.tokenize import DEFAULT_DICT, default_tokenizer, find_spans, make_tokenizer
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -3,9 +3,9 @@ import faiss
 import numpy as np
 import pytest
 
-import index.vectors as vectors_module
-from index.errors import NotFound
-from index.vectors import VectorStore
+import fanwen.index.storage.vectors as vectors_module
+from fanwen.index.errors import NotFound
+from fanwen.index.storage.vectors import VectorStore
 
 DIM = 32
 KINDS = ["flat", "hnsw"]

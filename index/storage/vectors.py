@@ -10,7 +10,7 @@ from typing import Collection, Iterable
 import faiss
 import numpy as np
 
-from index.errors import NotFound
+from fanwen.index.errors import CorruptIndex, NotFound
 
 KINDS = ("flat", "hnsw")
 MAX_THREADS = min(2, os.cpu_count() or 1)
@@ -282,11 +282,11 @@ class VectorStore:
         path = Path(path)
         meta = json.loads(_sidecar(path).read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT or meta.get("version") != VERSION:
-            raise ValueError(f"{_sidecar(path)} is not a fanwen vector store (version {VERSION})")
+            raise CorruptIndex(f"{_sidecar(path)} is not a fanwen vector store (version {VERSION})")
         store = cls(meta["dim"], meta["kind"], meta["hnsw_m"], meta["ef_search"])
         index = faiss.read_index(str(path))
         if index.d != store.dim:
-            raise ValueError(f"{path} holds {index.d}-dim vectors but its sidecar says {store.dim}")
+            raise CorruptIndex(f"{path} holds {index.d}-dim vectors but its sidecar says {store.dim}")
         store._index = index
         labels = faiss.vector_to_array(index.id_map).astype(np.int64)
         if store.kind == "flat":
@@ -295,7 +295,7 @@ class VectorStore:
         faiss.downcast_index(index.index).hnsw.efSearch = store.ef_search
         slot_ids = np.array(meta["slot_ids"], dtype=np.int64)
         if len(slot_ids) != index.ntotal or not np.array_equal(labels, np.arange(len(labels))):
-            raise ValueError(f"{path} and its sidecar disagree about the stored ids")
+            raise CorruptIndex(f"{path} and its sidecar disagree about the stored ids")
         store._slot_ids = slot_ids
         store._alive = np.ones(len(slot_ids), dtype=bool)
         store._slot_of = dict(zip(slot_ids.tolist(), range(len(slot_ids))))

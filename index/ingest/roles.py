@@ -65,7 +65,7 @@ def cause_split(text: str) -> int | None:
     The cut sits at the start of the sentence holding the cue (认真分析上述问题，主要有以下三个方面的
     原因：一是…), so the cue sentence leads the cause part.
     """
-    from .structure import sentence_start
+    from fanwen.index.ingest.structure import sentence_start
 
     match = CAUSE_CUE.search(text)
     if match is None:

@@ -42,7 +42,7 @@ __all__ = [
     "media_type",
 ]
 
-ADDIN_DIR = Path(__file__).resolve().parent / "addin"
+ADDIN_DIR = Path(__file__).resolve().parent.parent / "addin"
 SCHEMA_DIR = ADDIN_DIR / "schemas"
 MANIFEST_SCHEMA = SCHEMA_DIR / "OfficeAppManifestV1_1.xsd"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import InvalidInput
-from .records import ROLES
+from fanwen.index.errors import InvalidInput
+from fanwen.index.records import ROLES
 
 MAX_QUERY = 1000
 # Longest phrases first so 存在的问题 is consumed whole rather than leaving 存在的.

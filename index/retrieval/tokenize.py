@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 import jieba
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DICT = DATA_DIR / "dangjian_dict.txt"
 DEFAULT_STOPWORDS = DATA_DIR / "stopwords.txt"
 

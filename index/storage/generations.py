@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .errors import IndexBusy, ModelMismatch, UnreadableFile
-from .keywords import BM25Index
-from .records import Chunk, Document
-from .vectors import VectorStore
+from fanwen.index.errors import CorruptIndex, IndexBusy, ModelMismatch, UnreadableFile
+from fanwen.index.storage.keywords import BM25Index
+from fanwen.index.records import Chunk, Document
+from fanwen.index.storage.vectors import VectorStore
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
@@ -83,8 +83,8 @@ def load_snapshot(home: Path, tokenize) -> Snapshot | None:
         vectors = VectorStore.load(folder / "vectors.faiss")
         keywords = BM25Index.load(folder / "bm25", tokenize)
         heads = VectorStore.load(folder / "heads.faiss")
-    except (OSError, ValueError, sqlite3.Error, RuntimeError) as exc:
-        raise UnreadableFile(f"index at {home} is damaged ({exc}); rebuild it with 'fanwen index --rebuild'") from exc
+    except (OSError, ValueError, CorruptIndex, sqlite3.Error, RuntimeError) as exc:
+        raise CorruptIndex(f"index at {home} is damaged ({exc}); rebuild it with 'fanwen index --rebuild'") from exc
     return Snapshot(manifest, docs, chunks, vectors, keywords, heads, manifest.get("generation", 0))
 
 

@@ -7,7 +7,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-ADDIN = Path(__file__).parent / "addin"
+from . import addin_package
+
+ADDIN = Path(__file__).resolve().parent.parent / "addin"
 
 
 def base_url(request: Request) -> str:
@@ -15,7 +17,7 @@ def base_url(request: Request) -> str:
 
 
 def mount_addin(app: FastAPI) -> None:
-    from . import addin_package
+
 
     @app.get("/addin/manifest.xml", include_in_schema=False)
     def word_manifest(request: Request):

@@ -5,11 +5,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .chunking import ChunkParams, Piece, chunk_outline
-from .clean import load_patterns, normalize_line, strip_boilerplate
-from .errors import UnreadableFile
-from .readers import read_document
-from .structure import build_outline
+from fanwen.index.ingest.chunking import ChunkParams, Piece, chunk_outline
+from fanwen.index.ingest.clean import load_patterns, normalize_line, strip_boilerplate
+from fanwen.index.errors import UnreadableFile
+from fanwen.index.ingest.readers import read_document
+from fanwen.index.ingest.structure import build_outline
 
 
 @dataclass

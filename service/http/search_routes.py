@@ -10,31 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Header, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
-from index.readers import SUPPORTED
-from index.records import Hit
-
-from .server import ApiError
+from fanwen.index.ingest.readers import SUPPORTED
+from fanwen.index.records import Hit
+from .deps import library_of, require_key, safe_name, search_key, settings_of
+from .errors import ApiError
 
 router = APIRouter(prefix="/api")
-
-
-def library_of(request: Request):
-    return request.app.state.library
-
-
-def settings_of(request: Request):
-    return request.app.state.settings
-
-
-def require_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
-    expected = settings_of(request).api_key
-    if expected and x_api_key != expected:
-        raise ApiError(401, "unauthorized", "missing or wrong X-API-Key header: this server requires its API key")
-
-
-def search_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
-    if settings_of(request).protect_search:
-        require_key(request, x_api_key)
 
 
 class SearchBody(BaseModel):
@@ -120,14 +101,6 @@ def health(request: Request):
     snap = library_of(request).snapshot
     return {"status": "ok", "model": snap.manifest.get("model"), "documents": len(snap.docs),
             "chunks": len(snap.chunks), "index_version": snap.generation}
-
-
-def safe_name(filename: str) -> str:
-    """A file name without folders or characters that could escape the uploads folder."""
-    name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", Path(filename.replace("\\", "/")).name).strip(". ")
-    if not name or not Path(name).stem:
-        raise ApiError(400, "invalid_parameter", "file name is empty: upload a named .txt, .md, .docx or .pdf file")
-    return name[:200]
 
 
 def _store_upload(file: UploadFile, folder: Path, name: str, limit: int) -> Path:

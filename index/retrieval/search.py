@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .dedup import jaccard, shingles
-from .errors import InvalidInput
-from .keywords import BM25Index
-from .records import Chunk, Hit
-from .store import Snapshot
-from .tokenize import find_spans
-from .vectors import VectorStore
+from fanwen.index.storage.dedup import jaccard, shingles
+from fanwen.index.errors import InvalidInput
+from fanwen.index.storage.keywords import BM25Index
+from fanwen.index.records import Chunk, Hit
+from fanwen.index.storage.generations import Snapshot
+from fanwen.index.retrieval.tokenize import find_spans
+from fanwen.index.storage.vectors import VectorStore
 
 MODES = ("hybrid", "vector", "keyword")
 FUSIONS = ("rrf", "weighted")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import roles
-from .structure import Outline, Paragraph, point_starts
+from fanwen.index.ingest import roles
+from fanwen.index.ingest.structure import Outline, Paragraph, point_starts
 
 PLACEHOLDER = re.compile(r"(?<![A-Za-z])X+(?:月X+日)?(?![A-Za-z])")
 _PIECE_END = re.compile(r"[。；！？!?]")

@@ -12,6 +12,8 @@ from typing import Callable, Collection, Iterable, Sequence
 import numpy as np
 from scipy import sparse
 
+from fanwen.index.errors import CorruptIndex
+
 META_FILE = "bm25.json"
 COUNTS_FILE = "bm25.npz"
 FORMAT = "fanwen-bm25"
@@ -167,13 +169,13 @@ class BM25Index:
         folder = Path(folder)
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT or meta.get("version") != VERSION:
-            raise ValueError(f"{folder / META_FILE} is not a fanwen BM25 index (version {VERSION})")
+            raise CorruptIndex(f"{folder / META_FILE} is not a fanwen BM25 index (version {VERSION})")
         with np.load(folder / COUNTS_FILE, allow_pickle=False) as arrays:
             indptr, columns, counts = arrays["indptr"], arrays["columns"], arrays["counts"]
         ids, vocab = meta["ids"], meta["vocab"]
         consistent = len(indptr) == len(ids) + 1 and int(indptr[-1]) == len(columns) == len(counts)
         if not consistent:
-            raise ValueError(f"{folder} holds an inconsistent BM25 index")
+            raise CorruptIndex(f"{folder} holds an inconsistent BM25 index")
         index = cls(tokenize, k1=meta["k1"], b=meta["b"])
         index._vocab = {term: column for column, term in enumerate(vocab)}
         for row, chunk_id in enumerate(ids):

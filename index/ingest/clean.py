@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-DEFAULT_PATTERNS = Path(__file__).with_name("data") / "boilerplate.txt"
+DEFAULT_PATTERNS = Path(__file__).resolve().parent.parent / "data" / "boilerplate.txt"
 # A matching line longer than this is a real paragraph with an ad glued in, not an ad line.
 SHORT_LINE = 80
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]?")

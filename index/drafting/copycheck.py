@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .errors import InvalidInput
-from .records import Chunk
+from fanwen.index.errors import InvalidInput
+from fanwen.index.records import Chunk
 
 MAX_CHARS = 50_000
 SIZE = 5  # 4-grams of these reports are stock phrases (党建工作); 6-grams break too easily around edits
@@ -188,7 +188,7 @@ def check_text(library_or_snapshot, text: str, threshold: float = 0.5) -> CheckR
 
 def check_file(library_or_snapshot, path: Path, threshold: float = 0.5) -> CheckReport:
     """Check a .txt, .md, .docx or .pdf draft; its paragraphs are joined by line breaks."""
-    from .readers import read_document
+    from fanwen.index.ingest.readers import read_document
 
     document = read_document(Path(path))
     return check_text(library_or_snapshot, "\n".join(block.text for block in document.blocks), threshold)

@@ -11,10 +11,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .chunking import placeholders
-from .draft import Outline, Slot
-from .draft_export import citation
-from .records import ROLE_LABELS
+from fanwen.index.ingest.chunking import placeholders
+from fanwen.index.drafting.outline import Outline, Slot
+from fanwen.index.drafting.export import citation
+from fanwen.index.records import ROLE_LABELS
 
 WORKERS = 4
 SYSTEM = ("你是述职报告写作助手。请把给出的范文段落改写成符合题目和重点的段落：保持原段落的结构、语气和篇幅，"

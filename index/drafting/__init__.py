@@ -1,0 +1,1 @@
+"""Drafting: what is built on hits (outline, export, copy check, rewrite)."""

@@ -1,0 +1,1 @@
+"""Ingest: a file becomes clean blocks, then structured chunks with roles."""

@@ -1,0 +1,1 @@
+"""Retrieval: a query becomes ranked hits (tokenizer, embedder, intent, fusion and diversity)."""

@@ -1,0 +1,1 @@
+"""Storage: documents, chunks, vectors and keyword postings on disk, behind one snapshot."""

@@ -1,0 +1,1 @@
+"""The `fanwen` command line, over the library and the wiring module."""

@@ -1,0 +1,62 @@
+"""Text output of the CLI: hits with marked terms, copy-check reports, a progress line."""
+from __future__ import annotations
+
+import sys
+
+def render_result(result, color: bool) -> str:
+    from fanwen.index.records import ROLE_LABELS
+
+    lines = [f"“{result.query}”  roles: {', '.join(result.roles) or 'any'}  terms: {' '.join(result.terms)}"]
+    if not result.hits:
+        lines.append("  no matching exemplar paragraphs")
+    for rank, hit in enumerate(result.hits, 1):
+        chunk = hit.chunk
+        where = " › ".join([hit.title] + chunk.heading_path)
+        lines.append(f"\n{rank}. {where}")
+        lines.append(f"   [{ROLE_LABELS.get(chunk.role, chunk.role)} {chunk.role}]  score {hit.score:.4f}  "
+                     f"vector {_fmt(hit.vector_score)}  keyword {_fmt(hit.keyword_score)}  id {chunk.id}")
+        lines.append("   " + mark(chunk.text, hit.highlights, color))
+    return "\n".join(lines)
+
+
+def mark(text: str, spans, color: bool) -> str:
+    opening, closing = ("\033[1;33m", "\033[0m") if color else ("«", "»")
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], opening, text[start:end], closing]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _fmt(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+class ProgressBar:
+    """A one-line progress display on stderr (silent when stderr is not a terminal, except at the end)."""
+
+    def __init__(self):
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        line = f"\rembedding [{'#' * filled}{'.' * (width - filled)}] {done}/{total} chunks  {label[:30]}"
+        if self.tty:
+            print(line, end="", file=sys.stderr, flush=True)
+        if done == total:
+            print(line.lstrip("\r") if not self.tty else "", file=sys.stderr, flush=True)
+
+
+def render_report(report, color: bool) -> str:
+    lines = [f"{report.sentences} sentence(s), {report.checked_chars} characters checked: "
+             f"{len(report.matches)} reproduce library text, {report.share:.1%} of the characters copied "
+             f"(threshold {report.threshold:g})"]
+    for number, match in enumerate(report.matches, 1):
+        source = match.source
+        name = source.doc if source.title in source.doc else f"{source.title}（{source.doc}）"
+        lines.append(f"\n{number}. [{match.ratio:.0%}] {mark(match.text, match.spans, color)}")
+        lines.append(f"   ← 《{name}》 {source.heading} · chunk {source.id}")
+        lines.append(f"     {mark(source.text, source.spans, color)}")
+    return "\n".join(lines)
