@@ -155,11 +155,13 @@ class Library:
         self._apply(parsed, [], report, progress)
         return report
 
-    def add_file(self, path: Path, doc_id: str | None = None, progress: Progress | None = None) -> IngestReport:
-        """Index one file; a bad file raises (UnsupportedFormat, UnreadableFile)."""
+    def add_file(self, path: Path, doc_id: str | None = None,
+                 progress: Progress | None = None) -> tuple[str, IngestReport]:
+        """Index one file; returns the document id it used. A bad file raises (UnsupportedFormat, UnreadableFile)."""
         report = IngestReport()
-        self._apply([parse_file(Path(path), self.chunk_params, doc_id)], [], report, progress)
-        return report
+        parsed = parse_file(Path(path), self.chunk_params, doc_id)
+        self._apply([parsed], [], report, progress)
+        return parsed.doc_id, report
 
     def remove(self, doc_id: str) -> int:
         self.document(doc_id)

@@ -95,6 +95,18 @@ def test_upload_search_delete(writable_server):
     assert httpx.delete(f"{writable_server}/api/documents/网格").status_code == 404
 
 
+def test_upload_answers_with_the_document_id_ingest_used(writable_server):
+    """The id comes from the library, not from the route re-deriving it from the file name."""
+    body = "社区网格员队伍建设成效明显，群众满意度显著提升，累计走访居民XX户。".encode()
+    response = httpx.post(f"{writable_server}/api/documents", files={"file": ("述职 .txt", body)}, timeout=120)
+    assert response.status_code == 201, response.text
+    doc_id = response.json()["document"]["id"]
+    assert doc_id.strip() == doc_id and doc_id
+    listed = [d["id"] for d in httpx.get(f"{writable_server}/api/documents").json()["documents"]]
+    assert doc_id in listed
+    assert httpx.delete(f"{writable_server}/api/documents/{doc_id}").status_code == 200
+
+
 @pytest.mark.parametrize("name, body, status, code", [
     ("a.xls", b"\x00\x01", 415, "unsupported_media_type"),
     ("big.txt", "党建".encode() * 400_000, 413, "payload_too_large"),

