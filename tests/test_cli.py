@@ -104,3 +104,19 @@ def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path, monkeypatch, va
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and variable in lines[0] and allowed in lines[0], result.stderr
+
+
+def test_a_closed_pipe_ends_quietly(home, tmp_path):
+    """`fanwen search --json --queries-file … | head -c 100`: no traceback, the status of a SIGPIPE death."""
+    queries = tmp_path / "q.txt"
+    queries.write_text("\n".join(["党建 责任制", "下一步 加强党风廉政建设", "存在问题 学习不够"] * 40), encoding="utf-8")
+    env = {**os.environ, "FANWEN_HOME": str(home)}
+    command = [sys.executable, "-m", "fanwen.service.entry", "search", "--json", "--queries-file", str(queries)]
+    writer = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    head = writer.stdout.read(100)
+    writer.stdout.close()  # what `head -c 100` does once it has its bytes
+    stderr = writer.stderr.read().decode()
+    status = writer.wait(timeout=300)
+    assert len(head) == 100
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    assert status == 141

@@ -69,6 +69,19 @@ def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
     except KeyboardInterrupt:
         print("fanwen: interrupted; the previous index is intact", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _closed_pipe() -> int:
+    """The reader of our output went away (`| head`): stop quietly with the status a SIGPIPE death gives."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail again
+    except OSError:
+        pass
+    return 128 + 13
 
 
 def cmd_index(args, settings: Settings) -> int:

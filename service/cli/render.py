@@ -34,19 +34,28 @@ def _fmt(value) -> str:
 
 
 class ProgressBar:
-    """A one-line progress display on stderr (silent when stderr is not a terminal, except at the end)."""
+    """Embedding progress with rate and ETA on stderr (tqdm); off when stderr is not a terminal."""
 
-    def __init__(self):
-        self.tty = sys.stderr.isatty()
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self._bar = None
 
     def __call__(self, done: int, total: int, label: str) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        line = f"\rembedding [{'#' * filled}{'.' * (width - filled)}] {done}/{total} chunks  {label[:30]}"
-        if self.tty:
-            print(line, end="", file=sys.stderr, flush=True)
-        if done == total:
-            print(line.lstrip("\r") if not self.tty else "", file=sys.stderr, flush=True)
+        from tqdm import tqdm
+
+        if self._bar is None or self._bar.total != total:
+            self.close()
+            self._bar = tqdm(total=total, unit="段", desc="嵌入", file=self.stream, leave=False,
+                             disable=not self.stream.isatty(), dynamic_ncols=True)
+        self._bar.set_postfix_str(label[:30], refresh=False)
+        self._bar.update(done - self._bar.n)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
 
 def render_report(report, color: bool) -> str:
