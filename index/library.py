@@ -36,6 +36,7 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     boilerplate_lines: int = 0
     duplicates: int = 0
+    removed: dict[str, list[str]] = field(default_factory=dict)  # doc id -> lines removed as noise
 
     def to_dict(self) -> dict:
         data = self.__dict__.copy()
@@ -190,6 +191,7 @@ class Library:
         todo = []
         for doc in parsed:
             report.boilerplate_lines += len(doc.removed_lines)
+            report.removed[doc.doc_id] = list(doc.removed_lines)
             old = work.docs.get(doc.doc_id)
             if old is not None and old.sha256 == doc.sha256:
                 report.unchanged.append(doc.doc_id)
@@ -216,7 +218,8 @@ class Library:
             chunks = []
             for piece in doc.pieces:
                 chunks.append(Chunk(next_id, doc.doc_id, piece.text, piece.heading_path, piece.role,
-                                    piece.para_index, piece.point_index, piece.start, piece.end, piece.placeholders))
+                                    piece.para_index, piece.point_index, piece.start, piece.end, piece.placeholders,
+                                    role_confidence=piece.role_confidence))
                 next_id += 1
             vectors, heads = [], []
             for start in range(0, len(chunks), 16):
@@ -237,6 +240,7 @@ class Library:
             report.files += 1
             report.chunks += len(chunks)
             report.documents.append(doc.doc_id)
+        _retag_headless(work, docs)
 
     def _locked(self):
         return store.write_lock(self.home, self._write_lock)
@@ -251,6 +255,24 @@ def topic_sentence(text: str, limit: int = 80) -> str:
     """The first sentence, which in these reports states the point (一是…。) the rest supports."""
     match = _FIRST_SENTENCE.match(text)
     return (match.group() if match else text)[:limit]
+
+
+def _retag_headless(work: store.Snapshot, docs: list[ParsedDocument]) -> None:
+    """Documents whose roles were read from the text get a second opinion from a classifier
+    trained on this library's heading-labelled chunks."""
+    from fanwen.index.ingest import role_model
+
+    headless = [d for d in docs if all(p.role_confidence < role_model.TRUSTED for p in d.pieces[1:])]
+    trusted = [c for c in work.chunks.values() if c.role_confidence >= role_model.TRUSTED]
+    if not headless or len(trusted) < role_model.MIN_TRAIN or len({c.role for c in trusted}) < 2:
+        return
+    weights = role_model.fit(work.vectors.get([c.id for c in trusted]), [c.role for c in trusted])
+    for doc in headless:
+        chunks = [work.chunks[i] for i in work.by_doc[doc.doc_id]]
+        roles, confidence = role_model.retag([c.text for c in chunks], doc.title, [p.role for p in doc.pieces],
+                                             work.vectors.get([c.id for c in chunks]), weights)
+        for chunk, role, conf in zip(chunks, roles, confidence):
+            chunk.role, chunk.role_confidence = role, round(conf, 3)
 
 
 def keyword_text(chunk: Chunk) -> str:

@@ -25,6 +25,7 @@ class Chunk:
     end: int
     placeholders: list[tuple[int, int]] = field(default_factory=list)
     dup_of: int | None = None  # set when an earlier chunk has the same or nearly the same text
+    role_confidence: float = 1.0  # 1 when a heading names the role; the text-reading model's share otherwise
 
     @property
     def heading(self) -> str:
@@ -76,7 +77,7 @@ class Hit:
             "vector_rank": self.vector_rank, "keyword_rank": self.keyword_rank,
             "doc": chunk.doc, "title": self.title, "heading": chunk.heading,
             "heading_path": chunk.heading_path, "role": chunk.role,
-            "role_label": ROLE_LABELS.get(chunk.role, chunk.role),
+            "role_label": ROLE_LABELS.get(chunk.role, chunk.role), "role_confidence": chunk.role_confidence,
             "para_index": chunk.para_index, "point_index": chunk.point_index,
             "start": chunk.start, "end": chunk.end,
             "matched_terms": self.matched_terms,

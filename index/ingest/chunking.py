@@ -35,6 +35,7 @@ class Piece:
     start: int
     end: int
     placeholders: list[tuple[int, int]] = field(default_factory=list)
+    role_confidence: float = 1.0  # 1 when a heading names the role; less when read from the text
 
 
 def placeholders(text: str) -> list[tuple[int, int]]:
@@ -56,6 +57,8 @@ def chunk_paragraph(paragraph: Paragraph, params: ChunkParams, is_last: bool = F
     for part_start, part_end in _parts(paragraph):
         part = paragraph.text[part_start:part_end]
         role = roles.classify(paragraph.heading_path, part, is_last=is_last)
+        if part_start > 0 and roles.path_role(paragraph.heading_path) is None:
+            role = "causes"  # a hint for reading roles from the text: this part follows a cause cue
         long_paragraph = len(paragraph.text) >= params.point_split_min
         for point_index, (seg_start, seg_end) in _segments(part, params, long_paragraph):
             for lo, hi in split_long(part[seg_start:seg_end], params.max_chars):
@@ -73,7 +76,8 @@ def chunk_paragraph(paragraph: Paragraph, params: ChunkParams, is_last: bool = F
 
 
 def _parts(paragraph: Paragraph) -> list[tuple[int, int]]:
-    if roles.path_role(paragraph.heading_path) != "problems":
+    # without a role-naming heading the text may still turn from problems to causes
+    if roles.path_role(paragraph.heading_path) not in ("problems", None):
         return [(0, len(paragraph.text))]
     cut = roles.cause_split(paragraph.text)
     if cut is None:

@@ -18,15 +18,36 @@ class CleanResult:
     removed: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Rules:
+    """Everything the data file says: boilerplate regexes, page-mark regexes, site words."""
+
+    lines: tuple[re.Pattern, ...]
+    pages: tuple[re.Pattern, ...]
+    site_words: tuple[str, ...]
+
+
 @lru_cache(maxsize=4)
-def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[re.Pattern, ...]:
-    """Compile the boilerplate patterns kept in a data file (one regex a line)."""
-    patterns = []
+def load_rules(path: Path = DEFAULT_PATTERNS) -> Rules:
+    """Read the data file: regexes before any [section], then the [page] and [site] sections."""
+    sections: dict[str, list[str]] = {"": [], "page": [], "site": []}
+    current = ""
     for raw in Path(path).read_text(encoding="utf-8").splitlines():
         line = raw.strip()
-        if line and not line.startswith("#"):
-            patterns.append(re.compile(line))
-    return tuple(patterns)
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]") and line[1:-1] in sections:
+            current = line[1:-1]
+            continue
+        sections[current].append(line)
+    # longer words first, so 浏览次数 is taken whole before 浏览
+    words = tuple(sorted(sections["site"], key=len, reverse=True))
+    return Rules(tuple(map(re.compile, sections[""])), tuple(map(re.compile, sections["page"])), words)
+
+
+def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[re.Pattern, ...]:
+    """The boilerplate regexes of the data file (one regex a line)."""
+    return load_rules(path).lines
 
 
 def is_boilerplate(line: str, patterns: tuple[re.Pattern, ...]) -> bool:

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fanwen.index.ingest.chunking import ChunkParams, Piece, chunk_outline
-from fanwen.index.ingest.clean import load_patterns, normalize_line, strip_boilerplate
+from fanwen.index.ingest import layout, noise
+from fanwen.index.ingest.clean import Rules, load_rules, normalize_line, strip_boilerplate
 from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.readers import read_document
-from fanwen.index.ingest.structure import build_outline
+from fanwen.index.ingest.role_text import tag_from_text
+from fanwen.index.ingest.structure import build_outline, looks_like_title
 
 
 @dataclass
@@ -49,26 +51,82 @@ def parse_file(path: Path, params: ChunkParams = ChunkParams(), doc_id: str | No
         if text:
             lines.append(text)
             levels.append(block.level)
-    cleaned = strip_boilerplate(lines, load_patterns())
-    levels = _levels_after_cleaning(lines, levels, cleaned.lines)
-    outline = build_outline(cleaned.lines, levels, fallback_title=doc_id_for(path))
-    pieces = chunk_outline(outline, params)
+    lines, levels, removed = tidy_lines(lines, levels, load_rules())
+    outline = build_outline(lines, levels, fallback_title=doc_id_for(path))
+    pieces = tag_from_text(chunk_outline(outline, params), outline.title)
     if not pieces:
         raise UnreadableFile(f"{path.name}: no report text left after removing boilerplate")
     return ParsedDocument(doc_id or doc_id_for(path), outline.title, str(path), raw.format,
-                          file_sha256(path), outline.text, pieces, cleaned.removed)
+                          file_sha256(path), outline.text, pieces, removed)
 
 
-def _levels_after_cleaning(lines: list[str], levels: list[int | None], kept: list[str]) -> list[int | None]:
-    """Carry style levels over to the lines that survived cleaning (kept lines stay in order)."""
-    result, position = [], 0
-    for line in kept:
-        while position < len(lines) and not _same_or_cut(lines[position], line):
-            position += 1
-        result.append(levels[position] if position < len(lines) else None)
-        position += 1
-    return result
+Lines = tuple[list[str], list[int | None], list[str]]
 
 
-def _same_or_cut(original: str, kept: str) -> bool:
-    return original == kept or (len(kept) < len(original) and kept[:10] in original)
+def tidy_lines(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
+    """Noise that sits between lines goes first, so the paragraphs it interrupted can be re-joined."""
+    lines, levels, removed = drop_page_furniture(lines, levels, rules)
+    lines, levels = layout.repair(lines, levels)
+    lines, levels, dropped = drop_boilerplate(lines, levels, rules)
+    lines, levels, repeats = drop_title_repeats(lines, levels)
+    return lines, levels, removed + dropped + repeats
+
+
+def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
+    """Page-mark and site-chrome lines out; page counters cut from inside sentences."""
+    totals = noise.page_totals(lines, rules)
+    kept, kept_levels, removed = [], [], []
+    for i, (line, level) in enumerate(zip(lines, levels)):
+        # a bare number after a line ending in a digit is the tail of a number the wrap cut
+        cut_number = line.isdigit() and i > 0 and lines[i - 1][-1:].isdigit()
+        if level is None and not cut_number and (noise.is_page_mark(line, rules) or noise.is_chrome(line, rules)):
+            removed.append(line)
+            continue
+        line, cut = noise.cut_page_counters(line, totals)
+        removed.extend(cut)
+        if line.strip():
+            kept.append(line.strip())
+            kept_levels.append(level)
+    return kept, kept_levels, removed
+
+
+def drop_boilerplate(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
+    """Pattern boilerplate after re-joining, so a wrapped ad line matches as a whole."""
+    kept, kept_levels, removed = [], [], []
+    for line, level in zip(lines, levels):
+        result = strip_boilerplate([line], rules.lines)
+        removed.extend(result.removed)
+        for text in result.lines:
+            kept.append(text)
+            kept_levels.append(level)
+    return kept, kept_levels, removed
+
+
+_DOC_TYPE = ("报告", "总结", "汇报", "发言", "材料", "讲话", "剖析", "清单", "方案", "计划")
+
+
+def pick_title(lines: list[str], levels: list[int | None]) -> int | None:
+    """Index of the title: a styled title, else a title-like line before the first paragraph,
+    preferring one that names its document type (…述职报告) over leftovers of a page header."""
+    candidates = []
+    for i, (line, level) in enumerate(zip(lines[:8], levels)):
+        if level == 0:
+            return i
+        if len(line) > 40 or "。" in line:
+            break
+        if looks_like_title(line):
+            candidates.append(i)
+    typed = [i for i in candidates if lines[i].rstrip("）)0123456789（(").endswith(_DOC_TYPE)]
+    return (typed or candidates or [None])[0]
+
+
+def drop_title_repeats(lines: list[str], levels: list[int | None]) -> Lines:
+    """The title moves to the top as level 0; a host page or running header repeating it is noise."""
+    at = pick_title(lines, levels)
+    if at is None:
+        return lines, levels, []
+    repeats = set(noise.repeated_title(lines, lines[at])) - {at}
+    drop = repeats | {i for i in range(at) if noise.repeated_title([lines[i], lines[at]], lines[at])}
+    kept = [i for i in range(len(lines)) if i not in drop and i != at]
+    removed = [lines[i] for i in sorted(drop)]
+    return [lines[at]] + [lines[i] for i in kept], [0] + [levels[i] for i in kept], removed

@@ -252,6 +252,7 @@ _PAGE_NUMBER = re.compile(
 # English wraps at word boundaries, but a number split over two lines must not get a space
 _LATIN_WRAP = re.compile(r"[A-Za-z][A-Za-z0-9]|[0-9][A-Za-z]")
 _SENTENCE_END = re.compile(r"(?:[。！？；：!?;]|[。！？][”’」』])$")
+_FIRST_POINT = re.compile(r"^(?:一是|第一[，,、]|首先[，,])")
 
 
 def _read_pdf(path: Path, data: bytes, name: str) -> RawDocument:
@@ -278,7 +279,8 @@ def _read_pdf(path: Path, data: bytes, name: str) -> RawDocument:
 
 
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    # ambiguous-width marks (“”‘’…—) are set full width in Chinese fonts
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
 def _rejoin(lines: list[str]) -> list[str]:
@@ -288,12 +290,23 @@ def _rejoin(lines: list[str]) -> list[str]:
     paragraphs = [lines[0]]
     last = lines[0]
     for line in lines[1:]:
-        # a line clearly narrower than the text column ended its paragraph (or is a title)
-        ended = _SENTENCE_END.search(last) or _width(last) < 0.75 * full
-        if ended or _HEADING_START.match(line):
+        if _HEADING_START.match(line) or _line_ends_paragraph(last, paragraphs[-1], full, line):
             paragraphs.append(line)
         else:
             glue = " " if _LATIN_WRAP.search(last[-1] + line[0]) else ""
             paragraphs[-1] = normalize_spaces(paragraphs[-1] + glue + line)
         last = line
     return paragraphs
+
+
+def _line_ends_paragraph(last: str, paragraph: str, full: int, following: str) -> bool:
+    """A line clearly narrower than the column ended its paragraph (or is a title); a sentence end
+    ends it short of the column or before a first point (一是), since a full line that happens to
+    end a sentence goes on; a numbered heading line short of the column is a heading."""
+    width = _width(last)
+    if width < 0.75 * full or (paragraph[:1] in "【[" and last[-1:] in "】]"):
+        return True  # narrow, or a bracketed notice that closed: 【…】
+    short = width < 0.97 * full
+    if _SENTENCE_END.search(last):
+        return short or bool(_FIRST_POINT.match(following))
+    return short and paragraph == last and bool(_HEADING_START.match(last))

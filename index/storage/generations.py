@@ -154,7 +154,8 @@ CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, format TEXT,
                         chunks INTEGER, chars INTEGER, added TEXT);
 CREATE TABLE chunks (id INTEGER PRIMARY KEY, doc TEXT REFERENCES documents(id), text TEXT,
                      heading_path TEXT, role TEXT, para_index INTEGER, point_index INTEGER,
-                     start INTEGER, "end" INTEGER, placeholders TEXT, dup_of INTEGER);
+                     start INTEGER, "end" INTEGER, placeholders TEXT, dup_of INTEGER,
+                     role_confidence REAL DEFAULT 1.0);
 CREATE INDEX chunks_doc ON chunks(doc);
 """
 
@@ -164,9 +165,10 @@ def _write_metadata(path: Path, docs, chunks) -> None:
         db.executescript(_SCHEMA)
         db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
                        [(d.id, d.title, d.path, d.format, d.sha256, d.chunks, d.chars, d.added) for d in docs])
-        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
+        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
             (c.id, c.doc, c.text, json.dumps(c.heading_path, ensure_ascii=False), c.role, c.para_index,
-             c.point_index, c.start, c.end, json.dumps(c.placeholders), c.dup_of) for c in chunks])
+             c.point_index, c.start, c.end, json.dumps(c.placeholders), c.dup_of, c.role_confidence)
+            for c in chunks])
     db.close()
 
 
@@ -178,8 +180,10 @@ def _read_metadata(path: Path) -> tuple[dict[str, Document], dict[int, Chunk]]:
         docs = {row[0]: Document(*row) for row in db.execute("SELECT * FROM documents")}
         chunks = {}
         for row in db.execute("SELECT * FROM chunks"):
+            # indexes written before the role_confidence column load with full confidence
+            confidence = row[11] if len(row) > 11 and row[11] is not None else 1.0
             chunks[row[0]] = Chunk(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6], row[7],
-                                   row[8], [tuple(s) for s in json.loads(row[9])], row[10])
+                                   row[8], [tuple(s) for s in json.loads(row[9])], row[10], confidence)
     finally:
         db.close()
     return docs, chunks

@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="add files or folders to the index (default: corpus/)")
     p.add_argument("paths", nargs="*", type=Path)
     p.add_argument("--rebuild", action="store_true", help="start from an empty index")
+    p.add_argument("--show-removed", action="store_true", help="print the lines removed as noise, per document")
     p = sub.add_parser("search", help="find exemplar paragraphs")
     p.add_argument("query", nargs="?")
     p.add_argument("-k", type=int, default=5, help="number of hits, 1-100 (default 5)")
@@ -90,6 +91,11 @@ def cmd_index(args, settings: Settings) -> int:
     report = library.add_paths(paths, progress=ProgressBar())
     for path, reason in report.skipped:
         print(f"skipped {path}: {reason}", file=sys.stderr)
+    if args.show_removed:
+        for doc_id, lines in report.removed.items():
+            print(f"removed from {doc_id}: {len(lines)} line(s)")
+            for line in lines:
+                print(f"  - {line}")
     print(f"indexed {report.files} file(s), {report.chunks} chunk(s); unchanged {len(report.unchanged)}; "
           f"replaced {len(report.replaced)}; skipped {len(report.skipped)}; "
           f"removed {report.boilerplate_lines} boilerplate line(s); {report.duplicates} duplicate chunk(s) hidden")

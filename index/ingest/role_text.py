@@ -1,0 +1,105 @@
+"""Roles read from the text when headings are silent: title, cue phrases and the report's usual order."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from fanwen.index.ingest import roles
+
+ORDER = ("opening", "achievements", "problems", "causes", "plans", "closing")
+# Cue phrases per role; counted per chunk, the first sentence counts double (it states the point).
+CUES = {
+    "problems": re.compile(r"不够|不足|有待|欠缺|仍需|不强|不高|不到位|不力|薄弱|差距|缺乏|不明显|不平衡|"
+                           r"单一|不佳|偏差|弱化|淡化|松懈|不严|不深|短板"),
+    "causes": re.compile(r"原因|根源|究其|根子|思想认识|重视不够|认识不足"),
+    # 将/要 as the future, not 将…纳入 or 主要/重要/要求
+    "plans": re.compile(r"我将|将(?:继续|进一步|坚持|着力|以|把|不断|切实)|(?<![重主需只])要(?![求点素])|"
+                        r"进一步|下一步|下步|继续|计划|拟|力争|确保|努力|不少于|不低于"),
+    "achievements": re.compile(r"完成|开展了|共计|累计|[X\d]+(?:余|多)?(?:次|人|个|项|件|名|户|万元|场)|取得|"
+                               r"先后|全年|[\u4e00-\u9fff]了(?!解)"),
+}
+_TITLE_CUES = (("problems", re.compile(r"存在的?问题|问题清单|整改|查摆|对照检查|剖析")),
+               ("plans", re.compile(r"打算|计划|思路|规划")))
+# Moving back in the order costs more than moving on; problems and causes may alternate.
+STEP_ON, STEP_BACK, SWAP = -0.6, -8.0, -1.2
+
+
+def title_role(title: str) -> str | None:
+    """Role the whole document has by its title (存在问题清单 → problems), else None."""
+    for role, pattern in _TITLE_CUES:
+        if pattern.search(title):
+            return role
+    return None
+
+
+def cue_scores(text: str) -> np.ndarray:
+    """Probabilities over ORDER from cue phrases; flat where the text says nothing."""
+    first = re.split(r"[。；！？]", text, maxsplit=1)[0]
+    counts = np.full(len(ORDER), 0.5)
+    for role, pattern in CUES.items():
+        counts[ORDER.index(role)] += len(pattern.findall(text)) + 2 * len(pattern.findall(first))
+    counts[ORDER.index("opening")] = counts[ORDER.index("closing")] = 0.05
+    if roles.CAUSE_CUE.search(text[:60]):
+        counts[ORDER.index("causes")] += 6
+    return counts / counts.sum()
+
+
+def transitions() -> np.ndarray:
+    n = len(ORDER)
+    table = np.full((n, n), STEP_BACK)
+    for i in range(n):
+        table[i, i] = 0.0
+        table[i, i + 1:] = STEP_ON
+    problems, causes = ORDER.index("problems"), ORDER.index("causes")
+    table[causes, problems] = SWAP
+    return table
+
+
+def decode(probs: np.ndarray) -> tuple[list[str], list[float]]:
+    """Most likely role sequence under the usual report order (Viterbi); confidence = the chosen role's share."""
+    logp, table = np.log(np.clip(probs, 1e-6, None)), transitions()
+    score, back = logp[0].copy(), []
+    for row in logp[1:]:
+        total = score[:, None] + table
+        back.append(total.argmax(axis=0))
+        score = total.max(axis=0) + row
+    path = [int(score.argmax())]
+    for pointers in reversed(back):
+        path.append(int(pointers[path[-1]]))
+    path.reverse()
+    return [ORDER[i] for i in path], [float(probs[k, i]) for k, i in enumerate(path)]
+
+
+def text_probs(texts: list[str], title: str, hints: list[str] | None = None) -> np.ndarray:
+    """Per-chunk role probabilities from cues, the title, and the opening and closing positions."""
+    probs = np.array([cue_scores(text) for text in texts])
+    for row, hint in zip(probs, hints or []):
+        if hint == "causes":  # the part after a cause cue (究其原因…), found while chunking
+            row[ORDER.index("causes")] += 1.0
+    named = title_role(title)
+    if named:
+        probs[:, ORDER.index(named)] += 0.3
+    if len(texts) > 1 and (roles._OPENING_CUE.search(texts[0]) or len(texts[0]) < 200):
+        probs[0, ORDER.index("opening")] += 1.0
+    if roles._CLOSING_CUE.search(texts[-1]):
+        probs[-1, ORDER.index("closing")] += 1.0
+    return probs / probs.sum(axis=1, keepdims=True)
+
+
+def is_silent(piece) -> bool:
+    return roles.path_role(piece.heading_path) is None
+
+
+def tag_from_text(pieces: list, title: str) -> list:
+    """Headed chunks keep their role (confidence 1); when headings name no role for most of the
+    document, every chunk's role is decoded from its text in report order."""
+    silent = [p for p in pieces if is_silent(p)]
+    if len(silent) <= max(1, len(pieces) // 3):
+        for piece in silent:
+            piece.role_confidence = 0.9 if piece.role in ("opening", "closing") else 0.6
+        return pieces
+    labels, confidence = decode(text_probs([p.text for p in pieces], title, [p.role for p in pieces]))
+    for piece, role, conf in zip(pieces, labels, confidence):
+        piece.role, piece.role_confidence = role, round(min(conf, 0.99), 3)
+    return pieces

@@ -1,0 +1,73 @@
+"""Layout repair and noise rules on lines of real report text (from corpus/)."""
+from fanwen.index.ingest import layout, noise
+from fanwen.index.ingest.clean import load_rules
+from fanwen.index.ingest.pipeline import tidy_lines
+from fanwen.index.ingest.structure import build_outline
+
+# corpus/机关党总支书记党建述职报告.txt
+HEAD = "（二）党建与业务工作结合还不够紧密。"
+BODY = "抓党建、促发展的站位不高，工作方法不灵活，没有很好地把党建工作与业务工作结合起来，存在两张皮的现象。"
+RULES = load_rules()
+
+
+def tidy(lines):
+    return tidy_lines(lines, [None] * len(lines), RULES)
+
+
+def test_hard_wrapped_lines_rejoin_but_headings_stay_apart():
+    text = HEAD + BODY
+    wrapped = ["二、存在的主要问题及原因"] + [text[i:i + 20] for i in range(0, len(text), 20)] * 1
+    wrapped += ["三、下一步工作思路"] + [text[i:i + 20] for i in range(0, len(text), 20)]
+    lines, _ = layout.join_wrapped(wrapped, [None] * len(wrapped))
+    assert lines == ["二、存在的主要问题及原因", text, "三、下一步工作思路", text]
+
+
+def test_unwrapped_text_is_left_alone():
+    lines = ["一、履职工作主要情况", HEAD + BODY, "（三）党建工作督查还不够有力", BODY]
+    assert layout.join_wrapped(lines, [None] * 4)[0] == lines
+
+
+def test_long_line_cut_mid_sentence_continues_without_wrap_width():
+    assert layout.continues(BODY[:45], BODY[45:], None)
+    assert not layout.continues("一、履职工作主要情况", "（一）坚持政治统领", None)
+
+
+def test_one_line_report_splits_at_markers_and_title():
+    one = ("机关党总支书记党建述职报告下面，我将一年以来抓党建工作情况述职如下：一、履职工作主要情况（一）坚持政治统领。"
+           + BODY * 6 + "二、存在的主要问题及原因" + HEAD + BODY * 4 + "三、下一步工作思路" + BODY)
+    parts = layout.split_unbroken(one)
+    assert parts[:4] == ["机关党总支书记党建述职报告", "下面，我将一年以来抓党建工作情况述职如下：",
+                         "一、履职工作主要情况", "（一）坚持政治统领。" + BODY * 6]
+    assert "二、存在的主要问题及原因" in parts and "三、下一步工作思路" in parts
+    assert layout.split_unbroken(BODY) == [BODY]
+
+
+def test_page_marks_and_chrome_are_removed_and_reported():
+    lines = ["当前位置：首页 > 范文 > 述职报告", "机关党总支书记党建述职报告", "发布时间：2020-01-02 来源：网络 浏览次数：88",
+             "格式：DOC 页数：5页", "下载文档", "1/37", "机关党总支书记党建述职报告", HEAD + BODY[:30], "2/37",
+             BODY[30:], "第 3 页", "- 4 -", "精心整理，希望对您有所帮助。"]
+    kept, _, removed = tidy(lines)
+    assert kept[0] == "机关党总支书记党建述职报告" and kept.count(kept[0]) == 1
+    assert HEAD + BODY in kept
+    assert {"1/37", "2/37", "第 3 页", "- 4 -", "下载文档", "格式：DOC 页数：5页"} <= set(removed)
+    outline = build_outline(kept, [None] * len(kept), "fallback")
+    assert outline.title == "机关党总支书记党建述职报告"
+
+
+def test_page_counter_inside_a_sentence_is_cut_but_a_fraction_stays():
+    lines = ["1/9", BODY[:20] + "2/9" + BODY[20:], "党员占比超过1/3。"]
+    totals = noise.page_totals(lines, RULES)
+    assert noise.cut_page_counters(lines[1], totals) == (BODY, ["2/9"])
+    assert noise.cut_page_counters(lines[2], totals)[0] == "党员占比超过1/3。"
+
+
+def test_chrome_rule_keeps_report_lines():
+    assert noise.is_chrome("作者：佚名", RULES) and noise.is_chrome("分享 收藏 举报", RULES)
+    assert not noise.is_chrome("（三）创新工作载体，提升党建工作水平", RULES)
+    assert not noise.is_chrome("组织党员下载学习资料，分享学习心得。", RULES)
+    assert not noise.is_chrome("加强经验交流分享机制建设", RULES)
+
+
+def test_bare_heading_rule():
+    assert layout.is_bare_heading("主要工作", BODY, BODY)
+    assert not layout.is_bare_heading(BODY, BODY, BODY)
