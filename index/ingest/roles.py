@@ -11,6 +11,7 @@ _SECTION_CUES = (
     ("plans", re.compile(r"下一步|下步|打算|思路|措施|整改方向|努力方向|计划|今后|展望")),
     ("achievements", re.compile(r"做法|成效|成绩|亮点|特色|履职|主要工作|工作情况|工作开展|经验|完成情况")),
 )
+_SHORTFALL = re.compile(r"不够|不足|不力|不到位|有待|欠缺|不强|不高|不严|缺乏")
 _MIXED_SECTION = re.compile(r"(问题|不足).{0,4}(及|和|与|、)其?(主要|产生的)?原因")
 # Sentences that open the cause part of a problems paragraph.
 CAUSE_CUE = re.compile(
@@ -23,8 +24,8 @@ _OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|�
 
 def section_role(heading: str) -> str | None:
     """Role named by one heading, or None when the heading names no role."""
-    if _MIXED_SECTION.search(heading):
-        return "problems"
+    if _MIXED_SECTION.search(heading) or _SHORTFALL.search(heading):
+        return "problems"  # …措施不够有力 names a shortfall, not the plans section
     if _SECTION_CUES[1][1].search(heading):
         return "causes"  # 存在上述问题的主要原因 is about causes although it says 问题
     for role, pattern in _SECTION_CUES:

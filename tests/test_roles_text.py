@@ -1,0 +1,87 @@
+"""Roles read from text when headings are silent: cues, title, report order, the vector classifier and its hook."""
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from fanwen.index.ingest import perturb, role_model
+from fanwen.index.ingest.role_text import ORDER, cue_scores, decode, title_role
+from fanwen.index.ingest.roles import section_role
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+# Sentences from corpus/ reports
+PROBLEM = "三是支委作用发挥不够明显。党员领导干部由于基本上把精力都花在了分管工作上，对党建工作研究有待加强。"
+CAUSE = "究其主要原因，一是思想认识不到位，抓党建的“主责”意识不够强。"
+PLAN = "2020年，我将坚持以习近平新时代中国特色社会主义思想为指导，进一步压实党建主体责任。"
+DONE = "全年共组织召开党组会X次、与班子成员开展党风廉政谈话X次，开展主题党日活动X次。"
+
+
+def top(text: str) -> str:
+    return ORDER[int(np.argmax(cue_scores(text)))]
+
+
+def test_cue_phrases_point_to_roles():
+    assert [top(t) for t in (PROBLEM, CAUSE, PLAN, DONE)] == ["problems", "causes", "plans", "achievements"]
+
+
+def test_heading_word_inside_a_shortfall_is_not_a_plan():
+    assert section_role("（二）整改措施不够有力") == "problems"
+    assert section_role("三、下步工作思路和主要措施") == "plans"
+
+
+def test_title_names_a_role():
+    assert title_role("党支部存在问题清单及整改措施") == "problems"
+    assert title_role("2021年工作打算") == "plans"
+    assert title_role("抓基层党建工作述职报告") is None
+
+
+def test_decode_follows_report_order_and_gives_confidence():
+    probs = np.array([cue_scores(t) for t in (DONE, PROBLEM, DONE, CAUSE, PLAN)])
+    roles, confidence = decode(probs)
+    assert roles[0] == "achievements" and roles[-1] == "plans"
+    order = [ORDER.index(r) for r in roles]
+    assert order == sorted(order)  # a stray achievement cue after a problem does not step back
+    assert all(0 < c <= 1 for c in confidence)
+
+
+def bigram_vectors(texts, dim=256):
+    """A model-free stand-in for embeddings: hashed character bigrams, L2-normalised."""
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for a, b in zip(text, text[1:]):
+            out[row, zlib.crc32((a + b).encode()) % dim] += 1
+    return out / (np.linalg.norm(out, axis=1, keepdims=True) + 1e-9)
+
+
+def test_classifier_learns_separable_roles():
+    texts = [PROBLEM, CAUSE, PLAN, DONE] * 5
+    labels = ["problems", "causes", "plans", "achievements"] * 5
+    weights = role_model.fit(bigram_vectors(texts), labels)
+    probs = role_model.predict(weights, bigram_vectors([PROBLEM, PLAN]))
+    assert [ORDER[i] for i in probs.argmax(axis=1)] == ["problems", "plans"]
+    assert np.allclose(probs.sum(axis=1), 1.0)
+
+
+class BigramEmbedder:
+    name, dim, max_tokens = "bigram-test", 256, 512
+
+    def embed_passages(self, texts):
+        return bigram_vectors(list(texts), self.dim)
+
+    embed_queries = embed_passages
+
+
+def test_library_retags_a_headless_report_and_stores_confidence(tmp_path):
+    from fanwen.index.library import Library
+
+    source = sorted(CORPUS.glob("*.txt"))[0]
+    headless = tmp_path / "headless.txt"
+    headless.write_text(perturb.headless(source.read_text(encoding="utf-8")), encoding="utf-8")
+    library = Library(tmp_path / "home", BigramEmbedder())
+    library.add_paths([p for p in sorted(CORPUS.glob("*.txt")) if p != source] + [headless])
+    chunks = [library.chunk(i) for i in library.snapshot.by_doc["headless"]]
+    assert all(0 < c.role_confidence < 1 for c in chunks)
+    assert {c.role for c in chunks} >= {"achievements", "problems", "plans"}
+    reopened = Library(tmp_path / "home", BigramEmbedder())  # confidence survives the SQLite round trip
+    assert [reopened.chunk(c.id).role_confidence for c in chunks] == [c.role_confidence for c in chunks]
+    assert "role_confidence" in next(iter(reopened.snapshot.chunks.values())).to_dict()
