@@ -129,8 +129,8 @@ def check_rendering(page, hits: list[dict]) -> None:
     for index, hit in enumerate(hits):
         card = cards.nth(index)
         assert card.get_attribute("data-id") == str(hit["id"])
-        assert card.locator(".result-text").evaluate("el => el.textContent") == hit["text"]
-        assert card.locator(".role-label").inner_text() == hit["role_label"]
+        assert card.locator(".hit > .text").evaluate("el => el.textContent") == hit["text"]
+        assert card.locator(".hit-head .role").inner_text() == hit["role_label"]
         source = card.locator(".source").inner_text()
         assert source.startswith(hit["title"])
         if hit["heading"]:
@@ -302,7 +302,7 @@ def test_role_chips_filter(make_page, live_server):
         assert wait_results(page, seq) == "done"
         assert page.locator(f'#roleChips .chip[data-role="{role}"]').get_attribute("aria-pressed") == "true"
         assert urllib.parse.parse_qs(urllib.parse.urlsplit(searched[-1]).query)["role"] == [role]
-        roles = page.locator("#results .role-label").evaluate_all("els => els.map(e => e.dataset.role)")
+        roles = page.locator("#results .hit-head .role").evaluate_all("els => els.map(e => e.dataset.role)")
         assert roles and set(roles) == {role}
         api = api_json(live_server, "/api/search", q="党建工作", k=page.evaluate("FanwenPane.K"), role=role)
         check_rendering(page, api["hits"])
@@ -396,12 +396,14 @@ def test_addin_served_by_fanwen(live_server):
     from fanwen.service.http.addin_package import validate_word_manifest
 
     for path in ("/addin/taskpane.html", "/addin/taskpane.js", "/addin/host.js", "/addin/taskpane.css",
-                 "/addin/icons/icon-32.png", "/addin/"):
+                 "/addin/icons/icon-32.png", "/addin/", "/static/api.js", "/static/hit.js", "/static/ui.js"):
         status, _ = api_get(live_server, path)
         assert status == 200, path
     status, body = api_get(live_server, "/addin/taskpane.html")
     html = body.decode("utf-8")
     assert "用选中文字查找" in html
+    for name in ("ui.js", "api.js", "hit.js"):  # shared with the page, from the server that serves the pane
+        assert f'src="../static/{name}"' in html
     assert not re.search(r'(src|href)="(https?:)?//', html), "no external assets in the pane"
 
     status, body = api_get(live_server, "/addin/manifest.xml")

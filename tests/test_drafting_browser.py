@@ -1,4 +1,4 @@
-"""The 提纲 and 查重 views (service/static/drafting.js) driven by a real headless Chromium.
+"""The 提纲 and 查重 views (service/web/draft.js, check.js) driven by a real headless Chromium.
 
 Fixtures from tests/conftest.py:
   live_server  base URL of a real server over the five sample reports (read-only use)

@@ -1,4 +1,4 @@
-"""The search page (service/static) driven by a real headless Chromium against a real server.
+"""The search page (service/web) driven by a real headless Chromium against a real server.
 
 Fixtures from tests/conftest.py:
   live_server      base URL of a server over the five sample reports (read-only use)

@@ -26,27 +26,11 @@
       .trim();
   }
 
-  // ---------- 剪贴板（浏览器模式的“插入”和所有模式的“复制”） ----------
+  // ---------- 剪贴板（浏览器模式的“插入”和所有模式的“复制”）：共用 /static/ui.js 的 copyText ----------
   function copyText(text) {
-    function legacy() {
-      return new Promise(function (resolve, reject) {
-        var area = document.createElement("textarea");
-        area.value = text;
-        area.setAttribute("readonly", "");
-        area.style.position = "fixed";
-        area.style.top = "-1000px";
-        document.body.appendChild(area);
-        area.select();
-        var ok = false;
-        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-        document.body.removeChild(area);
-        if (ok) { resolve(); } else { reject(new Error("copy failed")); }
-      });
-    }
-    if (global.navigator && navigator.clipboard && typeof navigator.clipboard.writeText === "function") {
-      return navigator.clipboard.writeText(text).catch(legacy);
-    }
-    return legacy();
+    return global.FanwenUi.copyText(text).then(function (ok) {
+      if (!ok) { throw new Error("copy failed"); }
+    });
   }
 
   // ---------- WPS ----------

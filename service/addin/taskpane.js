@@ -1,7 +1,4 @@
-/*
- * fanwen 任务窗格：检索范文段落并插入文档。接口见 docs/api.md。
- * 宿主差异（Word / WPS / 浏览器）都在 host.js 的 FanwenHost 适配层里。
- */
+/* fanwen 任务窗格：检索范文段落并插入文档；请求与渲染用 /static/api.js、hit.js、ui.js，宿主差异在 host.js。 */
 (function () {
   "use strict";
 
@@ -9,7 +6,7 @@
   var SIMILAR_K = 5;      // “更多相似”的结果数
   var STORE_SERVER = "fanwen.addin.serverUrl";
   var STORE_KEY = "fanwen.addin.apiKey";
-  var ROLE_LABELS = { opening: "开头", achievements: "成效", problems: "问题", causes: "原因", plans: "措施", closing: "结尾" };
+  var ui = window.FanwenUi, hits = window.FanwenHit;
 
   var $ = function (id) { return document.getElementById(id); };
   var els = {
@@ -18,12 +15,10 @@
     message: $("message"), resultsHead: $("resultsHead"), resultsTitle: $("resultsTitle"),
     backBtn: $("backBtn"), results: $("results"), settings: $("settings"),
     settingsForm: $("settingsForm"), serverUrl: $("serverUrl"), apiKey: $("apiKey"),
-    testConnection: $("testConnection"), resetSettings: $("resetSettings"),
-    settingsInfo: $("settingsInfo"), template: $("resultTemplate")
+    testConnection: $("testConnection"), resetSettings: $("resetSettings"), settingsInfo: $("settingsInfo")
   };
 
   var state = {
-    host: null,            // FanwenHost 适配器，检测完成前为 null
     hostReady: null,       // Promise<adapter>
     role: "",
     seq: 0,                // 每次请求 +1，旧请求的响应被丢弃
@@ -31,31 +26,18 @@
     lastSearch: null       // {title, hits} —— “更多相似”之后可返回
   };
 
-  // ---------------- 设置（localStorage） ----------------
-  function storageGet(key) {
-    try { return window.localStorage.getItem(key) || ""; } catch (e) { return ""; }
-  }
-  function storageSet(key, value) {
-    try {
-      if (value) { window.localStorage.setItem(key, value); } else { window.localStorage.removeItem(key); }
-      return true;
-    } catch (e) { return false; }
-  }
-  function defaultServer() {
-    var loc = window.location;
-    return /^https?:$/.test(loc.protocol) ? loc.origin : "";
-  }
-  function serverBase() {
-    return (storageGet(STORE_SERVER) || defaultServer()).trim().replace(/\/+$/, "");
-  }
-  function apiKey() { return storageGet(STORE_KEY).trim(); }
+  // ---------------- 设置（localStorage）：默认服务器 = 提供本窗格的服务器 ----------------
+  function defaultServer() { return window.FanwenApi.SCRIPT_BASE.replace(/\/+$/, ""); }
+  function serverBase() { return (ui.store(STORE_SERVER) || defaultServer()).trim().replace(/\/+$/, ""); }
+  function apiKey() { return ui.store(STORE_KEY).trim(); }
+
+  var client = window.FanwenApi.createClient({ base: serverBase, apiKey: apiKey });
 
   function fillSettings() {
-    els.serverUrl.value = storageGet(STORE_SERVER);
-    els.serverUrl.placeholder = defaultServer() ? "默认：" + defaultServer() : "例如 https://fanwen.example.org";
+    els.serverUrl.value = ui.store(STORE_SERVER);
+    els.serverUrl.placeholder = "默认：" + defaultServer();
     els.apiKey.value = apiKey();
-    var base = serverBase();
-    els.settingsInfo.textContent = base ? "当前服务器：" + base : "尚未设置服务器地址。";
+    els.settingsInfo.textContent = "当前服务器：" + serverBase();
   }
 
   function saveSettings(event) {
@@ -66,156 +48,96 @@
       els.serverUrl.focus();
       return false;
     }
-    var ok = storageSet(STORE_SERVER, url) && storageSet(STORE_KEY, els.apiKey.value.trim());
+    var ok = ui.store(STORE_SERVER, url) && ui.store(STORE_KEY, els.apiKey.value.trim());
     fillSettings();
+    client.forgetLimits();  // another server may have other limits
+    applyLimits();
     showMessage(ok ? "success" : "warn", ok ? "设置已保存。" : "设置无法保存到本地存储，仅本次有效。");
     return true;
   }
 
-  // ---------------- 消息 ----------------
-  function showMessage(kind, text) {
-    els.message.hidden = !text;
-    els.message.className = "message " + (kind || "info");
-    els.message.dataset.kind = kind || "info";
-    els.message.textContent = text || "";
-  }
-  function clearMessage() { showMessage("", ""); }
+  // ---------------- 消息与请求 ----------------
+  function showMessage(kind, text) { ui.showMessage(els.message, text, kind); }
 
-  // ---------------- 请求 ----------------
-  function ApiError(kind, message, status) {
-    this.kind = kind; this.message = message; this.status = status || 0;
-  }
-
-  function request(path, params) {
-    var base = serverBase();
-    if (!base) {
-      return Promise.reject(new ApiError("config", "请先在“设置”中填写服务器地址。"));
-    }
-    var url = base + path;
-    var query = new URLSearchParams();
-    Object.keys(params || {}).forEach(function (name) {
-      var value = params[name];
-      if (value !== undefined && value !== null && value !== "") { query.append(name, String(value)); }
-    });
-    if (String(query)) { url += "?" + String(query); }
-
-    var headers = { "Accept": "application/json" };
-    if (apiKey()) { headers["X-API-Key"] = apiKey(); }
-    if (state.controller) { state.controller.abort(); }
-    var controller = typeof AbortController === "function" ? new AbortController() : null;
-    state.controller = controller;
-
-    return fetch(url, { method: "GET", headers: headers, signal: controller ? controller.signal : undefined })
-      .catch(function (error) {
-        if (error && error.name === "AbortError") { throw new ApiError("aborted", ""); }
-        var hint = "";
-        if (window.location.protocol === "https:" && /^http:/i.test(base)) {
-          hint = "任务窗格通过 HTTPS 打开时，服务器地址也必须是 HTTPS。";
-        }
-        throw new ApiError("network", "无法连接到范文服务器（" + base + "）。请检查网络，或在“设置”中确认服务器地址。" + hint);
-      })
-      .then(function (response) {
-        return response.text().then(function (body) {
-          var data = null;
-          try { data = body ? JSON.parse(body) : null; } catch (e) { data = null; }
-          if (!response.ok) {
-            var detail = data && data.error && data.error.message ? data.error.message : "";
-            var text = detail ? "服务器返回错误：" + detail : "服务器返回错误（HTTP " + response.status + "）。";
-            if (response.status === 401) { text += " 请在“设置”中填写正确的 API 密钥。"; }
-            throw new ApiError("http", text, response.status);
-          }
-          if (data === null) {
-            throw new ApiError("http", "服务器返回了无法识别的内容（HTTP " + response.status + "）。", response.status);
-          }
-          return data;
-        });
-      });
-  }
-
-  // ---------------- 结果渲染 ----------------
-  function segments(text, highlights, placeholders) {
-    var n = text.length;
-    var marks = new Array(n);
-    function paint(spans, value) {
-      (spans || []).forEach(function (span, index) {
-        if (!span || span.length < 2) { return; }
-        var start = Math.max(0, Math.min(n, span[0] | 0));
-        var end = Math.max(start, Math.min(n, span[1] | 0));
-        for (var i = start; i < end; i += 1) { marks[i] = typeof value === "function" ? value(index) : value; }
-      });
-    }
-    paint(highlights, "hl");
-    paint(placeholders, function (index) { return "slot" + index; }); // 占位符优先于高亮
-    var out = [];
-    var i = 0;
-    while (i < n) {
-      var mark = marks[i] || "";
-      var j = i + 1;
-      while (j < n && (marks[j] || "") === mark) { j += 1; }
-      out.push({ text: text.slice(i, j), mark: mark });
-      i = j;
-    }
-    return out;
-  }
-
-  function renderText(container, hit) {
-    container.textContent = "";
-    segments(hit.text || "", hit.highlights, hit.placeholders).forEach(function (seg) {
-      var node;
-      if (seg.mark.indexOf("slot") === 0) {
-        node = document.createElement("span");
-        node.className = "slot";
-        node.title = "占位符：插入后请替换为实际内容";
-        node.textContent = seg.text;
-      } else if (seg.mark === "hl") {
-        node = document.createElement("mark");
-        node.className = "hl";
-        node.textContent = seg.text;
-      } else {
-        node = document.createTextNode(seg.text);
+  function explain(error) {
+    var text = (error && error.message) || "出现未知错误。";
+    if (error && error.code === "network") {
+      text += " 可在“设置”中确认服务器地址。";
+      if (window.location.protocol === "https:" && /^http:/i.test(serverBase())) {
+        text += "任务窗格通过 HTTPS 打开时，服务器地址也必须是 HTTPS。";
       }
-      container.appendChild(node);
+    }
+    if (error && error.status === 401) { text += " 请在“设置”中填写正确的 API 密钥。"; }
+    return text;
+  }
+
+  /** GET on the configured server; a newer request aborts the one still running. */
+  function request(path, params) {
+    if (state.controller) { state.controller.abort(); }
+    state.controller = new AbortController();
+    return client.request(path, { params: params, signal: state.controller.signal });
+  }
+
+  /** Query length and input limit from GET /api/health of the configured server. */
+  function applyLimits() {
+    return client.limits().then(function (limits) {
+      if (limits.max_query_chars) { els.query.maxLength = limits.max_query_chars; }
+      else { els.query.removeAttribute("maxlength"); }
+      return limits;
     });
   }
 
-  function sourceLine(hit) {
-    var title = hit.title || hit.doc || "";
-    var heading = hit.heading || (hit.heading_path || []).join(" › ");
-    return heading ? title + " › " + heading : title;
+  // ---------------- 结果 ----------------
+  function actionButton(className, text, onClick) {
+    var button = ui.el("button", { type: "button", class: className }, text);
+    button.addEventListener("click", onClick);
+    return button;
+  }
+
+  function renderResult(hit, index) {
+    var item = ui.el("li", { class: "result", dataset: { id: hit.id, index: index } });
+    item.appendChild(hits.renderHit(hit, { actions: [
+      actionButton("primary act-insert", "插入", function () { insertHit(hit, item); }),
+      actionButton("act-copy", "复制", function () { copyHit(hit); }),
+      actionButton("act-similar", "更多相似", function () { similar(hit); })
+    ] }));
+    return item;
   }
 
   function setResultsState(name, seq) {
     els.results.dataset.state = name;
-    if (seq !== undefined) { els.results.dataset.seq = String(seq); }
+    els.results.dataset.seq = String(seq);
   }
 
-  function renderHits(hits, title, options) {
-    options = options || {};
-    els.results.textContent = "";
+  function renderHits(list, title, options) {
+    ui.clear(els.results);
     els.resultsHead.hidden = false;
     els.resultsTitle.textContent = title;
-    els.backBtn.hidden = !options.back;
-    hits.forEach(function (hit, index) {
-      var item = els.template.content.firstElementChild.cloneNode(true);
-      item.dataset.id = String(hit.id);
-      item.dataset.index = String(index);
-      var role = item.querySelector(".role-label");
-      role.textContent = hit.role_label || ROLE_LABELS[hit.role] || hit.role || "";
-      role.dataset.role = hit.role || "";
-      role.hidden = !role.textContent;
-      item.querySelector(".source").textContent = sourceLine(hit);
-      renderText(item.querySelector(".result-text"), hit);
-      item.querySelector(".act-insert").addEventListener("click", function () { insertHit(hit, item); });
-      item.querySelector(".act-copy").addEventListener("click", function () { copyHit(hit); });
-      item.querySelector(".act-similar").addEventListener("click", function () { similar(hit); });
-      els.results.appendChild(item);
-    });
+    els.backBtn.hidden = !(options && options.back);
+    list.forEach(function (hit, index) { els.results.appendChild(renderResult(hit, index)); });
+  }
+
+  /** Render a finished request: results with a title, or the empty message. */
+  function showHits(seq, list, title, emptyText, options) {
+    renderHits(list, title, options);
+    if (list.length) { showMessage("", ""); } else { showMessage("info", emptyText); }
+    setResultsState(list.length ? "done" : "empty", seq);
+  }
+
+  function fail(seq) {
+    return function (error) {
+      if (seq !== state.seq || (error && error.name === "AbortError")) { return; }
+      showMessage("error", explain(error));
+      ui.clear(els.results);
+      els.resultsHead.hidden = true;
+      setResultsState("error", seq);
+    };
   }
 
   // ---------------- 检索 ----------------
   function describe(data, count) {
     var parts = ["共 " + count + " 条"];
-    var roles = (data.roles || []).map(function (r) { return ROLE_LABELS[r] || r; });
+    var roles = (data.roles || []).map(hits.roleName);
     if (roles.length) { parts.push(roles.join("、")); }
     if (data.terms && data.terms.length) { parts.push("关键词：" + data.terms.join(" ")); }
     return parts.join(" · ");
@@ -232,81 +154,47 @@
     setResultsState("loading", seq);
     els.searchBtn.disabled = true;
     showMessage("info", "正在检索…");
-    return request("/api/search", { q: q, k: K, role: state.role })
-      .then(function (data) {
-        if (seq !== state.seq) { return; }
-        var hits = data.hits || [];
-        var title = describe(data, hits.length);
-        state.lastSearch = { title: title, hits: hits };
-        renderHits(hits, title);
-        if (hits.length) {
-          clearMessage();
-          setResultsState("done", seq);
-        } else {
-          showMessage("info", "没有找到相关段落，换个说法试试，或把段落类型改为“全部”。");
-          setResultsState("empty", seq);
-        }
-      })
-      .catch(function (error) {
-        if (seq !== state.seq || (error && error.kind === "aborted")) { return; }
-        fail(error, seq);
-      })
-      .then(function () { if (seq === state.seq) { els.searchBtn.disabled = false; } });
-  }
-
-  function fail(error, seq) {
-    var text = error && error.message ? error.message : "出现未知错误。";
-    if (!(error instanceof ApiError)) { text = "出现错误：" + text; }
-    showMessage("error", text);
-    els.results.textContent = "";
-    els.resultsHead.hidden = true;
-    setResultsState("error", seq);
+    return request("api/search", { q: q, k: K, role: state.role }).then(function (data) {
+      if (seq !== state.seq) { return; }
+      var list = data.hits || [];
+      state.lastSearch = { title: describe(data, list.length), hits: list };
+      showHits(seq, list, state.lastSearch.title, "没有找到相关段落，换个说法试试，或把段落类型改为“全部”。");
+    }).catch(fail(seq)).then(function () { if (seq === state.seq) { els.searchBtn.disabled = false; } });
   }
 
   function similar(hit) {
     var seq = ++state.seq;
     setResultsState("loading", seq);
     showMessage("info", "正在查找相似段落…");
-    return request("/api/chunks/" + encodeURIComponent(hit.id) + "/similar", { k: SIMILAR_K })
-      .then(function (data) {
-        if (seq !== state.seq) { return; }
-        var hits = data.hits || [];
-        var snippet = (hit.text || "").slice(0, 14) + ((hit.text || "").length > 14 ? "…" : "");
-        renderHits(hits, "与「" + snippet + "」相似的段落（" + hits.length + " 条）", { back: !!state.lastSearch });
-        if (hits.length) { clearMessage(); setResultsState("done", seq); }
-        else { showMessage("info", "没有找到相似段落。"); setResultsState("empty", seq); }
-        window.scrollTo(0, 0);
-      })
-      .catch(function (error) {
-        if (seq !== state.seq || (error && error.kind === "aborted")) { return; }
-        fail(error, seq);
-      });
+    return request("api/chunks/" + encodeURIComponent(hit.id) + "/similar", { k: SIMILAR_K }).then(function (data) {
+      if (seq !== state.seq) { return; }
+      var list = data.hits || [];
+      var title = "与「" + ui.truncate(hit.text, 14) + "」相似的段落（" + list.length + " 条）";
+      showHits(seq, list, title, "没有找到相似段落。", { back: !!state.lastSearch });
+      window.scrollTo(0, 0);
+    }).catch(fail(seq));
   }
 
   function back() {
     if (!state.lastSearch) { return; }
     var seq = ++state.seq;
-    renderHits(state.lastSearch.hits, state.lastSearch.title);
-    clearMessage();
-    setResultsState(state.lastSearch.hits.length ? "done" : "empty", seq);
+    showHits(seq, state.lastSearch.hits, state.lastSearch.title, "");
   }
 
   // ---------------- 文档操作 ----------------
-  function host() { return state.hostReady; }
+  function hostError(error) { return error && error.message ? error.message : "宿主未响应"; }
 
   function insertHit(hit, item) {
-    return host().then(function (adapter) {
+    return state.hostReady.then(function (adapter) {
       return adapter.insertText(hit.text).then(function (result) {
-        if (result && result.copied) {
-          showMessage("success", "浏览器模式无法直接写入文档，已将段落复制到剪贴板，请粘贴到文档中。");
-        } else {
-          var slots = (hit.placeholders || []).length;
-          showMessage("success", "已插入到文档" + (slots ? "，请替换其中 " + slots + " 处占位符。" : "。"));
-        }
-        if (item) { item.classList.add("inserted"); }
+        var slots = (hit.placeholders || []).length;
+        showMessage("success", result && result.copied
+          ? "浏览器模式无法直接写入文档，已将段落复制到剪贴板，请粘贴到文档中。"
+          : "已插入到文档" + (slots ? "，请替换其中 " + slots + " 处占位符。" : "。"));
+        item.classList.add("inserted");
       });
     }).catch(function (error) {
-      showMessage("error", "插入失败：" + (error && error.message ? error.message : "宿主未响应") + "。可先点“复制”再手动粘贴。");
+      showMessage("error", "插入失败：" + hostError(error) + "。可先点“复制”再手动粘贴。");
     });
   }
 
@@ -319,7 +207,8 @@
   }
 
   function searchSelection() {
-    return host().then(function (adapter) {
+    return Promise.all([state.hostReady, applyLimits()]).then(function (ready) {
+      var adapter = ready[0], max = ready[1].max_query_chars;
       return adapter.getSelection().then(function (text) {
         if (!text) {
           showMessage("info", adapter.kind === "browser"
@@ -327,26 +216,23 @@
             : "请先在文档中选中一段文字。");
           return;
         }
-        els.query.value = text.slice(0, 500);
+        els.query.value = max ? text.slice(0, max) : text;  // no limit known: the server says
         return search();
       });
     }).catch(function (error) {
-      showMessage("error", "读取选中文字失败：" + (error && error.message ? error.message : "宿主未响应") + "。");
+      showMessage("error", "读取选中文字失败：" + hostError(error) + "。");
     });
   }
 
   function setRole(role) {
     state.role = role;
-    Array.prototype.forEach.call(els.chips.querySelectorAll(".chip"), function (chip) {
-      chip.setAttribute("aria-pressed", chip.dataset.role === role ? "true" : "false");
-    });
+    hits.pressChip(els.chips, role);
     if (els.query.value.trim()) { search(); }
   }
 
   // ---------------- 启动 ----------------
   function startHost() {
     state.hostReady = window.FanwenHost.detect().then(function (adapter) {
-      state.host = adapter;
       els.app.dataset.host = adapter.kind;
       els.badge.textContent = adapter.label;
       els.badge.title = adapter.kind === "browser"
@@ -359,14 +245,11 @@
   function testConnection() {
     if (!saveSettings()) { return; }
     showMessage("info", "正在连接…");
-    request("/api/health", {}).then(function (data) {
-      var docs = data.documents != null ? data.documents + " 篇报告" : "";
-      var chunks = data.chunks != null ? data.chunks + " 个段落" : "";
-      showMessage("success", "连接成功" + (docs || chunks ? "：" + [docs, chunks].filter(Boolean).join("，") : "") + "。");
-    }).catch(function (error) {
-      if (error && error.kind === "aborted") { return; }
-      showMessage("error", error && error.message ? error.message : "连接失败。");
-    });
+    client.health().then(function (data) {
+      var parts = [data.documents != null ? data.documents + " 篇报告" : "", data.chunks != null ? data.chunks + " 个段落" : ""];
+      var counts = parts.filter(Boolean).join("，");
+      showMessage("success", "连接成功" + (counts ? "：" + counts : "") + "。");
+    }).catch(function (error) { showMessage("error", explain(error)); });
   }
 
   els.form.addEventListener("submit", function (event) { event.preventDefault(); search(); });
@@ -384,10 +267,11 @@
     saveSettings();
   });
 
+  hits.renderRoleChips(els.chips, "");
   fillSettings();
-  if (!serverBase()) { els.settings.open = true; }
   startHost();
+  applyLimits();
 
   // 便于调试与测试
-  window.FanwenPane = { K: K, SIMILAR_K: SIMILAR_K, search: search, segments: segments, serverBase: serverBase, state: state };
+  window.FanwenPane = { K: K, SIMILAR_K: SIMILAR_K, search: search, serverBase: serverBase, state: state, client: client };
 })();
