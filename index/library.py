@@ -12,14 +12,15 @@ from fanwen.index.storage import generations as store
 from fanwen.index.ingest.chunking import ChunkParams
 from fanwen.index.storage.dedup import find_duplicates
 from fanwen.index.retrieval.embed import Embedder
-from fanwen.index.errors import FanwenError, NotFound
+from fanwen.index.errors import FanwenError, InvalidInput, NotFound
 from fanwen.index.ingest.pipeline import ParsedDocument, parse_file
 from fanwen.index.retrieval.intent import parse_intent, validate_roles
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.ingest.readers import SUPPORTED
 from fanwen.index.records import Chunk, Document, Hit
-from fanwen.index.retrieval.search import MODES, SearchRequest, run_search, validate_k
-from fanwen.index.retrieval.tokenize import default_tokenizer
+from fanwen.index.retrieval.params import SearchParams, validate_fusion, validate_mode
+from fanwen.index.retrieval.search import SearchRequest, query_terms, run_search, validate_k
+from fanwen.index.retrieval.tokenize import BIGRAM, default_tokenizer
 from fanwen.index.storage.vectors import VectorStore
 
 _FIRST_SENTENCE = re.compile(r"[^。；！？!?]*[。；！？!?]?")
@@ -61,9 +62,14 @@ class Library:
     """One index folder and the model that reads it; searches never see a half-written index."""
 
     def __init__(self, home: Path, embedder: Embedder, vector_kind: str = "flat",
-                 chunk_params: ChunkParams = ChunkParams(), tokenize=None, rebuild: bool = False):
-        """`rebuild=True` starts from an empty index (any model); the old one stays live until the first write."""
+                 chunk_params: ChunkParams = ChunkParams(), tokenize=None, rebuild: bool = False,
+                 params: SearchParams = SearchParams()):
+        """`rebuild=True` starts from an empty index (any model); the old one stays live until the first write.
+
+        `params` holds every ranking constant (see retrieval/params.py).
+        """
         self.home = Path(home)
+        self.params = params
         self.embedder = embedder
         self.vector_kind = vector_kind
         self.chunk_params = chunk_params
@@ -112,37 +118,37 @@ class Library:
         return before, after
 
     def search(self, query: str, k: int = 5, roles=None, docs: Iterable[str] | None = None,
-               per_doc: int = 2, mode: str = "hybrid", fusion: str = "weighted") -> SearchResult:
-        snap = self._snap  # one snapshot for the whole query, whatever a writer does meanwhile
-        intent = parse_intent(query)
+               per_doc: int | None = None, mode: str = "hybrid", fusion: str | None = None) -> SearchResult:
+        """`per_doc` and `fusion` default to the library's SearchParams."""
+        snap, params = self._snap, self.params  # one snapshot for the whole query, whatever a writer does
+        intent = parse_intent(query, params.inferred_intent, params.long_query)
         request = self._request(snap, k, roles, docs, per_doc, mode, fusion)
-        request.intent_roles = intent.roles
-        terms = snap.keywords.terms(intent.topic)
-        vector = None if mode == "keyword" else self.embedder.embed_queries([intent.topic])[0]
-        hits = run_search(snap, vector, terms, request)
-        return SearchResult(intent.query, intent.topic, request.roles or intent.roles, terms, hits)
+        request.intent_roles, request.strengths = intent.roles, intent.strengths
+        terms, request.weights = query_terms(snap.keywords, intent.topic, params)
+        # The model reads role words as context (问题 … 不够), so it gets the whole query by default.
+        text = query if params.full_query_vector else intent.topic
+        vector = None if mode == "keyword" else self.embedder.embed_queries([text])[0]
+        hits = run_search(snap, vector, terms, request, params)
+        shown = [t for t in terms if not t.startswith(BIGRAM)]
+        return SearchResult(intent.query, intent.topic, request.roles or intent.roles, shown, hits)
 
     def similar(self, chunk_id: int, k: int = 5) -> list[Hit]:
         """More like this: by the chunk's own stored vector, without its document's overlapping text."""
         chunk, snap = self.chunk(chunk_id), self._snap
         request = SearchRequest(k=validate_k(k), exclude={chunk.id})
         vector = snap.vectors.get([chunk.id])[0]
-        terms = snap.keywords.terms(chunk.text)[:32]
-        hits = run_search(snap, vector, terms, request)
+        terms, request.weights = query_terms(snap.keywords, chunk.text, self.params)
+        hits = run_search(snap, vector, terms, request, self.params)
         return [hit for hit in hits if not _overlapping(hit.chunk, chunk)]
 
     def _request(self, snap, k, roles, docs, per_doc, mode, fusion) -> SearchRequest:
-        from fanwen.index.errors import InvalidInput
-
         docs = [d for d in (docs or []) if d]
         for doc in docs:
             if doc not in snap.docs:
                 raise InvalidInput(f"unknown document {doc!r}: allowed {', '.join(sorted(snap.docs)) or 'none'}",
                                    field="doc")
-        if mode not in MODES:
-            raise InvalidInput(f"unknown mode {mode!r}: allowed {', '.join(MODES)}", field="mode")
         return SearchRequest(k=validate_k(k), roles=validate_roles(roles), docs=docs, per_doc=per_doc,
-                             mode=mode, fusion=fusion)
+                             mode=validate_mode(mode), fusion=validate_fusion(fusion or self.params.fusion))
 
     # ---- writing -------------------------------------------------------------------------
     def add_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
@@ -266,11 +272,12 @@ def _retag_headless(work: store.Snapshot, docs: list[ParsedDocument]) -> None:
     trusted = [c for c in work.chunks.values() if c.role_confidence >= role_model.TRUSTED]
     if not headless or len(trusted) < role_model.MIN_TRAIN or len({c.role for c in trusted}) < 2:
         return
-    weights = role_model.fit(work.vectors.get([c.id for c in trusted]), [c.role for c in trusted])
+    model = role_model.fit(work.vectors.get([c.id for c in trusted]), [c.role for c in trusted])
     for doc in headless:
         chunks = [work.chunks[i] for i in work.by_doc[doc.doc_id]]
-        roles, confidence = role_model.retag([c.text for c in chunks], doc.title, [p.role for p in doc.pieces],
-                                             work.vectors.get([c.id for c in chunks]), weights)
+        roles, confidence = role_model.retag([c.text for c in chunks], doc.title,
+                                             [p.after_cause_cue for p in doc.pieces],
+                                             work.vectors.get([c.id for c in chunks]), model)
         for chunk, role, conf in zip(chunks, roles, confidence):
             chunk.role, chunk.role_confidence = role, round(conf, 3)
 

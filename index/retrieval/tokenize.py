@@ -1,4 +1,4 @@
-"""Chinese tokenizer for keyword search: jieba precise mode plus a 党建 dictionary and stop words."""
+"""Chinese analyzer for keyword search: jieba with a 党建 dictionary, stop words, sub-words and bigrams."""
 from __future__ import annotations
 
 import functools
@@ -6,7 +6,7 @@ import logging
 import re
 import unicodedata
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 import jieba
 
@@ -66,10 +66,67 @@ def _is_noise(token: str) -> bool:
     return all(ch in "xX" or unicodedata.category(ch)[0] in _NOISE_CATEGORIES for ch in token)
 
 
-def make_tokenizer(
-    user_dict: Path | None = DEFAULT_DICT, stopwords: Path | None = DEFAULT_STOPWORDS
-) -> Callable[[str], list[str]]:
-    """Build a tokenizer on a private jieba instance, so other users of jieba are unaffected."""
+# Quotes mark a coined term (“两学一做”学习教育) that drafters type without them; removing the marks
+# makes the quoted and the bare text segment identically.
+_QUOTES = dict.fromkeys(map(ord, "“”‘’\"'「」『』《》〈〉"), None)
+BIGRAM = "~"  # prefix of character-bigram terms: a second field in the same BM25 vocabulary
+
+
+def normalize(text: str) -> str:
+    """NFKC (full- and half-width forms become one) without quote marks."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES)
+
+
+class Analyzer:
+    """Calling it gives the content words; `index_terms` adds search-mode sub-words and bigrams."""
+
+    def __init__(self, segmenter: jieba.Tokenizer, stop: frozenset[str]):
+        self._segmenter, self._stop = segmenter, stop
+
+    def _runs(self, text: str) -> list[list[str]]:
+        """Content tokens (single characters included) grouped into runs broken by stop words and noise."""
+        runs, current = [], []
+        for token in self._segmenter.cut(normalize(text), HMM=True):
+            token = ascii_lower(token.strip())
+            if token and token not in self._stop and not _is_noise(token):
+                current.append(token)
+            elif current:
+                runs.append(current)
+                current = []
+        return runs + [current] if current else runs
+
+    def __call__(self, text: str) -> list[str]:
+        # A lone character (抓, 不, 党) is too ambiguous to be a search term on its own.
+        return [token for run in self._runs(text) for token in run if len(token) > 1]
+
+    def subwords(self, words: list[str]) -> list[str]:
+        """Dictionary words of 2-3 characters inside longer words, as jieba's search mode finds them."""
+        freq, out = self._segmenter.FREQ, []
+        for word in words:
+            for n in (2, 3):
+                out += [word[i:i + n] for i in range(len(word) - n + 1)
+                        if len(word) > n and freq.get(word[i:i + n]) and word[i:i + n] not in self._stop]
+        return out
+
+    def bigrams(self, text: str) -> list[str]:
+        """Character bigrams of each run, so 一岗 双责 meets 一岗双责 and the reverse."""
+        out = []
+        for run in self._runs(text):
+            joined = "".join(run)
+            out += [BIGRAM + joined[i:i + 2] for i in range(len(joined) - 1) if _is_cjk(joined[i:i + 2])]
+        return out
+
+    def index_terms(self, text: str) -> list[str]:
+        words = self(text)
+        return words + self.subwords(words) + self.bigrams(text)
+
+
+def _is_cjk(text: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def make_tokenizer(user_dict: Path | None = DEFAULT_DICT, stopwords: Path | None = DEFAULT_STOPWORDS) -> Analyzer:
+    """Build an analyzer on a private jieba instance, so other users of jieba are unaffected."""
     segmenter = jieba.Tokenizer()
     segmenter.initialize()
     keep: set[str] = set()
@@ -78,20 +135,11 @@ def make_tokenizer(
         keep = _read_user_words(user_dict)
     stop = load_stopwords(stopwords) if stopwords is not None else frozenset()
     _split_filler_phrases(segmenter, stop, keep)
-
-    def tokenize(text: str) -> list[str]:
-        terms = []
-        for token in segmenter.cut(text, HMM=True):
-            token = ascii_lower(token.strip())
-            if token and token not in stop and not _is_noise(token):
-                terms.append(token)
-        return terms
-
-    return tokenize
+    return Analyzer(segmenter, stop)
 
 
 @functools.lru_cache(maxsize=1)
-def default_tokenizer() -> Callable[[str], list[str]]:
+def default_tokenizer() -> Analyzer:
     """The tokenizer built from the shipped dictionary and stop words, loaded once per process."""
     return make_tokenizer(DEFAULT_DICT, DEFAULT_STOPWORDS)
 

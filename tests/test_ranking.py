@@ -1,0 +1,148 @@
+"""Ranking on tiny inputs: fuse, diversify, role preference, validation, and a stub-embedder corpus."""
+import zlib
+
+import numpy as np
+import pytest
+
+from fanwen.index.errors import InvalidInput
+from fanwen.index.library import Library
+from fanwen.index.records import Chunk, Document
+from fanwen.index.retrieval.params import SearchParams
+from fanwen.index.retrieval.search import SearchRequest, diversify, fuse, run_search
+from fanwen.index.retrieval.tokenize import default_tokenizer
+from fanwen.index.storage.generations import Snapshot, new_manifest
+from fanwen.index.storage.keywords import BM25Index
+from fanwen.index.storage.vectors import VectorStore
+
+
+class StubEmbedder:
+    """Deterministic vectors: hashed character bigrams, so shared wording means nearby vectors."""
+
+    name, dim, max_tokens = "stub-bigrams", 64, 512
+
+    def _embed(self, texts):
+        rows = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in zip(rows, texts):
+            for i in range(len(text) - 1):
+                row[zlib.crc32(text[i:i + 2].encode()) % self.dim] += 1.0
+            row /= max(np.linalg.norm(row), 1e-9)
+        return rows
+
+    embed_queries = embed_passages = _embed
+
+
+def test_fuse_rrf_adds_reciprocal_ranks():
+    params = SearchParams(fusion="rrf", rrf_k=1, vector_weight=0.5)
+    fused = fuse([(1, 0.9), (2, 0.8)], [(2, 5.0, ["a"]), (3, 1.0, ["b"])], "rrf", params)
+    assert fused == pytest.approx({1: 0.5 / 2, 2: 0.5 / 3 + 0.5 / 2, 3: 0.5 / 3})
+    assert max(fused, key=fused.get) == 2
+
+
+def test_fuse_weighted_scales_each_retriever_to_unit_range():
+    params = SearchParams(fusion="weighted", vector_weight=0.25)
+    fused = fuse([(1, 0.9), (2, 0.5)], [(2, 8.0, []), (3, 4.0, []), (4, 0.0, [])], "weighted", params)
+    assert fused == pytest.approx({1: 0.25, 2: 0.75, 3: 0.375, 4: 0.0})
+    assert fuse([], [], "weighted", params) == {}
+
+
+def test_fusion_and_mode_are_validated_with_the_allowed_values():
+    with pytest.raises(InvalidInput, match="allowed rrf, weighted") as info:
+        fuse([(1, 1.0)], [], "bogus")
+    assert info.value.field == "fusion"
+    with pytest.raises(InvalidInput, match="allowed rrf, weighted"):
+        SearchParams(fusion="bogus")
+
+
+def chunk(cid, doc, text, role="achievements", start=None, confidence=1.0):
+    start = cid * 100 if start is None else start
+    return Chunk(cid, doc, text, [], role, cid, -1, start, start + len(text), role_confidence=confidence)
+
+
+def test_diversify_caps_per_document_skips_overlaps_and_stops_at_k():
+    chunks = {1: chunk(1, "a", "加强党建引领基层治理"), 2: chunk(2, "a", "完善绩效考核机制"),
+              3: chunk(3, "a", "推进区域化党建"), 4: chunk(4, "b", "加强党建引领基层治理"),
+              5: chunk(5, "b", "开展谈心谈话"), 6: chunk(6, "c", "落实三会一课")}
+    assert diversify([1, 2, 3, 4, 5, 6], chunks, k=3, per_doc=2) == [1, 2, 5]
+    assert diversify([1, 2, 3, 4, 5, 6], chunks, k=10, per_doc=0) == [1, 2, 3, 5, 6]
+    assert diversify([1, 2, 3], chunks, k=2, per_doc=1) == [1]
+
+
+def snapshot(chunks: list[Chunk], embedder) -> Snapshot:
+    ids = [c.id for c in chunks]
+    vectors, heads = VectorStore(embedder.dim, "flat"), VectorStore(embedder.dim, "flat")
+    vectors.add(ids, embedder.embed_passages([c.text for c in chunks]))
+    heads.add(ids, embedder.embed_passages([c.text[:12] for c in chunks]))
+    keywords = BM25Index(default_tokenizer())
+    keywords.add(ids, [c.text for c in chunks])
+    docs = {c.doc: Document(c.doc, c.doc, "", "txt", "", 1) for c in chunks}
+    return Snapshot(new_manifest(embedder.name, embedder.dim, "flat", {}), docs, {c.id: c for c in chunks},
+                    vectors, keywords, heads)
+
+
+OFF_TOPIC = ["机关食堂浪费现象时有发生，节约意识不强。", "公务车辆使用登记不规范，管理粗放。",
+             "档案整理归档不及时，资料缺失。", "办公用房清理不彻底，存在超标现象。",
+             "会议材料印发过多，文山会海仍有反弹。", "值班值守制度执行不严，偶有脱岗。"]
+
+
+@pytest.mark.parametrize("boost", [SearchParams().role_boost, 0.5])
+def test_role_is_a_preference_not_a_filter(boost):
+    embedder = StubEmbedder()
+    on_topic = chunk(0, "d0", "推动党建与业务深度融合，党建业务融合实现同部署同考核。")
+    others = [chunk(i + 1, f"d{i + 1}", text, role="problems") for i, text in enumerate(OFF_TOPIC)]
+    snap = snapshot([on_topic] + others, embedder)
+    request = SearchRequest(k=5, intent_roles=["problems"], strengths={"problems": 1.0})
+    query = "党建业务融合"
+    hits = run_search(snap, embedder.embed_queries([query])[0], default_tokenizer()(query), request,
+                      SearchParams(role_boost=boost))
+    assert on_topic.id in [hit.chunk.id for hit in hits[:3]]
+
+
+def test_role_preference_grows_with_tagger_confidence():
+    embedder = StubEmbedder()
+    sure = chunk(1, "a", "党建工作创新力度不够，方法单一。", role="problems", confidence=1.0)
+    unsure = chunk(2, "b", "党建工作创新力度不够，方法单一。", role="problems", confidence=0.2)
+    snap = snapshot([sure, unsure, chunk(3, "c", "开展谈心谈话")], embedder)
+    query = "党建工作创新"
+    request = SearchRequest(k=3, strengths={"problems": 1.0})
+    hits = run_search(snap, embedder.embed_queries([query])[0], default_tokenizer()(query), request)
+    assert hits[0].chunk.id == sure.id and hits[0].score > hits[1].score
+
+
+REPORT = """社区党委书记述职报告
+一、主要做法和成效
+一是抓好网格化管理。全面推行网格员包片联户，组建党员志愿服务队。
+二是推进老旧小区改造。协调资金改造管网和楼道照明，居民满意度明显提升。
+二、存在的问题
+一是垃圾分类宣传不到位。部分居民分类意识不强，投放点管理粗放。
+三、下一步打算
+一是深化智慧社区建设，推广线上议事平台，让居民少跑腿。
+"""
+
+
+@pytest.fixture(scope="module")
+def stub_library(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("stub-docs")
+    (folder / "社区.txt").write_text(REPORT, encoding="utf-8")
+    library = Library(tmp_path_factory.mktemp("stub-home"), StubEmbedder())
+    library.add_paths([folder])
+    return library
+
+
+@pytest.mark.parametrize("query, start", [("垃圾分类", "一是垃圾分类"), ("老旧小区改造 管网", "二是推进老旧小区改造"),
+                                          ("下一步 智慧社区", "一是深化智慧社区建设"),
+                                          ("“网格化”管理", "一是抓好网格化管理")])
+def test_stub_corpus_obvious_answers(stub_library, query, start):
+    assert stub_library.search(query, k=1).hits[0].chunk.text.startswith(start)
+
+
+def test_library_rejects_unknown_fusion_and_mode(stub_library):
+    for kwargs, field in (({"fusion": "bogus"}, "fusion"), ({"mode": "bogus"}, "mode")):
+        with pytest.raises(InvalidInput, match="allowed") as info:
+            stub_library.search("垃圾分类", **kwargs)
+        assert info.value.field == field
+
+
+def test_long_pasted_passage_finds_its_source(stub_library):
+    pasted = "我们全面推行网格员包片联户，组建党员志愿服务队，把网格化管理抓实抓细，" * 3
+    result = stub_library.search(pasted, k=3)
+    assert result.roles == [] and result.hits[0].chunk.text.startswith("一是抓好网格化管理")
