@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from fanwen.index.errors import FanwenError, UnreadableFile, UnsupportedFormat
-from fanwen.index.ingest.readers import RawDocument, _rejoin, normalize_spaces, read_document
+from fanwen.index.ingest.pdf import rejoin
+from fanwen.index.ingest.readers import RawDocument, normalize_spaces, read_document
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -219,7 +220,7 @@ def test_rejoin_rules():
     heading = "（一）" + full  # headings run into their text in these reports
     point = "一是积极履行职责，" + full[:20]
     lines = [full, wrap, full, heading, point, full, "1.压实主体责任", "short line", full]
-    assert _rejoin(lines) == [
+    assert rejoin(lines) == [
         full + wrap + full,
         heading + point + full,  # 一是 alone does not start a paragraph
         "1.压实主体责任", "short line", full,  # short lines end a paragraph

@@ -1,0 +1,78 @@
+"""Text PDFs: extract lines, drop page numbers, re-join lines the layout wrapped inside a paragraph."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from fanwen.index.errors import UnreadableFile
+from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces
+
+_NUM = "一二三四五六七八九十百零〇"
+_HEADING_START = re.compile(
+    rf"^(?:[{_NUM}]+、|[（(][{_NUM}]+[）)]|\d{{1,2}}[.．、](?!\d)|[（(]\d{{1,2}}[）)]"
+    rf"|第[{_NUM}\d]+[章节部分条篇]|[①-⑳])")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－·\s]*\d{1,3}[-—–－·\s]*|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?"
+    r"|\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$")
+# English wraps at word boundaries, but a number split over two lines must not get a space
+_LATIN_WRAP = re.compile(r"[A-Za-z][A-Za-z0-9]|[0-9][A-Za-z]")
+_SENTENCE_END = re.compile(r"(?:[。！？；：!?;]|[。！？][”’」』])$")
+_FIRST_POINT = re.compile(r"^(?:一是|第一[，,、]|首先[，,])")
+
+
+def read_pdf(path: Path, data: bytes, name: str) -> RawDocument:
+    from pypdf import PdfReader
+
+    if b"%PDF-" not in data[:1024]:
+        raise UnreadableFile(f"cannot read {name}: corrupt .pdf, not a PDF file")
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableFile(f"cannot read {name}: the PDF is password-protected")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # pypdf signals damage with many exception types
+        detail = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        raise UnreadableFile(f"cannot read {name}: corrupt .pdf ({detail})") from None
+    lines = [normalize_spaces(line) for page in pages for line in page.splitlines()]
+    lines = [line for line in lines if line and not _PAGE_NUMBER.match(line)]
+    if not lines:
+        raise UnreadableFile(
+            f"cannot read {name}: the PDF has no extractable text (scanned images?); OCR it first")
+    return RawDocument([Block(text) for text in rejoin(lines)], "pdf", None)
+
+
+def _width(text: str) -> int:
+    # ambiguous-width marks (“”‘’…—) are set full width in Chinese fonts
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def rejoin(lines: list[str]) -> list[str]:
+    """Glue lines that the PDF layout wrapped inside a paragraph back together."""
+    widths = sorted(_width(line) for line in lines)
+    full = widths[int(len(widths) * 0.9)] if len(widths) > 1 else widths[0]
+    paragraphs = [lines[0]]
+    last = lines[0]
+    for line in lines[1:]:
+        if _HEADING_START.match(line) or _line_ends_paragraph(last, paragraphs[-1], full, line):
+            paragraphs.append(line)
+        else:
+            glue = " " if _LATIN_WRAP.search(last[-1] + line[0]) else ""
+            paragraphs[-1] = normalize_spaces(paragraphs[-1] + glue + line)
+        last = line
+    return paragraphs
+
+
+def _line_ends_paragraph(last: str, paragraph: str, full: int, following: str) -> bool:
+    """A line clearly narrower than the column ended its paragraph (or is a title); a sentence end
+    ends it short of the column or before a first point (一是), since a full line that happens to
+    end a sentence goes on; a numbered heading line short of the column is a heading."""
+    width = _width(last)
+    if width < 0.75 * full or (paragraph[:1] in "【[" and last[-1:] in "】]"):
+        return True  # narrow, or a bracketed notice that closed: 【…】
+    short = width < 0.97 * full
+    if _SENTENCE_END.search(last):
+        return short or bool(_FIRST_POINT.match(following))
+    return short and paragraph == last and bool(_HEADING_START.match(last))
