@@ -94,3 +94,36 @@ def test_placeholders_are_found():
     text = "召开X次党建专题会议，XXXX年X月X日前完成，学习强国APP积分过万"
     found = [text[s:e] for s, e in placeholders(text)]
     assert found == ["X", "XXXX", "X月X日"]
+
+
+# corpus/政府办党组书记抓基层党建工作述职报告.txt (lines 19, 22, 27, 28, 34), its headings without their numbers
+GOV_OPEN = "根据区委工作要求，我就政府办党组X年度党组书记履职情况述职如下："
+GOV_DONE = "（二）贯彻党建工作重大部署。认真学习贯彻党的十九届四中、五中全会精神，研究制定政府办学习宣传贯彻十九届五中全会精神工作方案。"
+GOV_LEAD = "2020年，在抓基层党建方面，虽然做了一些工作，但仍存在不足和薄弱环节需要加大重视、加快改进。"
+GOV_PROBLEM = "一是政治理论学习不够主动、深入。平时强调业务知识学习较多，对政治理论学习不主动、不系统。"
+GOV_PLAN = "（一）坚持重视学习、提高素质，增强应对矛盾问题、驾驭复杂局面的能力。把学习作为一种政治责任、一种精神追求、一种良好习惯。"
+
+
+def test_short_unpunctuated_line_between_paragraphs_is_a_heading():
+    lines = ["抓基层党建工作述职报告", GOV_OPEN, "主要工作", GOV_DONE, "存在的主要问题及原因", GOV_LEAD,
+             "下步工作思路和主要措施", GOV_PLAN]
+    outline = build_outline(lines, [None] * len(lines), "fallback")
+    paths = [p.heading_path for p in outline.paragraphs]
+    assert paths == [[], ["主要工作", "（二）贯彻党建工作重大部署"], ["存在的主要问题及原因"],
+                     ["下步工作思路和主要措施", "（一）坚持重视学习、提高素质，增强应对矛盾问题、驾驭复杂局面的能力"]]
+    assert [path_role(p) for p in paths[1:]] == ["achievements", "problems", "plans"]
+
+
+def test_bare_heading_under_a_numbered_one_and_lines_that_are_not_headings():
+    lines = ["抓基层党建工作述职报告", GOV_OPEN, "一、主要工作", "坚持政治引领", GOV_LEAD, "压实主体责任", GOV_LEAD,
+             "二、存在的主要问题及原因", GOV_PROBLEM, "述职人XXX"]
+    paths = [p.heading_path for p in build_outline(lines, [None] * len(lines), "fallback").paragraphs]
+    assert paths[1:] == [["一、主要工作", "坚持政治引领"], ["一、主要工作", "压实主体责任"], ["二、存在的主要问题及原因"],
+                         ["二、存在的主要问题及原因"]]  # the last line has no paragraph after it: a signature, kept as text
+
+
+def test_numbering_restarting_at_one_starts_a_new_top_level_section():
+    lines = ["抓基层党建工作述职报告", "一、主要工作", "（五）抓创新探索基层党建思路", GOV_LEAD,
+             "一、存在的主要问题及原因", GOV_PROBLEM]
+    paths = [p.heading_path for p in build_outline(lines, [None] * len(lines), "fallback").paragraphs]
+    assert paths == [["一、主要工作", "（五）抓创新探索基层党建思路"], ["一、存在的主要问题及原因"]]

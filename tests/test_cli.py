@@ -120,3 +120,23 @@ def test_a_closed_pipe_ends_quietly(home, tmp_path):
     assert len(head) == 100
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
     assert status == 141
+
+
+def test_index_show_removed_lists_the_noise_per_document(home, tmp_path):
+    """A report copied from a document host: the chrome, blurb and page marks are listed, the report text is not."""
+    source = (ROOT / "corpus" / "机关党总支书记党建述职报告.txt").read_text(encoding="utf-8").splitlines()
+    body = [line.strip() for line in source if line.strip().startswith(("一、", "（一）", "（二）", "二、"))][:4]
+    noise = ["当前位置：首页 > 文档中心 > 述职报告", "作者：佚名　浏览次数：88", "- 1 -",
+             "本文由网友精心整理，希望对您有所帮助，如有侵权请联系删除。"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = [noise[0], "机关党总支书记党建述职报告", noise[1], *body[:2], noise[2], *body[2:], noise[3]]
+    (folder / "网页版.txt").write_text("\n".join(lines), encoding="utf-8")
+    result = fanwen("index", "--show-removed", str(folder), home=home)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    at = out.index("removed from 网页版: 4 line(s)")
+    listed = [line for line in out[at + 1:at + 5] if line.startswith("  - ")]
+    # lines are listed as cleaned: spaces between Chinese characters are gone
+    assert sorted("".join(line[4:].split()) for line in listed) == sorted("".join(line.split()) for line in noise)
+    assert not any(line.startswith("  - ") and line[4:] in body for line in out)

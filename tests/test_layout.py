@@ -71,3 +71,19 @@ def test_chrome_rule_keeps_report_lines():
 def test_bare_heading_rule():
     assert layout.is_bare_heading("主要工作", BODY, BODY)
     assert not layout.is_bare_heading(BODY, BODY, BODY)
+
+
+def test_page_marks_inside_sentences_are_cut_when_they_count_pages():
+    # a PDF copy whose page breaks fell mid-sentence: - 2 -, - 3 - a page apart, 第 3 页 共 9 页 with its total
+    page = BODY * 4  # about 200 characters, so marks a page apart
+    lines = [page, "- 1 -", page[:170] + "- 2 -" + page[170:], page + " - 3 - " + BODY,
+             HEAD + "第 3 页 共 9 页" + BODY]
+    kept, _, removed = tidy(lines)
+    assert kept == [page, page, page + BODY, HEAD + BODY]
+    assert {"- 1 -", "- 2 -", "- 3 -", "第 3 页 共 9 页"} <= set(removed)
+
+
+def test_page_references_and_ranges_in_text_stay():
+    lines = ["详见材料第3页和第5页，不再赘述。", "任期为2018-3-5届，共有3-5人参加。", BODY + "第 2 页" + BODY]
+    kept, _, removed = tidy(lines)
+    assert kept == lines and removed == []  # no total, no page-apart sequence: not clearly page marks

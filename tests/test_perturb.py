@@ -1,9 +1,10 @@
-"""Perturbed copies of every sample report chunk and tag like the clean report (model-free: parse_file only)."""
+"""Perturbed copies of every sample report chunk and tag like the clean report (parse_file; headless roles also
+with the real model's vectors, leave-one-report-out)."""
 from pathlib import Path
 
 import pytest
 
-from fanwen.index.ingest import perturb
+from fanwen.index.ingest import perturb, role_model
 from fanwen.index.ingest.pipeline import parse_file
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -63,3 +64,29 @@ def test_headless_reports_keep_their_chunks(tmp_path):
         chunks, _ = perturb.agreement(clean.pieces, parsed.pieces, drop_heading=True)
         assert chunks >= 0.95, (source.stem, chunks)
         assert all(0 < p.role_confidence < 1 for p in parsed.pieces)
+
+
+def test_headless_roles_with_the_classifier_agree_with_the_clean_reports(corpus_library, embedder, tmp_path):
+    """Each report without headings, tagged by the functions the library hook calls: a classifier trained on
+    the other four reports' heading-labelled chunks (their stored vectors) with cues, decoded in report order."""
+    from fanwen.index.library import embedding_text
+
+    snap = corpus_library.snapshot
+    labelled = {}
+    for doc, ids in snap.by_doc.items():
+        trusted = [snap.chunks[i] for i in ids if snap.chunks[i].role_confidence >= role_model.TRUSTED]
+        labelled[doc] = (snap.vectors.get([c.id for c in trusted]), [c.role for c in trusted])
+    shares, cue_shares = [], []
+    for source in SOURCES:
+        clean = parse_file(source)
+        parsed = parse_file(write(tmp_path, f"{source.stem}.txt", perturb.headless(source.read_text(encoding="utf-8"))))
+        cue_shares.append(perturb.agreement(clean.pieces, parsed.pieces, drop_heading=True)[1])
+        vectors = embedder.embed_passages([embedding_text(p) for p in parsed.pieces])
+        roles, _ = role_model.retag([p.text for p in parsed.pieces], parsed.title,
+                                    [p.after_cause_cue for p in parsed.pieces], vectors,
+                                    role_model.fit_except(labelled, source.stem))
+        for piece, role in zip(parsed.pieces, roles):
+            piece.role = role
+        shares.append(perturb.agreement(clean.pieces, parsed.pieces, drop_heading=True)[1])
+    mean = sum(shares) / len(shares)
+    assert mean >= 0.85 and mean > sum(cue_shares) / len(cue_shares), (shares, cue_shares)

@@ -36,6 +36,7 @@ class Piece:
     end: int
     placeholders: list[tuple[int, int]] = field(default_factory=list)
     role_confidence: float = 1.0  # 1 when a heading names the role; less when read from the text
+    after_cause_cue: bool = False  # the part of a paragraph after 究其原因…: a hint for reading roles from text
 
 
 def placeholders(text: str) -> list[tuple[int, int]]:
@@ -71,7 +72,7 @@ def chunk_paragraph(paragraph: Paragraph, params: ChunkParams, is_last: bool = F
                 begin += stripped
                 pieces.append(Piece(text, list(paragraph.heading_path), role, paragraph.index, point_index,
                                     paragraph.start + begin, paragraph.start + begin + len(text),
-                                    placeholders(text)))
+                                    placeholders(text), after_cause_cue=part_start > 0))
     return pieces
 
 

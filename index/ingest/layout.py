@@ -15,7 +15,6 @@ LINE_MARKER = re.compile(
 _INLINE_HEADING = re.compile(
     rf"(?<=[。！？!?；;：:”」])(?=[{_NUM}]{{1,3}}、|[（(][{_NUM}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d)"
     rf"|[（(]\d{{1,2}}[）)]|[①-⑳])")
-_INLINE_POINT = re.compile(rf"(?<=[。！？!?：:])(?=一是|第一[，,]|首先[，,])")
 SENTENCE_END = "。！？!?；;：:…”」』）)】"
 FULL_SHARE = 0.35  # share of lines at the common width above which a text counts as hard-wrapped
 UNBROKEN = 600  # a line this long holding several headings is a whole report on one line

@@ -90,3 +90,47 @@ def repeated_title(lines: list[str], title: str) -> list[int]:
 def _bare(text: str) -> str:
     return re.sub(r"[\s　]", "", text)
 
+
+
+# Page marks a copy left inside a sentence (a PDF page break mid-sentence): - 3 -, 第 3 页 (共 9 页).
+_INLINE_PAGE = (
+    re.compile(r"\s*(?<![0-9A-Za-z])[-—–－]\s*(?P<n>\d{1,3})\s*[-—–－](?![0-9A-Za-z])\s*"),
+    re.compile(r"\s*第\s*(?P<n>\d{1,3})\s*页(?:\s*[，,/]?\s*共\s*(?P<m>\d{1,3})\s*页)?\s*"),
+    re.compile(r"\s*共\s*(?P<m>\d{1,3})\s*页\s*第\s*(?P<n>\d{1,3})\s*页\s*"),
+)
+PAGE_CHARS = 150  # a page holds at least this much text, so real page marks are never closer
+
+
+def page_marks(lines: list[str]) -> dict[int, list[tuple[int, int]]]:
+    """Spans (per line index) of in-text page marks that are clearly page marks.
+
+    Clear: the mark states its total (第 3 页 共 9 页), or the document's marks of that form,
+    whole-line ones included, count pages in order (steps of 1-2) at least a page of text apart.
+    A reference like 见第3页和第5页 is neither, so it stays.
+    """
+    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pattern in _INLINE_PAGE:
+        found, offset = [], 0
+        for i, line in enumerate(lines):
+            found.extend((i, offset + m.start(), m) for m in pattern.finditer(line))
+            offset += len(line)
+        sequence = len(found) >= 2 and all(
+            1 <= int(b[2]["n"]) - int(a[2]["n"]) <= 2 and b[1] - a[1] >= PAGE_CHARS for a, b in zip(found, found[1:]))
+        for i, _, match in found:
+            total = match.groupdict().get("m")
+            if sequence or (total and 0 < int(match["n"]) <= int(total)):
+                spans[i].append(match.span())
+    return spans
+
+
+def cut_spans(line: str, spans: list[tuple[int, int]]) -> tuple[str, list[str]]:
+    """The line without the given spans (a space kept only between two Latin words); returns what was cut."""
+    cut, out, last = [], [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            continue
+        cut.append(line[start:end].strip())
+        joint = line[start - 1:start] + line[end:end + 1]
+        out.append(line[last:start] + (" " if re.fullmatch(r"[0-9A-Za-z]{2}", joint) else ""))
+        last = end
+    return "".join(out) + line[last:], cut

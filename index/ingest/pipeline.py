@@ -73,8 +73,8 @@ def tidy_lines(lines: list[str], levels: list[int | None], rules: Rules) -> Line
 
 
 def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
-    """Page-mark and site-chrome lines out; page counters cut from inside sentences."""
-    totals = noise.page_totals(lines, rules)
+    """Page-mark and site-chrome lines out; page counters and marks cut from inside sentences."""
+    totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
     kept, kept_levels, removed = [], [], []
     for i, (line, level) in enumerate(zip(lines, levels)):
         # a bare number after a line ending in a digit is the tail of a number the wrap cut
@@ -82,8 +82,9 @@ def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules
         if level is None and not cut_number and (noise.is_page_mark(line, rules) or noise.is_chrome(line, rules)):
             removed.append(line)
             continue
+        line, marked = noise.cut_spans(line, marks.get(i, []))
         line, cut = noise.cut_page_counters(line, totals)
-        removed.extend(cut)
+        removed.extend(marked + cut)
         if line.strip():
             kept.append(line.strip())
             kept_levels.append(level)

@@ -21,8 +21,10 @@ CUES = {
 }
 _TITLE_CUES = (("problems", re.compile(r"存在的?问题|问题清单|整改|查摆|对照检查|剖析")),
                ("plans", re.compile(r"打算|计划|思路|规划")))
-# Moving back in the order costs more than moving on; problems and causes may alternate.
-STEP_ON, STEP_BACK, SWAP = -0.6, -8.0, -1.2
+# Moving on in the order costs a little; problems and causes may alternate; moving back (plans,
+# then achievements again) is all but ruled out: a report that has turned to its shortcomings does
+# not return to its results, while a milder cost let a run of plans full of figures (X次) go back.
+STEP_ON, STEP_BACK, SWAP = -0.6, -30.0, -1.2
 
 
 def title_role(title: str) -> str | None:
@@ -71,11 +73,12 @@ def decode(probs: np.ndarray) -> tuple[list[str], list[float]]:
     return [ORDER[i] for i in path], [float(probs[k, i]) for k, i in enumerate(path)]
 
 
-def text_probs(texts: list[str], title: str, hints: list[str] | None = None) -> np.ndarray:
-    """Per-chunk role probabilities from cues, the title, and the opening and closing positions."""
+def text_probs(texts: list[str], title: str, after_cue: list[bool] | None = None) -> np.ndarray:
+    """Per-chunk role probabilities from cues, the title, and the opening and closing positions;
+    `after_cue` marks the parts chunking found after a cause cue (究其原因…)."""
     probs = np.array([cue_scores(text) for text in texts])
-    for row, hint in zip(probs, hints or []):
-        if hint == "causes":  # the part after a cause cue (究其原因…), found while chunking
+    for row, after in zip(probs, after_cue or []):
+        if after:
             row[ORDER.index("causes")] += 1.0
     named = title_role(title)
     if named:
@@ -99,7 +102,7 @@ def tag_from_text(pieces: list, title: str) -> list:
         for piece in silent:
             piece.role_confidence = 0.9 if piece.role in ("opening", "closing") else 0.6
         return pieces
-    labels, confidence = decode(text_probs([p.text for p in pieces], title, [p.role for p in pieces]))
+    labels, confidence = decode(text_probs([p.text for p in pieces], title, [p.after_cause_cue for p in pieces]))
     for piece, role, conf in zip(pieces, labels, confidence):
         piece.role, piece.role_confidence = role, round(min(conf, 0.99), 3)
     return pieces

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fanwen.index.ingest.layout import is_bare_heading
+
 NUMERALS = "一二三四五六七八九十"
 _HEADING_PATTERNS = (
     (1, re.compile(rf"^[{NUMERALS}]{{1,3}}、")),
@@ -66,14 +68,20 @@ def looks_like_title(line: str) -> bool:
 
 def build_outline(lines: list[str], levels: list[int | None], fallback_title: str) -> Outline:
     """Walk cleaned lines, tracking the heading path; `levels` carries styles known from the file."""
-    title, path, paragraphs, offset, parts = "", {}, [], 0, []
-    for line, style_level in zip(lines, levels):
+    title, path, paragraphs, offset, parts, bare = "", {}, [], 0, [], set()
+    for i, (line, style_level) in enumerate(zip(lines, levels)):
         parts.append(line)
         start, offset = offset, offset + len(line) + 1
         if style_level == 0 or (not title and not paragraphs and not path and looks_like_title(line)):
             title = title or line
             continue
         level, heading, body = _classify_line(line, style_level)
+        if level is None and style_level is None and is_bare_heading(line, lines[i - 1] if i else None,
+                                                                     lines[i + 1] if i + 1 < len(lines) else None):
+            level, heading, body = bare_level(path, bare), line, ""
+            bare = {lv for lv in bare if lv < level} | {level}
+        elif level is not None:
+            bare = {lv for lv in bare if lv < level}
         if level is not None:
             path = {lv: h for lv, h in path.items() if lv < level}
             path[level] = heading
@@ -81,6 +89,13 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
             ordered = [path[lv] for lv in sorted(path)]
             paragraphs.append(Paragraph(body, ordered, start, len(paragraphs)))
     return Outline(title or fallback_title, paragraphs, "\n".join(parts))
+
+
+def bare_level(path: dict[int, str], bare: set[int]) -> int:
+    """An unnumbered heading replaces the unnumbered heading above it (they are siblings, whatever
+    numbered subheadings came between), else sits just below the numbered headings above it."""
+    open_bare = [lv for lv in path if lv in bare]
+    return min(open_bare) if open_bare else 1 + max(path, default=0)
 
 
 def _classify_line(line: str, style_level: int | None) -> tuple[int | None, str, str]:
