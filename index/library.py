@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from fanwen.index import identity
 from fanwen.index.storage import generations as store
 from fanwen.index.ingest.chunking import ChunkParams
 from fanwen.index.storage.dedup import find_duplicates
@@ -25,6 +26,8 @@ from fanwen.index.storage.vectors import VectorStore
 
 _FIRST_SENTENCE = re.compile(r"[^。；！？!?]*[。；！？!?]?")
 Progress = Callable[[int, int, str], None]
+REFRESH_SECONDS = 0.5  # how stale a reader may be after another process writes
+UPLOADS = "uploads"  # where uploaded originals are kept, one folder per upload, inside the library home
 
 
 @dataclass
@@ -76,6 +79,9 @@ class Library:
         self.tokenize = tokenize or default_tokenizer()
         self._write_lock = threading.Lock()
         self._rebuild = rebuild
+        self._checked = time.monotonic()
+        self._reload_lock = threading.Lock()
+        self._names: tuple = (None, {})
         if rebuild:
             self._snap = self._empty()
             self._snap.generation = store.generation_number(self.home)
@@ -85,7 +91,28 @@ class Library:
 
     @property
     def snapshot(self) -> store.Snapshot:
+        """The live index; a generation written by another process (the CLI, another server) is picked
+        up at the next read, checked at most every REFRESH_SECONDS."""
+        now = time.monotonic()
+        if now - self._checked >= REFRESH_SECONDS and not self._rebuild:
+            self._checked = now
+            if store.generation_number(self.home) > self._snap.generation:
+                self._reload()
         return self._snap
+
+    def _reload(self) -> None:
+        # One reader reloads; the others (and a writer of this process) never wait for it: they keep
+        # answering from the snapshot they have.
+        if not self._reload_lock.acquire(blocking=False):
+            return
+        try:
+            if store.generation_number(self.home) > self._snap.generation:
+                fresh = store.load_snapshot(self.home, self.tokenize)
+                if fresh is not None and fresh.generation > self._snap.generation:
+                    store.check_model(fresh.manifest, self.home, self.embedder.name)
+                    self._snap = fresh
+        finally:
+            self._reload_lock.release()
 
     def _empty(self) -> store.Snapshot:
         manifest = store.new_manifest(self.embedder.name, self.embedder.dim, self.vector_kind,
@@ -94,23 +121,35 @@ class Library:
                               BM25Index(self.tokenize), VectorStore(self.embedder.dim, self.vector_kind))
 
     # ---- reading -------------------------------------------------------------------------
+    def display_name(self, doc_id: str) -> str:
+        """The document's title, told apart from others with the same title (see identity.display_names)."""
+        snap = self.snapshot
+        if self._names[0] is not snap:
+            self._names = (snap, identity.display_names(snap.docs))
+        return self._names[1].get(doc_id, doc_id)
+
+    def _named(self, hits: list[Hit]) -> list[Hit]:
+        for hit in hits:
+            hit.title = self.display_name(hit.chunk.doc)
+        return hits
+
     def documents(self) -> list[Document]:
-        return sorted(self._snap.docs.values(), key=lambda d: d.id)
+        return sorted(self.snapshot.docs.values(), key=lambda d: d.id)
 
     def document(self, doc_id: str) -> Document:
         try:
-            return self._snap.docs[doc_id]
+            return self.snapshot.docs[doc_id]
         except KeyError:
             raise NotFound(f"unknown document {doc_id!r}: see 'fanwen docs' for the ids") from None
 
     def chunk(self, chunk_id: int) -> Chunk:
         try:
-            return self._snap.chunks[int(chunk_id)]
+            return self.snapshot.chunks[int(chunk_id)]
         except (KeyError, ValueError):
             raise NotFound(f"unknown chunk id {chunk_id!r}") from None
 
     def neighbours(self, chunk_id: int) -> tuple[Chunk | None, Chunk | None]:
-        chunk, snap = self.chunk(chunk_id), self._snap
+        chunk, snap = self.chunk(chunk_id), self.snapshot
         order = snap.by_doc[chunk.doc]
         pos = order.index(chunk.id)
         before = snap.chunks[order[pos - 1]] if pos > 0 else None
@@ -120,7 +159,7 @@ class Library:
     def search(self, query: str, k: int = 5, roles=None, docs: Iterable[str] | None = None,
                per_doc: int | None = None, mode: str = "hybrid", fusion: str | None = None) -> SearchResult:
         """`per_doc` and `fusion` default to the library's SearchParams."""
-        snap, params = self._snap, self.params  # one snapshot for the whole query, whatever a writer does
+        snap, params = self.snapshot, self.params  # one snapshot for the whole query, whatever a writer does
         intent = parse_intent(query, params.inferred_intent, params.long_query)
         request = self._request(snap, k, roles, docs, per_doc, mode, fusion)
         request.intent_roles, request.strengths = intent.roles, intent.strengths
@@ -128,17 +167,17 @@ class Library:
         # The model reads role words as context (问题 … 不够), so it gets the whole query by default.
         text = query if params.full_query_vector else intent.topic
         vector = None if mode == "keyword" else self.embedder.embed_queries([text])[0]
-        hits = run_search(snap, vector, terms, request, params)
+        hits = self._named(run_search(snap, vector, terms, request, params))
         shown = [t for t in terms if not t.startswith(BIGRAM)]
         return SearchResult(intent.query, intent.topic, request.roles or intent.roles, shown, hits)
 
     def similar(self, chunk_id: int, k: int = 5) -> list[Hit]:
         """More like this: by the chunk's own stored vector, without its document's overlapping text."""
-        chunk, snap = self.chunk(chunk_id), self._snap
+        chunk, snap = self.chunk(chunk_id), self.snapshot
         request = SearchRequest(k=validate_k(k), exclude={chunk.id})
         vector = snap.vectors.get([chunk.id])[0]
         terms, request.weights = query_terms(snap.keywords, chunk.text, self.params)
-        hits = run_search(snap, vector, terms, request, self.params)
+        hits = self._named(run_search(snap, vector, terms, request, self.params))
         return [hit for hit in hits if not _overlapping(hit.chunk, chunk)]
 
     def _request(self, snap, k, roles, docs, per_doc, mode, fusion) -> SearchRequest:
@@ -162,59 +201,111 @@ class Library:
         self._apply(parsed, [], report, progress)
         return report
 
-    def add_file(self, path: Path, doc_id: str | None = None,
-                 progress: Progress | None = None) -> tuple[str, IngestReport]:
-        """Index one file; returns the document id it used. A bad file raises (UnsupportedFormat, UnreadableFile)."""
+    def add_file(self, path: Path, doc_id: str | None = None, progress: Progress | None = None,
+                 replace: str | None = None) -> tuple[str, IngestReport]:
+        """Index one file; returns the document id it used. A file never replaces another document unless
+        `replace` names it. A bad file raises (UnsupportedFormat, UnreadableFile)."""
+        if replace is not None:
+            self.document(replace)
         report = IngestReport()
         parsed = parse_file(Path(path), self.chunk_params, doc_id)
-        self._apply([parsed], [], report, progress)
+        self._apply([parsed], [], report, progress, replace)
         return parsed.doc_id, report
 
+    def rebuild(self, paths: Iterable[Path] = (), drop_missing: bool = False,
+                progress: Progress | None = None) -> IngestReport:
+        """A fresh index of every document the library holds (uploads re-read from their kept originals,
+        ids kept) plus `paths`. Refuses, naming them, when sources are gone, unless `drop_missing`."""
+        try:
+            held = list(store.read_documents(self.home).values())
+        except FanwenError:
+            held = []  # a damaged index: the kept originals and the given paths are what can be recovered
+        missing = [doc for doc in held if not Path(doc.path).is_file()]
+        if missing and not drop_missing:
+            names = "; ".join(f"{doc.id} ({doc.path})" for doc in missing[:5])
+            raise InvalidInput(f"rebuild would drop {len(missing)} document(s) whose source file is gone: {names}; "
+                               f"put the files back, or rebuild with --drop-missing", field="rebuild")
+        report, parsed = IngestReport(), []
+        sources = [(Path(doc.path), doc.id) for doc in held if doc not in missing]
+        sources += [(path, None) for path in self._kept_originals()]
+        sources += [(path, None) for path in expand_paths(paths, report)]
+        for path, doc_id in sources:
+            try:
+                parsed.append(parse_file(path, self.chunk_params, doc_id))
+            except FanwenError as exc:
+                report.skipped.append((str(path), str(exc)))
+        self._rebuild = True
+        self._apply(parsed, [], report, progress)
+        return report
+
+    def _kept_originals(self) -> list[Path]:
+        folder = self.home / UPLOADS
+        return sorted(p for p in folder.glob("*/*") if p.is_file()) if folder.is_dir() else []
+
     def remove(self, doc_id: str) -> int:
+        """Drop a document, its chunks and, when it was uploaded, its stored original."""
         self.document(doc_id)
         report = IngestReport()
         with self._locked():
-            before = self._snap.docs.get(doc_id)
-            if before is None:
+            before = store.load_snapshot(self.home, self.tokenize)
+            if before is None or doc_id not in before.docs:
                 raise NotFound(f"unknown document {doc_id!r}")
             self._apply_locked([], [doc_id], report, None)
-        return before.chunks
+        return before.docs[doc_id].chunks
 
-    def _apply(self, parsed: list[ParsedDocument], removals: list[str], report: IngestReport, progress) -> None:
+    def _apply(self, parsed: list[ParsedDocument], removals: list[str], report: IngestReport, progress,
+               replace: str | None = None) -> None:
         with self._locked():
-            self._apply_locked(parsed, removals, report, progress)
+            self._apply_locked(parsed, removals, report, progress, replace)
 
-    def _apply_locked(self, parsed, removals, report: IngestReport, progress) -> None:
-        if self._rebuild:
-            work = self._empty()
-            work.generation = store.generation_number(self.home)
-        else:
-            work = store.load_snapshot(self.home, self.tokenize) or self._empty()
-            store.check_model(work.manifest, self.home, self.embedder.name)
-        changed = bool(removals) or self._rebuild
+    def _apply_locked(self, parsed, removals, report: IngestReport, progress, replace=None) -> None:
+        work = self._working_copy()
+        gone = [work.docs[doc_id] for doc_id in removals if doc_id in work.docs]
         for doc_id in removals:
             _drop_document(work, doc_id)
-        todo = []
-        for doc in parsed:
-            report.boilerplate_lines += len(doc.removed_lines)
-            report.removed[doc.doc_id] = list(doc.removed_lines)
-            old = work.docs.get(doc.doc_id)
-            if old is not None and old.sha256 == doc.sha256:
-                report.unchanged.append(doc.doc_id)
-                continue
-            if old is not None:
-                _drop_document(work, doc.doc_id)
-                report.replaced.append(doc.doc_id)
-            todo.append(doc)
+        todo = self._place(work, parsed, report, replace, gone)
         if todo:
-            changed = True
             self._add_documents(work, todo, report, progress)
-        if changed:
-            report.duplicates = _mark_duplicates(work)
+        if removals or todo or self._rebuild:
+            new_ids = {doc.doc_id for doc in todo}
+            _mark_duplicates(work)
+            report.duplicates = sum(1 for c in work.chunks.values() if c.doc in new_ids and c.dup_of is not None)
             store.save_snapshot(self.home, work)
             self._rebuild = False
             self._snap = store.Snapshot(work.manifest, work.docs, work.chunks, work.vectors, work.keywords,
                                         work.heads, work.generation)
+            for doc in gone:  # only once the new generation is live
+                _delete_original(doc, self.home)
+
+    def _working_copy(self) -> store.Snapshot:
+        if self._rebuild:
+            work = self._empty()
+            work.generation = store.generation_number(self.home)
+            return work
+        work = store.load_snapshot(self.home, self.tokenize) or self._empty()
+        store.check_model(work.manifest, self.home, self.embedder.name)
+        return work
+
+    def _place(self, work, parsed, report: IngestReport, replace, gone: list) -> list[ParsedDocument]:
+        """Give each parsed file its document id (see identity.place); returns the ones to embed."""
+        known, todo = dict(work.docs), []
+        for doc in parsed:
+            spot = identity.place(doc.doc_id, doc.path, doc.sha256, known, replace)
+            doc.doc_id = spot.doc_id
+            report.boilerplate_lines += len(doc.removed_lines)
+            report.removed[doc.doc_id] = list(doc.removed_lines)
+            if spot.action in (identity.UNCHANGED, identity.SAME_CONTENT):
+                report.unchanged.append(doc.doc_id)
+                continue
+            if spot.action == identity.REPLACE:
+                old = work.docs[doc.doc_id]
+                if not identity.same_file(old.path, doc.path):
+                    gone.append(old)
+                _drop_document(work, doc.doc_id)
+                report.replaced.append(doc.doc_id)
+            known[doc.doc_id] = Document(doc.doc_id, doc.title, doc.path, doc.format, doc.sha256)
+            todo.append(doc)
+        return todo
 
     def _add_documents(self, work: store.Snapshot, docs: list[ParsedDocument], report: IngestReport,
                        progress: Progress | None) -> None:
@@ -312,6 +403,16 @@ def _drop_document(work: store.Snapshot, doc_id: str) -> None:
     for cid in ids:
         work.chunks.pop(cid, None)
     work.docs.pop(doc_id, None)
+
+
+def _delete_original(doc: Document, home: Path) -> None:
+    """An uploaded original goes with its document (these are personnel reports); files indexed from
+    the user's own folders are never touched."""
+    import shutil
+
+    folder = identity.stored_original(doc.path, home / UPLOADS)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _mark_duplicates(work: store.Snapshot) -> int:

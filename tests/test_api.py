@@ -139,8 +139,8 @@ def test_search_during_upload_answers_from_the_previous_index(writable_server):
     paragraphs = [f"第{i}项：推进红色物业建设，打造党建引领下的物业服务新模式，群众获得感不断增强。" * 3 for i in range(12)]
     results, errors = [], []
 
-    def upload(name):
-        files = {"file": (name, docx_bytes(*paragraphs), "application/octet-stream")}
+    def upload(name):  # two different reports (identical text would be recognised as already held)
+        files = {"file": (name, docx_bytes(name, *paragraphs), "application/octet-stream")}
         results.append(httpx.post(f"{writable_server}/api/documents", files=files, timeout=300).status_code)
 
     threads = [threading.Thread(target=upload, args=(f"物业{i}.docx",)) for i in range(2)]

@@ -88,6 +88,21 @@ def load_snapshot(home: Path, tokenize) -> Snapshot | None:
     return Snapshot(manifest, docs, chunks, vectors, keywords, heads, manifest.get("generation", 0))
 
 
+def read_documents(home: Path) -> dict[str, Document]:
+    """The documents of the live generation, from its metadata alone (any model; {} when there is none)."""
+    folder = current_generation(home)
+    if folder is None:
+        return {}
+    try:
+        db = sqlite3.connect(f"file:{folder / 'meta.sqlite'}?mode=ro", uri=True)
+        try:
+            return {row[0]: Document(*row) for row in db.execute("SELECT * FROM documents")}
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise CorruptIndex(f"index at {home} is damaged ({exc})") from exc
+
+
 def save_snapshot(home: Path, snap: Snapshot) -> int:
     """Write a new generation folder, then swap CURRENT to it; returns the new generation number."""
     home = Path(home)

@@ -26,7 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("index", help="add files or folders to the index (default: corpus/)")
     p.add_argument("paths", nargs="*", type=Path)
-    p.add_argument("--rebuild", action="store_true", help="start from an empty index")
+    p.add_argument("--rebuild", action="store_true",
+                   help="build a fresh index of every document the library holds (uploads included) plus PATHs")
+    p.add_argument("--drop-missing", action="store_true",
+                   help="with --rebuild: drop documents whose source file is gone instead of refusing")
     p.add_argument("--show-removed", action="store_true", help="print the lines removed as noise, per document")
     p = sub.add_parser("search", help="find exemplar paragraphs")
     p.add_argument("query", nargs="?")
@@ -88,7 +91,10 @@ def _closed_pipe() -> int:
 def cmd_index(args, settings: Settings) -> int:
     library = open_library(settings, args.model, rebuild=args.rebuild)
     paths = args.paths or [settings.corpus]
-    report = library.add_paths(paths, progress=ProgressBar())
+    if args.rebuild:
+        report = library.rebuild(paths, drop_missing=args.drop_missing, progress=ProgressBar())
+    else:
+        report = library.add_paths(paths, progress=ProgressBar())
     for path, reason in report.skipped:
         print(f"skipped {path}: {reason}", file=sys.stderr)
     if args.show_removed:
@@ -141,7 +147,7 @@ def _queries(args) -> list[str]:
 def cmd_docs(args, settings: Settings) -> int:
     library = open_library(settings, args.model)
     for doc in library.documents():
-        print(f"{doc.id}\t{doc.chunks} chunks\t{doc.format}\t{doc.title}")
+        print(f"{doc.id}\t{doc.chunks} chunks\t{doc.format}\t{library.display_name(doc.id)}")
     if not library.documents():
         print("no documents indexed: run 'fanwen index'", file=sys.stderr)
     return 0

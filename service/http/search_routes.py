@@ -1,8 +1,9 @@
 """JSON routes over the library: search, chunks, documents, health."""
 from __future__ import annotations
 
+import logging
 import os
-import re
+import shutil
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Header, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
+from fanwen.index import identity
 from fanwen.index.drafting.copycheck import MAX_CHARS
+from fanwen.index.library import UPLOADS
 from fanwen.index.ingest.readers import SUPPORTED
 from fanwen.index.records import Hit
 from fanwen.index.retrieval.intent import MAX_QUERY
@@ -19,6 +22,7 @@ from fanwen.index.retrieval.search import MAX_K
 from .deps import library_of, require_key, safe_name, search_key, settings_of
 from .errors import ApiError
 
+log = logging.getLogger("fanwen")
 router = APIRouter(prefix="/api")
 
 
@@ -42,8 +46,7 @@ def search_post(request: Request, body: SearchBody):
 
 
 def chunk_record(library, chunk) -> dict:
-    title = library.snapshot.docs[chunk.doc].title if chunk.doc in library.snapshot.docs else chunk.doc
-    record = Hit(chunk, title, 0.0).to_dict()
+    record = Hit(chunk, library.display_name(chunk.doc), 0.0).to_dict()
     record["score"] = None
     return record
 
@@ -53,7 +56,7 @@ def get_chunk(request: Request, chunk_id: str):
     library = library_of(request)
     chunk = library.chunk(_chunk_id(chunk_id))
     before, after = library.neighbours(chunk.id)
-    return {"chunk": chunk_record(library, chunk), "title": library.document(chunk.doc).title,
+    return {"chunk": chunk_record(library, chunk), "title": library.display_name(chunk.doc),
             "previous": chunk_record(library, before) if before else None,
             "next": chunk_record(library, after) if after else None}
 
@@ -72,39 +75,65 @@ def _chunk_id(raw: str) -> int:
 
 @router.get("/documents", summary="Indexed documents")
 def documents(request: Request):
-    return {"documents": [doc.to_dict() for doc in library_of(request).documents()]}
+    library = library_of(request)
+    return {"documents": [{**doc.to_dict(), "display_name": library.display_name(doc.id)}
+                          for doc in library.documents()]}
 
 
 @router.post("/documents", dependencies=[Depends(require_key)], summary="Upload and index a report",
              status_code=201)
-def upload(request: Request, file: Annotated[UploadFile, File(description=".txt, .md, .docx or .pdf")]):
+def upload(request: Request, file: Annotated[UploadFile, File(description=".txt, .md, .docx or .pdf")],
+           replace: Annotated[str | None, Query(description="id of the document this upload replaces; "
+                                                            "without it an upload never replaces anything")] = None):
     settings, library = settings_of(request), library_of(request)
     name = safe_name(file.filename or "")
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
         raise ApiError(415, "unsupported_media_type",
                        f"unsupported file type '{suffix or name}': allowed {', '.join(SUPPORTED)}")
-    target = _store_upload(file, Path(settings.home) / "uploads", name, settings.max_upload_bytes)
+    if replace is not None:
+        library.document(replace)  # 404 before anything is stored
+    # One folder per upload: two reports both named 述职报告.docx are two originals, two documents.
+    folder = Path(settings.home) / UPLOADS / uuid.uuid4().hex
+    target = _store_upload(file, folder, name, settings.max_upload_bytes)
     try:
-        doc_id, report = library.add_file(target)
-    except Exception:
-        target.unlink(missing_ok=True)
+        doc_id, report = library.add_file(target, replace=replace)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
         raise
+    if doc_id in report.unchanged and not identity.same_file(library.document(doc_id).path, str(target)):
+        shutil.rmtree(folder, ignore_errors=True)  # the library already holds this very text
     doc = library.document(doc_id)
-    return {"document": doc.to_dict(), "report": report.to_dict()}
+    log.info("upload %s -> %s (%s) from %s", name, doc_id, _action(report, doc_id), _client(request))
+    return {"document": {**doc.to_dict(), "display_name": library.display_name(doc_id)},
+            "report": report.to_dict(), "replaced": replace if doc_id in report.replaced else None}
+
+
+def _action(report, doc_id: str) -> str:
+    if doc_id in report.replaced:
+        return "replaced"
+    return "unchanged" if doc_id in report.unchanged else "added"
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "-"
 
 
 @router.delete("/documents/{doc_id}", dependencies=[Depends(require_key)], summary="Remove a document")
 def delete(request: Request, doc_id: str):
     count = library_of(request).remove(doc_id)
+    log.info("delete %s (%d chunks) from %s", doc_id, count, _client(request))
     return {"removed": doc_id, "chunks": count}
 
 
 @router.get("/health", summary="Status, model and index size")
 def health(request: Request):
-    snap = library_of(request).snapshot
+    library = library_of(request)
+    snap = library.snapshot
+    cache_stats = getattr(library.embedder, "stats", None)  # None when the query cache is off
     return {"status": "ok", "model": snap.manifest.get("model"), "documents": len(snap.docs),
-            "chunks": len(snap.chunks), "index_version": snap.generation, "limits": limits(settings_of(request))}
+            "chunks": len(snap.chunks), "index_version": snap.generation, "limits": limits(settings_of(request)),
+            "query_cache": cache_stats() if cache_stats else None}
 
 
 def limits(settings) -> dict:
