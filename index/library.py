@@ -1,51 +1,29 @@
 """The library facade: open an index folder, add and remove reports, search, browse chunks."""
 from __future__ import annotations
 
-import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
-from fanwen.index import identity
-from fanwen.index.storage import generations as store
-from fanwen.index.ingest.chunking import ChunkParams
-from fanwen.index.storage.dedup import find_duplicates
-from fanwen.index.retrieval.embed import Embedder
+from fanwen.index import building, identity
+from fanwen.index.building import IngestReport, Progress
 from fanwen.index.errors import FanwenError, InvalidInput, NotFound
+from fanwen.index.ingest.chunking import ChunkParams
 from fanwen.index.ingest.pipeline import ParsedDocument, parse_file
-from fanwen.index.retrieval.intent import parse_intent, validate_roles
-from fanwen.index.storage.keywords import BM25Index
-from fanwen.index.ingest.readers import SUPPORTED
 from fanwen.index.records import Chunk, Document, Hit
+from fanwen.index.retrieval.embed import Embedder
+from fanwen.index.retrieval.intent import parse_intent, validate_roles
 from fanwen.index.retrieval.params import SearchParams, validate_fusion, validate_mode
 from fanwen.index.retrieval.search import SearchRequest, query_terms, run_search, validate_k
 from fanwen.index.retrieval.tokenize import BIGRAM, default_tokenizer
+from fanwen.index.storage import generations as store
+from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
 
-_FIRST_SENTENCE = re.compile(r"[^。；！？!?]*[。；！？!?]?")
-Progress = Callable[[int, int, str], None]
+UPLOADS = building.UPLOADS
 REFRESH_SECONDS = 0.5  # how stale a reader may be after another process writes
-UPLOADS = "uploads"  # where uploaded originals are kept, one folder per upload, inside the library home
-
-
-@dataclass
-class IngestReport:
-    files: int = 0
-    chunks: int = 0
-    unchanged: list[str] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)
-    documents: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    boilerplate_lines: int = 0
-    duplicates: int = 0
-    removed: dict[str, list[str]] = field(default_factory=dict)  # doc id -> lines removed as noise
-
-    def to_dict(self) -> dict:
-        data = self.__dict__.copy()
-        data["skipped"] = [{"path": path, "reason": reason} for path, reason in self.skipped]
-        return data
 
 
 @dataclass
@@ -66,13 +44,15 @@ class Library:
 
     def __init__(self, home: Path, embedder: Embedder, vector_kind: str = "flat",
                  chunk_params: ChunkParams = ChunkParams(), tokenize=None, rebuild: bool = False,
-                 params: SearchParams = SearchParams()):
+                 params: SearchParams = SearchParams(), topic_vectors: bool | None = None):
         """`rebuild=True` starts from an empty index (any model); the old one stays live until the first write.
 
-        `params` holds every ranking constant (see retrieval/params.py).
+        `params` holds every ranking constant (see retrieval/params.py); `topic_vectors` says whether writes
+        also embed each chunk's first sentence (default: when the ranking uses them, since it doubles the cost).
         """
         self.home = Path(home)
         self.params = params
+        self.topic_vectors = params.topic_vectors if topic_vectors is None else topic_vectors
         self.embedder = embedder
         self.vector_kind = vector_kind
         self.chunk_params = chunk_params
@@ -193,7 +173,7 @@ class Library:
     def add_paths(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         """Index files and folders; a bad file in a folder is skipped and reported."""
         report, parsed = IngestReport(), []
-        for path in expand_paths(paths, report):
+        for path in building.expand_paths(paths, report):
             try:
                 parsed.append(parse_file(path, self.chunk_params))
             except FanwenError as exc:
@@ -228,7 +208,7 @@ class Library:
         report, parsed = IngestReport(), []
         sources = [(Path(doc.path), doc.id) for doc in held if doc not in missing]
         sources += [(path, None) for path in self._kept_originals()]
-        sources += [(path, None) for path in expand_paths(paths, report)]
+        sources += [(path, None) for path in building.expand_paths(paths, report)]
         for path, doc_id in sources:
             try:
                 parsed.append(parse_file(path, self.chunk_params, doc_id))
@@ -239,7 +219,7 @@ class Library:
         return report
 
     def _kept_originals(self) -> list[Path]:
-        folder = self.home / UPLOADS
+        folder = self.home / building.UPLOADS
         return sorted(p for p in folder.glob("*/*") if p.is_file()) if folder.is_dir() else []
 
     def remove(self, doc_id: str) -> int:
@@ -262,20 +242,20 @@ class Library:
         work = self._working_copy()
         gone = [work.docs[doc_id] for doc_id in removals if doc_id in work.docs]
         for doc_id in removals:
-            _drop_document(work, doc_id)
+            building.drop_document(work, doc_id)
         todo = self._place(work, parsed, report, replace, gone)
         if todo:
-            self._add_documents(work, todo, report, progress)
+            building.add_documents(work, todo, self.embedder, report, progress, self.topic_vectors)
         if removals or todo or self._rebuild:
             new_ids = {doc.doc_id for doc in todo}
-            _mark_duplicates(work)
+            building.mark_duplicates(work)
             report.duplicates = sum(1 for c in work.chunks.values() if c.doc in new_ids and c.dup_of is not None)
             store.save_snapshot(self.home, work)
             self._rebuild = False
             self._snap = store.Snapshot(work.manifest, work.docs, work.chunks, work.vectors, work.keywords,
                                         work.heads, work.generation)
             for doc in gone:  # only once the new generation is live
-                _delete_original(doc, self.home)
+                building.delete_original(doc, self.home)
 
     def _working_copy(self) -> store.Snapshot:
         if self._rebuild:
@@ -301,132 +281,15 @@ class Library:
                 old = work.docs[doc.doc_id]
                 if not identity.same_file(old.path, doc.path):
                     gone.append(old)
-                _drop_document(work, doc.doc_id)
+                building.drop_document(work, doc.doc_id)
                 report.replaced.append(doc.doc_id)
             known[doc.doc_id] = Document(doc.doc_id, doc.title, doc.path, doc.format, doc.sha256)
             todo.append(doc)
         return todo
 
-    def _add_documents(self, work: store.Snapshot, docs: list[ParsedDocument], report: IngestReport,
-                       progress: Progress | None) -> None:
-        next_id = work.next_id()
-        total, done = sum(len(d.pieces) for d in docs), 0
-        for doc in docs:
-            chunks = []
-            for piece in doc.pieces:
-                chunks.append(Chunk(next_id, doc.doc_id, piece.text, piece.heading_path, piece.role,
-                                    piece.para_index, piece.point_index, piece.start, piece.end, piece.placeholders,
-                                    role_confidence=piece.role_confidence))
-                next_id += 1
-            vectors, heads = [], []
-            for start in range(0, len(chunks), 16):
-                batch = chunks[start:start + 16]
-                vectors.extend(self.embedder.embed_passages([embedding_text(c) for c in batch]))
-                heads.extend(self.embedder.embed_passages([topic_sentence(c.text) for c in batch]))
-                done += len(batch)
-                if progress:
-                    progress(done, total, doc.doc_id)
-            work.vectors.add([c.id for c in chunks], _stack(vectors, self.embedder.dim))
-            work.heads.add([c.id for c in chunks], _stack(heads, self.embedder.dim))
-            work.keywords.add([c.id for c in chunks], [keyword_text(c) for c in chunks])
-            for chunk in chunks:
-                work.chunks[chunk.id] = chunk
-            work.by_doc[doc.doc_id] = [c.id for c in chunks]
-            work.docs[doc.doc_id] = Document(doc.doc_id, doc.title, doc.path, doc.format, doc.sha256,
-                                             len(chunks), len(doc.text), time.strftime("%Y-%m-%dT%H:%M:%S"))
-            report.files += 1
-            report.chunks += len(chunks)
-            report.documents.append(doc.doc_id)
-        _retag_headless(work, docs)
-
     def _locked(self):
         return store.write_lock(self.home, self._write_lock)
 
 
-def embedding_text(chunk: Chunk) -> str:
-    """What the model sees: where the paragraph sits, then the paragraph."""
-    return " ".join(chunk.heading_path + [chunk.text]) if chunk.heading_path else chunk.text
-
-
-def topic_sentence(text: str, limit: int = 80) -> str:
-    """The first sentence, which in these reports states the point (一是…。) the rest supports."""
-    match = _FIRST_SENTENCE.match(text)
-    return (match.group() if match else text)[:limit]
-
-
-def _retag_headless(work: store.Snapshot, docs: list[ParsedDocument]) -> None:
-    """Documents whose roles were read from the text get a second opinion from a classifier
-    trained on this library's heading-labelled chunks."""
-    from fanwen.index.ingest import role_model
-
-    headless = [d for d in docs if all(p.role_confidence < role_model.TRUSTED for p in d.pieces[1:])]
-    trusted = [c for c in work.chunks.values() if c.role_confidence >= role_model.TRUSTED]
-    if not headless or len(trusted) < role_model.MIN_TRAIN or len({c.role for c in trusted}) < 2:
-        return
-    model = role_model.fit(work.vectors.get([c.id for c in trusted]), [c.role for c in trusted])
-    for doc in headless:
-        chunks = [work.chunks[i] for i in work.by_doc[doc.doc_id]]
-        roles, confidence = role_model.retag([c.text for c in chunks], doc.title,
-                                             [p.after_cause_cue for p in doc.pieces],
-                                             work.vectors.get([c.id for c in chunks]), model)
-        for chunk, role, conf in zip(chunks, roles, confidence):
-            chunk.role, chunk.role_confidence = role, round(conf, 3)
-
-
-def keyword_text(chunk: Chunk) -> str:
-    return chunk.text
-
-
-def expand_paths(paths: Iterable[Path], report: IngestReport) -> list[Path]:
-    """Files as given, and the supported files inside folders (sorted); others are reported."""
-    found = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                if child.suffix.lower() in SUPPORTED:
-                    found.append(child)
-                else:
-                    report.skipped.append((str(child), f"unsupported file type '{child.suffix or child.name}': "
-                                                       f"allowed {', '.join(SUPPORTED)}"))
-        elif path.exists():
-            found.append(path)
-        else:
-            report.skipped.append((str(path), "no such file or folder"))
-    return found
-
-
-def _drop_document(work: store.Snapshot, doc_id: str) -> None:
-    ids = work.by_doc.pop(doc_id, [])
-    work.vectors.remove(ids)
-    work.heads.remove(ids)
-    work.keywords.remove(ids)
-    for cid in ids:
-        work.chunks.pop(cid, None)
-    work.docs.pop(doc_id, None)
-
-
-def _delete_original(doc: Document, home: Path) -> None:
-    """An uploaded original goes with its document (these are personnel reports); files indexed from
-    the user's own folders are never touched."""
-    import shutil
-
-    folder = identity.stored_original(doc.path, home / UPLOADS)
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _mark_duplicates(work: store.Snapshot) -> int:
-    dups = find_duplicates([(c.id, c.doc, c.text) for c in work.chunks.values()])
-    for chunk in work.chunks.values():
-        chunk.dup_of = dups.get(chunk.id)
-    return len(dups)
-
-
 def _overlapping(left: Chunk, right: Chunk) -> bool:
     return left.doc == right.doc and left.start < right.end and right.start < left.end
-
-
-def _stack(rows, dim):
-    import numpy as np
-
-    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, dim), dtype=np.float32)

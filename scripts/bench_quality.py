@@ -205,7 +205,8 @@ def main() -> int:
 
     queries = [dict(q, type=query_type(q["q"])) for path in args.queries for q in load_queries(path)]
     home = args.home or Path(tempfile.mkdtemp(prefix="fanwen-bench-"))
-    library = Library(home, CachedEmbedder(load_embedder(args.model)))
+    # topic vectors are built even though the default ranking does not use them, so the ablation can
+    library = Library(home, CachedEmbedder(load_embedder(args.model)), topic_vectors=True)
     if not library.documents():
         started = time.perf_counter()
         report = library.add_paths([args.corpus])

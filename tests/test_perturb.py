@@ -69,7 +69,7 @@ def test_headless_reports_keep_their_chunks(tmp_path):
 def test_headless_roles_with_the_classifier_agree_with_the_clean_reports(corpus_library, embedder, tmp_path):
     """Each report without headings, tagged by the functions the library hook calls: a classifier trained on
     the other four reports' heading-labelled chunks (their stored vectors) with cues, decoded in report order."""
-    from fanwen.index.library import embedding_text
+    from fanwen.index.building import embedding_text
 
     snap = corpus_library.snapshot
     labelled = {}

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from fanwen.index import identity
 from fanwen.index.drafting.copycheck import MAX_CHARS
-from fanwen.index.library import UPLOADS
+from fanwen.index.building import UPLOADS
 from fanwen.index.ingest.readers import SUPPORTED
 from fanwen.index.records import Hit
 from fanwen.index.retrieval.intent import MAX_QUERY

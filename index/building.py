@@ -1,0 +1,160 @@
+"""Building a generation from parsed reports: chunk records, batched embeddings, keyword postings, dedup marks."""
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from fanwen.index import identity
+from fanwen.index.ingest import role_model
+from fanwen.index.ingest.pipeline import ParsedDocument
+from fanwen.index.ingest.readers import SUPPORTED
+from fanwen.index.records import Chunk, Document
+from fanwen.index.storage import generations as store
+from fanwen.index.storage.dedup import find_duplicates
+
+Progress = Callable[[int, int, str], None]
+UPLOADS = "uploads"  # where uploaded originals are kept, one folder per upload, inside the library home
+BATCH = 32  # passages per model call, across documents: small reports no longer mean small batches
+_FIRST_SENTENCE = re.compile(r"[^。；！？!?]*[。；！？!?]?")
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    chunks: int = 0
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    boilerplate_lines: int = 0
+    duplicates: int = 0
+    removed: dict[str, list[str]] = field(default_factory=dict)  # doc id -> lines removed as noise
+
+    def to_dict(self) -> dict:
+        data = self.__dict__.copy()
+        data["skipped"] = [{"path": path, "reason": reason} for path, reason in self.skipped]
+        return data
+
+
+def add_documents(work: store.Snapshot, docs: list[ParsedDocument], embedder, report: IngestReport,
+                  progress: Progress | None, topic_vectors: bool) -> None:
+    """Chunks of every document get ids, then are embedded in batches that cross document boundaries."""
+    next_id, per_doc = work.next_id(), []
+    for doc in docs:
+        chunks = [Chunk(next_id + i, doc.doc_id, p.text, p.heading_path, p.role, p.para_index, p.point_index,
+                        p.start, p.end, p.placeholders, role_confidence=p.role_confidence)
+                  for i, p in enumerate(doc.pieces)]
+        next_id += len(chunks)
+        per_doc.append(chunks)
+    flat = [chunk for chunks in per_doc for chunk in chunks]
+    owners = [doc.doc_id for doc, chunks in zip(docs, per_doc) for _ in chunks]
+    ids = [c.id for c in flat]
+    work.vectors.add(ids, embed_all(embedder, [embedding_text(c) for c in flat], owners, progress))
+    if topic_vectors:
+        work.heads.add(ids, embed_all(embedder, [topic_sentence(c.text) for c in flat], owners, None))
+    work.keywords.add(ids, [keyword_text(c) for c in flat])
+    for doc, chunks in zip(docs, per_doc):
+        _record(work, doc, chunks, report)
+    retag_headless(work, docs)
+
+
+def embed_all(embedder, texts: list[str], owners: list[str], progress: Progress | None) -> np.ndarray:
+    rows = []
+    for start in range(0, len(texts), BATCH):
+        rows.append(embedder.embed_passages(texts[start:start + BATCH]))
+        if progress:
+            done = min(start + BATCH, len(texts))
+            progress(done, len(texts), owners[done - 1])
+    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, embedder.dim), dtype=np.float32)
+
+
+def _record(work: store.Snapshot, doc: ParsedDocument, chunks: list[Chunk], report: IngestReport) -> None:
+    for chunk in chunks:
+        work.chunks[chunk.id] = chunk
+    work.by_doc[doc.doc_id] = [c.id for c in chunks]
+    work.docs[doc.doc_id] = Document(doc.doc_id, doc.title, doc.path, doc.format, doc.sha256,
+                                     len(chunks), len(doc.text), time.strftime("%Y-%m-%dT%H:%M:%S"))
+    report.files += 1
+    report.chunks += len(chunks)
+    report.documents.append(doc.doc_id)
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the model sees: where the paragraph sits, then the paragraph."""
+    return " ".join(chunk.heading_path + [chunk.text]) if chunk.heading_path else chunk.text
+
+
+def topic_sentence(text: str, limit: int = 80) -> str:
+    """The first sentence, which in these reports states the point (一是…。) the rest supports."""
+    match = _FIRST_SENTENCE.match(text)
+    return (match.group() if match else text)[:limit]
+
+
+def keyword_text(chunk: Chunk) -> str:
+    return chunk.text
+
+
+def retag_headless(work: store.Snapshot, docs: list[ParsedDocument]) -> None:
+    """Documents whose roles were read from the text get a second opinion from a classifier
+    trained on this library's heading-labelled chunks."""
+    headless = [d for d in docs if all(p.role_confidence < role_model.TRUSTED for p in d.pieces[1:])]
+    trusted = [c for c in work.chunks.values() if c.role_confidence >= role_model.TRUSTED]
+    if not headless or len(trusted) < role_model.MIN_TRAIN or len({c.role for c in trusted}) < 2:
+        return
+    model = role_model.fit(work.vectors.get([c.id for c in trusted]), [c.role for c in trusted])
+    for doc in headless:
+        chunks = [work.chunks[i] for i in work.by_doc[doc.doc_id]]
+        roles, confidence = role_model.retag([c.text for c in chunks], doc.title,
+                                             [p.after_cause_cue for p in doc.pieces],
+                                             work.vectors.get([c.id for c in chunks]), model)
+        for chunk, role, conf in zip(chunks, roles, confidence):
+            chunk.role, chunk.role_confidence = role, round(conf, 3)
+
+
+def expand_paths(paths: Iterable[Path], report: IngestReport) -> list[Path]:
+    """Files as given, and the supported files inside folders (sorted); others are reported."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                if child.suffix.lower() in SUPPORTED:
+                    found.append(child)
+                else:
+                    report.skipped.append((str(child), f"unsupported file type '{child.suffix or child.name}': "
+                                                       f"allowed {', '.join(SUPPORTED)}"))
+        elif path.exists():
+            found.append(path)
+        else:
+            report.skipped.append((str(path), "no such file or folder"))
+    return found
+
+
+def drop_document(work: store.Snapshot, doc_id: str) -> None:
+    ids = work.by_doc.pop(doc_id, [])
+    work.vectors.remove(ids)
+    work.heads.remove(ids)
+    work.keywords.remove(ids)
+    for cid in ids:
+        work.chunks.pop(cid, None)
+    work.docs.pop(doc_id, None)
+
+
+def delete_original(doc: Document, home: Path) -> None:
+    """An uploaded original goes with its document (these are personnel reports); files indexed from
+    the user's own folders are never touched."""
+    folder = identity.stored_original(doc.path, home / UPLOADS)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def mark_duplicates(work: store.Snapshot) -> int:
+    dups = find_duplicates([(c.id, c.doc, c.text) for c in work.chunks.values()])
+    for chunk in work.chunks.values():
+        chunk.dup_of = dups.get(chunk.id)
+    return len(dups)
