@@ -70,8 +70,9 @@ def test_every_slot_holds_a_library_chunk_of_its_sections_role(library, outline)
             for exemplar in [slot.exemplar] + slot.alternates:
                 chunk = chunks[exemplar.id]
                 assert chunk.role in SECTION_ROLES[section.key] and chunk.role == slot.role
-                assert (exemplar.doc, exemplar.title, exemplar.heading) == (chunk.doc, docs[chunk.doc].title,
-                                                                          chunk.heading)
+                assert (exemplar.doc, exemplar.title, exemplar.heading) == (
+                    chunk.doc, library.display_name(chunk.doc), chunk.heading)
+                assert docs[chunk.doc].title in exemplar.title
                 assert all(re.fullmatch(r"X+(?:月X+日)?", exemplar.body[a:b]) for a, b in exemplar.placeholders)
                 assert len(exemplar.placeholders) == len(re.findall(r"X+(?:月X+日)?", exemplar.body))
             assert slot.text == slot.exemplar.body and len(slot.alternates) == 2
@@ -167,14 +168,17 @@ def test_markdown_export(outline):
     assert f"（二）{achievements[1].text}" in lines
     causes = [s for s in outline.slots() if s.role == "causes"]
     assert f"三是{causes[2].text}" in lines
-    assert sum(line.startswith("*出处：《") for line in lines) == len(outline.slots())
+    assert not any("出处" in line for line in lines)  # a text to hand in: no citations unless asked
+    cited = [line for line in to_markdown(outline, citations=True).splitlines() if line]
+    assert sum(line.startswith("*出处：《") for line in cited) == len(outline.slots())
+    assert cited[cited.index(f"三是{causes[2].text}") + 1].startswith("*出处：《")
 
 
 def test_docx_export_has_real_heading_styles(outline, tmp_path):
     import docx
 
     path = tmp_path / "outline.docx"
-    to_docx(outline, path)
+    to_docx(outline, path, citations=True)
     paragraphs = docx.Document(str(path)).paragraphs
     styled = [(p.style.name, p.text) for p in paragraphs]
     assert styled[0] == ("Title", "街道党工委书记抓基层党建工作述职报告")
@@ -185,7 +189,6 @@ def test_docx_export_has_real_heading_styles(outline, tmp_path):
     assert f"（四）{plans[3].text}" in body
     citations = [p for p in paragraphs if p.text.startswith("出处：")]
     assert len(citations) == len(outline.slots())
-    assert all(run.italic for p in citations for run in p.runs)
     slots = [run for p in paragraphs for run in p.runs if run.font.highlight_color is not None]
     assert slots and all(set(run.text) <= set("X月日") for run in slots)
 
@@ -201,6 +204,10 @@ def test_cli_draft_writes_docx_and_markdown(library, tmp_path, capsys):
     styled = [(p.style.name, p.text) for p in docx.Document(str(out)).paragraphs]
     assert [t for s, t in styled if s == "Heading 1"] == ["一、主要做法和成效", "二、存在的问题及原因", "三、下一步打算"]
     assert sum(t.startswith("（三）") for s, t in styled) == 2 and not any(t.startswith("（四）") for s, t in styled)
+    assert not any(t.startswith("出处：") for s, t in styled)
+    assert main(["--home", home, "draft", TOPIC, "--points", "1", "--out", str(out), "--citations"]) == 0
+    cited = [p.text for p in docx.Document(str(out)).paragraphs if p.text.startswith("出处：《")]
+    assert len(cited) == 1 + 1 + 3 + 3 + 1  # opening, one achievement, 3 problems, 3 causes, one plan
     assert main(["--home", home, "draft", TOPIC, "--problems", "2", "--causes", "1"]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("# 街道党工委书记抓基层党建工作述职报告\n")
@@ -271,11 +278,12 @@ def test_rewrite_uses_the_models_text_and_keeps_the_citation(outline):
     assert path == "/v1/chat/completions" and headers["Authorization"] == "Bearer secret"
     assert payload["model"] == "test-model" and "街道党工委书记抓基层党建工作述职报告" in payload["messages"][-1]["content"]
     assert len(server.requests) == len(mine.slots())
-    assert all(line.startswith("*改写自：《") for line in to_markdown(mine).splitlines() if line.startswith("*"))
+    cites = [line for line in to_markdown(mine, citations=True).splitlines() if line.startswith("*")]
+    assert len(cites) == len(mine.slots()) and all(line.startswith("*改写自：《") for line in cites)
 
 
 @pytest.mark.parametrize("mode, delay, warning", [
-    ("error", 0.0, "HTTP 500"), ("slow", 3.0, "no answer within 0.5 s"), ("junk", 0.0, "no chat completion")])
+    ("error", 0.0, "HTTP 500"), ("slow", 3.0, "0.5 秒内没有回答"), ("junk", 0.0, "不是对话补全")])
 def test_rewrite_failures_fall_back_to_the_exemplar_with_a_warning(outline, mode, delay, warning):
     mine = copy.deepcopy(outline)
     started = time.perf_counter()
@@ -290,7 +298,7 @@ def test_rewrite_failures_fall_back_to_the_exemplar_with_a_warning(outline, mode
 def test_rewrite_without_endpoint_warns(outline):
     mine = copy.deepcopy(outline)
     assert rewrite_outline(mine, None) == 0
-    assert len(mine.warnings) == 1 and "no language-model endpoint" in mine.warnings[0]
+    assert len(mine.warnings) == 1 and "没有配置改写用的大模型" in mine.warnings[0]
 
 
 @pytest.fixture(scope="module")
@@ -321,6 +329,9 @@ def test_api_draft_json_markdown_and_docx(client, outline):
     assert doc.headers["content-type"] == draft_api_docx() and "attachment" in doc.headers["content-disposition"]
     texts = [p.text for p in docx.Document(io.BytesIO(doc.content)).paragraphs]
     assert f"（一）{slot.alternates[0].body}" in texts and f"（一）{slot.text}" not in texts
+    assert not any(t.startswith("出处：") for t in texts)
+    cited = client.post("/api/draft", json={"topic": TOPIC, "focus": FOCUS, "format": "markdown", "citations": True})
+    assert cited.text == to_markdown(outline, citations=True) and "*出处：《" in cited.text
 
 
 def draft_api_docx() -> str:
@@ -331,7 +342,7 @@ def draft_api_docx() -> str:
 
 def test_api_draft_rewrite_without_endpoint_is_a_warning(client):
     response = client.post("/api/draft", json={"topic": TOPIC, "rewrite": True, "counts": {"achievements": 1}})
-    assert response.status_code == 200 and "no language-model endpoint" in response.json()["warnings"][0]
+    assert response.status_code == 200 and "没有配置改写用的大模型" in response.json()["warnings"][0]
 
 
 @pytest.mark.parametrize("body", [

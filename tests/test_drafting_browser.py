@@ -184,12 +184,23 @@ def test_outline_swap_and_export(live_server, new_page, artifacts):
     assert expected_slots(swapped)[key] == ordinal("achievements", 2) + new_text
     page.screenshot(path=str(artifacts / "page-draft.png"), full_page=True)
 
-    # Word export carries the swap and uses real heading styles
+    # Word export carries the swap and uses real heading styles; 出处 lines only with the box ticked
+    citations = page.locator("#draft-export-citations")
+    expect(citations).not_to_be_checked()
+    with page.expect_request(lambda r: r.url.endswith("/api/draft") and r.method == "POST") as sent:
+        with page.expect_download() as download_info:
+            page.click("#draft-export-docx")
+    plain = json.loads(sent.value.post_data)
+    assert plain["citations"] is False
+    import docx as _docx
+
+    assert not any(p.text.startswith("出处") for p in _docx.Document(download_info.value.path()).paragraphs)
+    citations.check()
     with page.expect_request(lambda r: r.url.endswith("/api/draft") and r.method == "POST") as sent:
         with page.expect_download() as download_info:
             page.click("#draft-export-docx")
     body = json.loads(sent.value.post_data)
-    assert body["format"] == "docx" and body["choices"] == {key: alternate["id"]}
+    assert body["format"] == "docx" and body["choices"] == {key: alternate["id"]} and body["citations"] is True
     assert body["topic"] == TOPIC and body["focus"] == FOCUS
     download = download_info.value
     assert download.failure() is None
@@ -207,6 +218,7 @@ def test_outline_swap_and_export(live_server, new_page, artifacts):
         assert styles.get(sub) == "Heading 2"
     assert any(t.startswith("出处：《") and f"段落 #{alternate['id']}" in t for t in texts)
     expect(page.locator("#draft-message")).to_be_hidden()
+    citations.uncheck()
 
     # Markdown export too
     with page.expect_download() as download_info:
@@ -219,6 +231,31 @@ def test_outline_swap_and_export(live_server, new_page, artifacts):
     for heading in HEADINGS:
         assert f"\n## {heading}\n" in markdown
     assert markdown.startswith(f"# {outline['title']}\n")
+    assert "出处" not in markdown
+
+
+def test_outline_off_topic_shows_the_warning(live_server, new_page):
+    """A topic the library does not cover still gets a structure, under a warning that stays through an export."""
+    from playwright.sync_api import expect
+
+    topic = "县医院院长年度述职述廉报告"
+    status, outline = api_post(live_server, "api/draft", {"topic": topic})
+    assert status == 200 and outline["warnings"], outline
+    page = new_page(live_server)
+    open_page(page, live_server, "draft")
+    generate(page, topic)
+    warnings = page.locator("#draft-warnings")
+    expect(warnings).to_be_visible()
+    expect(warnings.locator("li")).to_have_text(outline["warnings"])
+    expect(warnings).to_contain_text("仅供参考结构")
+    expect(page.locator("#draft-result .draft-slot").first).to_be_visible()
+    with page.expect_download():
+        page.click("#draft-export-md")
+    expect(warnings).to_be_visible()
+    # an outline the library covers has no warning box
+    generate(page, TOPIC, FOCUS)
+    expect(page.locator("#draft-result .draft-title")).to_have_text(TOPIC.replace(" ", "") + "报告")
+    expect(page.locator("#draft-warnings")).to_have_count(0)
 
 
 def test_outline_errors_show_a_message(live_server, new_page):

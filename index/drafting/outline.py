@@ -6,14 +6,21 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from fanwen.index.drafting.coverage import Coverage, coverage_warning, measure_coverage
+from fanwen.index.drafting.request import DEFAULT_COUNTS, make_title, split_focus, validate_counts
+from fanwen.index.drafting.points import MARKER as _MARKER, is_lead_in, precedes_points
 from fanwen.index.ingest.chunking import placeholders
 from fanwen.index.storage.dedup import canonical, shingles
 from fanwen.index.errors import FanwenError, InvalidInput
 from fanwen.index.retrieval.intent import validate_query
 from fanwen.index.records import ROLE_LABELS, Chunk
 
-DEFAULT_COUNTS = {"opening": 1, "achievements": 4, "problems": 3, "causes": 3, "plans": 4, "closing": 1}
-MAX_COUNT = 10
+# Candidates per role: unlike a result list (SearchParams: k=5, per_doc=2) MMR and the alternates need a
+# deep pool, and one report may rightly supply several distinct points, so no per-report cap here.
+POOL_PER_SLOT = 10
+POOL_MIN = 30
+POOL_MAX = 100  # the search's own pool per retriever (SearchParams.pool)
+POOL_PER_DOC = 0
 SECTIONS = (("opening", "", ("opening",)), ("achievements", "一、主要做法和成效", ("achievements",)),
             ("problems", "二、存在的问题及原因", ("problems", "causes")), ("plans", "三、下一步打算", ("plans",)),
             ("closing", "", ("closing",)))  # key, heading, roles in the order they are written
@@ -25,12 +32,9 @@ DUP_COSINE = 0.975
 DUP_JACCARD = 0.3  # shingle overlap of a reworded copy of the same paragraph
 REDUNDANCY_FLOOR = 0.9  # cosine below which two points count as unrelated in the MMR penalty
 MMR_LAMBDA = 0.7
-LEAD_PENALTY = 0.5  # a section's lead-in sentence (主要有以下几点：) is a poor point
+LEAD_PENALTY = 0.5  # a section preamble with content of its own (下一步，我将…) is a weak point; bare lead-ins are dropped
 FOCUS_BONUS = 0.35  # for naming any focus word; quotes and spacing ignored, unlike keyword search (“两新”组织)
-_MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[是、]|第[一二三四五六七八九十]+[，,、]?"
-                     r"|\d{1,2}[.．、](?!\d))\s*")
 _CAUSE_LEAD = re.compile(r"^(?:主要原因是|原因是|究其原因[，,]?)")
-_NUMERALS = "一二三四五六七八九十"
 
 
 @dataclass
@@ -93,13 +97,15 @@ class Outline:
     counts: dict[str, int]
     sections: list[Section]
     warnings: list[str] = field(default_factory=list)
+    coverage: Coverage | None = None
 
     def slots(self) -> list[Slot]:
         return [slot for section in self.sections for slot in section.slots]
 
     def to_dict(self) -> dict:
         return {"title": self.title, "topic": self.topic, "focus": self.focus, "counts": self.counts,
-                "sections": [s.to_dict() for s in self.sections], "warnings": self.warnings}
+                "sections": [s.to_dict() for s in self.sections], "warnings": self.warnings,
+                "coverage": self.coverage.to_dict() if self.coverage else None}
 
 
 @dataclass(eq=False)
@@ -120,8 +126,12 @@ def build_outline(library, topic: str, focus=None, counts: dict | None = None,
     topic, focus, counts = validate_query(topic), split_focus(focus), validate_counts(counts)
     snap = library.snapshot
     if not snap.chunks:
-        raise FanwenError("the library is empty: index some reports first ('fanwen index')")
-    outline = Outline(make_title(topic), topic, focus, counts, [])
+        raise FanwenError("the library is empty: index some reports first ('fanwen index')",
+                         zh="范文库是空的：请先在页面上传报告，或运行 fanwen index 文件夹")
+    outline = Outline(make_title(topic), topic, focus, counts, [], coverage=measure_coverage(snap, topic))
+    warning = coverage_warning(topic, outline.coverage)
+    if warning:
+        outline.warnings.append(warning)
     taken: list[_Candidate] = []
     for key, heading, roles in SECTIONS:
         slots = []
@@ -129,7 +139,7 @@ def build_outline(library, topic: str, focus=None, counts: dict | None = None,
             slots += _fill_role(library, snap, outline, role, taken)
         if slots:
             outline.sections.append(Section(key, heading, slots))
-    apply_choices(outline, snap, choices or {})
+    apply_choices(outline, snap, choices or {}, getattr(library, "display_name", None))
     return outline
 
 
@@ -147,8 +157,8 @@ def _fill_role(library, snap, outline: Outline, role: str, taken: list) -> list[
         chosen.append(best)
         taken.append(best)
     if len(chosen) < count and role != "closing":
-        outline.warnings.append(f"only {len(chosen)} distinct {role} exemplar(s) match, not {count}: "
-                                f"the outline has fewer {ROLE_LABELS[role]} points")
+        outline.warnings.append(f"范文库中只有 {len(chosen)} 条互不重复的“{ROLE_LABELS[role]}”范文，"
+                                f"少于所需的 {count} 条，提纲中这一部分相应减少。")
     spare = [c for c in pool if c not in taken and not any(_duplicates(c, t) for t in taken)]
     slots = []
     for number, candidate in enumerate(chosen, 1):
@@ -160,10 +170,11 @@ def _fill_role(library, snap, outline: Outline, role: str, taken: list) -> list[
 
 
 def _candidates(library, snap, topic: str, focus: list[str], role: str, count: int) -> list[_Candidate]:
-    """Role-filtered hits of the library's hybrid search, scored 0..1, focus words rewarded, lead-ins demoted."""
+    """Role-filtered hits of the library's hybrid search that are points, scored 0..1, focus words rewarded."""
     query = " ".join([topic] + focus)
-    hits = library.search(query, k=min(100, max(30, count * 10)), roles=[role], per_doc=0).hits
-    hits = [hit for hit in hits if hit.chunk.id in snap.chunks]
+    k = min(POOL_MAX, max(POOL_MIN, count * POOL_PER_SLOT))
+    hits = library.search(query, k=k, roles=[role], per_doc=POOL_PER_DOC).hits
+    hits = [hit for hit in hits if hit.chunk.id in snap.chunks and not _is_lead_in(snap, hit.chunk)]
     if not hits:
         return []
     store = snap.heads if getattr(snap, "heads", None) is not None and snap.heads.count() else snap.vectors
@@ -174,7 +185,7 @@ def _candidates(library, snap, topic: str, focus: list[str], role: str, count: i
     for hit, vector in zip(hits, vectors):
         named = sum(word in canonical(hit.chunk.text) for word in words) / (len(words) or 1)
         relevance = (hit.score / top + FOCUS_BONUS * (0.8 * (named > 0) + 0.2 * named)
-                     - (LEAD_PENALTY if _is_lead(snap, hit.chunk) else 0.0))
+                     - (LEAD_PENALTY if _is_preamble(snap, hit.chunk) else 0.0))
         found.append(_Candidate(hit.chunk, hit.title, relevance, vector, shingles(hit.chunk.text)))
     return found
 
@@ -217,17 +228,15 @@ def _scaled(cosine: float) -> float:
     return min(1.0, max(0.0, (cosine - REDUNDANCY_FLOOR) / (1 - REDUNDANCY_FLOOR)))
 
 
-def _is_lead(snap, chunk: Chunk) -> bool:
-    """A section's opening sentence before its points (…主要有以下几点：), not a point itself."""
-    if chunk.role in ("opening", "closing") or _MARKER.match(chunk.text) or len(chunk.heading_path) > 1:
+def _is_lead_in(snap, chunk: Chunk) -> bool:
+    """An introduction to a list (…主要表现在以下三个方面：) is never a point; opening and closing are not numbered."""
+    if chunk.role in ("opening", "closing"):
         return False
-    if chunk.text.rstrip().endswith(("：", ":")):
-        return True
-    order = snap.by_doc.get(chunk.doc, [])
-    pos = order.index(chunk.id) if chunk.id in order else -1
-    follower = snap.chunks.get(order[pos + 1]) if 0 <= pos < len(order) - 1 else None
-    return bool(follower and follower.role == chunk.role and follower.heading_path[:1] == chunk.heading_path[:1]
-                and (_MARKER.match(follower.text) or len(follower.heading_path) > 1))
+    return is_lead_in(chunk.text, precedes_points(snap, chunk))
+
+
+def _is_preamble(snap, chunk: Chunk) -> bool:
+    return chunk.role not in ("opening", "closing") and precedes_points(snap, chunk)
 
 
 def _exemplar(snap, chunk: Chunk, title: str, relevance: float = 0.0) -> Exemplar:
@@ -252,48 +261,23 @@ def point_body(snap, chunk: Chunk) -> str:
     return body
 
 
-def apply_choices(outline: Outline, snap, choices: dict) -> None:
-    """Put the chosen chunk in a slot; the exemplar it replaces becomes the first alternate."""
+def apply_choices(outline: Outline, snap, choices: dict, display_name=None) -> None:
+    """Put the chosen chunk in a slot; the exemplar it replaces becomes the first alternate.
+
+    `display_name(doc)` names a report as search hits do (same-title reports told apart)."""
     slots = {slot.key: slot for slot in outline.slots()}
     for key, raw in choices.items():
         slot = slots.get(key)
         if slot is None:
-            raise InvalidInput(f"unknown slot {key!r} in choices: allowed {', '.join(slots)}", field="choices")
+            raise InvalidInput(f"unknown slot {key!r} in choices: allowed {', '.join(slots)}", field="choices",
+                               zh=f"提纲里没有位置 {key!r}：可选 {'、'.join(slots)}，请重新生成提纲")
         chunk = snap.chunks.get(raw) if isinstance(raw, int) and not isinstance(raw, bool) else None
         if chunk is None or chunk.role != slot.role:
-            raise InvalidInput(f"choice for {key} must be the id of a {slot.role} chunk, got {raw!r}", field="choices")
+            raise InvalidInput(f"choice for {key} must be the id of a {slot.role} chunk, got {raw!r}", field="choices",
+                               zh=f"{key} 处只能换成“{ROLE_LABELS.get(slot.role, slot.role)}”类段落，{raw!r} 不是")
         if chunk.id != slot.exemplar.id:
-            title = snap.docs[chunk.doc].title if chunk.doc in snap.docs else chunk.doc
+            title = (display_name(chunk.doc) if display_name else
+                     snap.docs[chunk.doc].title if chunk.doc in snap.docs else chunk.doc)
             new = next((alt for alt in slot.alternates if alt.id == chunk.id), None) or _exemplar(snap, chunk, title)
             slot.alternates = [slot.exemplar] + [alt for alt in slot.alternates if alt.id != chunk.id]
             slot.exemplar, slot.text, slot.rewritten = new, new.body, False
-
-
-def validate_counts(counts: dict | None) -> dict[str, int]:
-    merged = dict(DEFAULT_COUNTS)
-    for key, value in (counts or {}).items():
-        if key not in DEFAULT_COUNTS:
-            raise InvalidInput(f"unknown section {key!r} in counts: allowed {', '.join(DEFAULT_COUNTS)}",
-                               field="counts")
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
-            raise InvalidInput(f"count for {key} must be a whole number from 0 to {MAX_COUNT}, got {value!r}",
-                               field="counts")
-        merged[key] = value
-    return merged
-
-
-def split_focus(focus) -> list[str]:
-    """Focus words from a string (spaces, commas, 、) or a list; at most 10."""
-    items = [focus] if isinstance(focus, str) else list(focus or [])
-    words = [w for item in items for w in re.split(r"[\s,，、;；]+", str(item)) if w]
-    if len(words) > 10:
-        raise InvalidInput(f"at most 10 focus words, got {len(words)}", field="focus")
-    return list(dict.fromkeys(words))
-
-
-def make_title(topic: str) -> str:
-    """街道党工委书记 抓基层党建工作述职 -> 街道党工委书记抓基层党建工作述职报告."""
-    title = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", topic.strip())
-    if title.endswith("报告"):
-        return title
-    return title + ("报告" if title.endswith("述职") else "述职报告")

@@ -23,6 +23,8 @@ def add_drafting_commands(sub) -> None:
     p.add_argument("--problems", type=int, help="problem points (default 3)")
     p.add_argument("--causes", type=int, help="cause points (default 3)")
     p.add_argument("--out", type=Path, help="write to a .docx or .md file instead of printing markdown")
+    p.add_argument("--citations", action="store_true",
+                   help="add a 出处 line (source report and paragraph) after every point; off by default")
     p.add_argument("--rewrite", action="store_true",
                    help="adapt each exemplar with the language model configured by FANWEN_LLM_* (off by default)")
     p.add_argument("--json", action="store_true", help="print the outline with alternates as JSON")
@@ -68,13 +70,13 @@ def cmd_draft(args, settings: Settings) -> int:
         print(json.dumps(outline.to_dict(), ensure_ascii=False, indent=2))
     if fmt is None:
         if not args.json:
-            print(to_markdown(outline), end="")
+            print(to_markdown(outline, args.citations), end="")
         return 0
     try:
         if fmt == "docx":
-            to_docx(outline, args.out)
+            to_docx(outline, args.out, args.citations)
         else:
-            args.out.write_text(to_markdown(outline), encoding="utf-8")
+            args.out.write_text(to_markdown(outline, args.citations), encoding="utf-8")
     except OSError as exc:
         raise FanwenError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     print(f"wrote {args.out} ({len(outline.slots())} paragraphs)", file=sys.stderr)

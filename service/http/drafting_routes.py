@@ -13,12 +13,13 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from fanwen.index.drafting.copycheck import MAX_CHARS
+from fanwen.index.errors import unsupported_format
 from fanwen.index.ingest.readers import SUPPORTED
 
 from fanwen.service.wiring import rewrite_endpoint
 
 from .deps import library_of, safe_name, search_key, settings_of
-from .errors import ApiError
+from .errors import ApiError, too_large
 
 router = APIRouter(prefix="/api")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -33,6 +34,7 @@ class DraftBody(BaseModel):
     rewrite: bool = Field(False, description="adapt exemplars with the configured language model")
     format: str = Field("json", description="json, markdown or docx")
     choices: dict[str, int] | None = Field(None, description="slot key -> chunk id, e.g. swapped alternates")
+    citations: bool = Field(False, description="markdown/docx: a 出处 line after every point (json always cites)")
 
 
 @router.post("/draft", dependencies=[Depends(search_key)], summary="Outline of a report from exemplars",
@@ -43,15 +45,16 @@ def draft(request: Request, body: DraftBody):
     from fanwen.index.drafting.rewrite import rewrite_outline
 
     if body.format not in FORMATS:
-        raise ApiError(400, "invalid_parameter", f"unknown format {body.format!r}: allowed {', '.join(FORMATS)}")
+        raise ApiError(400, "invalid_parameter", f"unknown format {body.format!r}: allowed {', '.join(FORMATS)}",
+                       zh=f"未知的导出格式 {body.format!r}：只能是 {'、'.join(FORMATS)}")
     outline = build_outline(library_of(request), body.topic, body.focus, body.counts, body.choices)
     if body.rewrite:
         rewrite_outline(outline, rewrite_endpoint(settings_of(request)))
     if body.format == "markdown":
-        return PlainTextResponse(to_markdown(outline), media_type="text/markdown; charset=utf-8")
+        return PlainTextResponse(to_markdown(outline, body.citations), media_type="text/markdown; charset=utf-8")
     if body.format == "docx":
         buffer = io.BytesIO()
-        to_docx(outline, buffer)
+        to_docx(outline, buffer, body.citations)
         name = quote(f"{outline.title}.docx")
         return Response(buffer.getvalue(), media_type=DOCX,
                         headers={"Content-Disposition": f"attachment; filename=\"draft.docx\"; filename*=UTF-8''{name}"})
@@ -74,21 +77,22 @@ async def check(request: Request):
         form = await request.form()
         upload, threshold = form.get("file"), form.get("threshold", 0.5)
         if upload is None or isinstance(upload, str):
-            raise ApiError(400, "invalid_parameter", "multipart body has no file: send the draft in field 'file'")
+            raise ApiError(400, "invalid_parameter", "multipart body has no file: send the draft in field 'file'",
+                           zh="没有收到文件：请把稿子放在 file 字段上传")
         name = safe_name(upload.filename or "")
         suffix = Path(name).suffix.lower()
         if suffix not in SUPPORTED:
-            raise ApiError(415, "unsupported_media_type",
-                           f"unsupported file type '{suffix or name}': allowed {', '.join(SUPPORTED)}")
+            raise unsupported_format(suffix, name, SUPPORTED)
         data = await upload.read(limit + 1)
         if len(data) > limit:
-            raise ApiError(413, "payload_too_large", f"upload is over the {limit // (1024 * 1024)} MB limit")
+            raise too_large(limit)
         report = await run_in_threadpool(_check_upload, library, data, name, suffix, threshold)
     else:
         payload = await _json(request, limit)
         text = payload.get("text")
         if not isinstance(text, str):
-            raise ApiError(400, "invalid_parameter", "text is missing: send {\"text\": \"…\"} or upload a file")
+            raise ApiError(400, "invalid_parameter", "text is missing: send {\"text\": \"…\"} or upload a file",
+                           zh="没有收到稿子：请粘贴文字或上传文件")
         _limit_text(text)
         report = await run_in_threadpool(check_text, library, text, payload.get("threshold", 0.5))
     return report.to_dict()
@@ -110,18 +114,20 @@ def _check_upload(library, data: bytes, name: str, suffix: str, threshold):
 def _limit_text(text: str) -> None:
     if len(text) > MAX_CHARS:
         raise ApiError(413, "payload_too_large", f"draft is {len(text):,} characters long: at most {MAX_CHARS:,} "
-                                                 f"can be checked at once; split it into parts")
+                                                 f"can be checked at once; split it into parts",
+                       zh=f"稿子有 {len(text):,} 个字，一次最多查 {MAX_CHARS:,} 个字，请分段查重")
 
 
 async def _json(request: Request, limit: int) -> dict:
     raw = await request.body()
     if len(raw) > limit:
-        raise ApiError(413, "payload_too_large", f"request body is over the {limit // (1024 * 1024)} MB limit")
+        raise too_large(limit, "request body")
     try:
         payload = json.loads(raw or b"null")
     except ValueError:
         payload = None
     if not isinstance(payload, dict):
         raise ApiError(400, "invalid_parameter",
-                       "body must be JSON {\"text\": \"…\"} or a multipart upload with the draft in field 'file'")
+                       "body must be JSON {\"text\": \"…\"} or a multipart upload with the draft in field 'file'",
+                       zh="请求格式不对：请发送 JSON {\"text\": \"…\"}，或用 file 字段上传稿子")
     return payload

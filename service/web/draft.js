@@ -53,8 +53,7 @@
     ui.showMessage(message, MSG.drafting, "loading");
     fanwen.api("api/draft", { method: "POST", json: body }).then(function (data) {
       state = { outline: data, request: body, choices: {} };
-      var warnings = data.warnings || [];
-      ui.showMessage(message, warnings.length ? "提示：" + warnings.join("；") : "", warnings.length ? "info" : "");
+      ui.showMessage(message, "", "");
       render();
     }, function (error) {
       ui.showMessage(message, error.message, "error");
@@ -81,6 +80,7 @@
     var body = JSON.parse(JSON.stringify(state.request));
     body.format = format;
     body.choices = state.choices;
+    body.citations = tools.querySelector("#draft-export-citations").checked;  // a text to hand in has none
     ui.busy(button, true);
     ui.showMessage(message, MSG.exporting, "loading");
     fanwen.api("api/draft", { method: "POST", json: body, as: "blob" }).then(function (blob) {
@@ -98,6 +98,12 @@
     ui.clear(result);
     tools.hidden = !outline;
     if (!outline) return;
+    var warnings = outline.warnings || [];
+    // In the result, not the status line: they describe this outline and must outlast an export's messages.
+    if (warnings.length) {
+      result.appendChild(el("div", { class: "draft-warnings", id: "draft-warnings", role: "note" },
+        el("strong", {}, "提示"), el("ul", {}, warnings.map(function (w) { return el("li", {}, w); }))));
+    }
     result.appendChild(el("h2", { class: "draft-title" }, outline.title || ""));
     (outline.sections || []).forEach(function (section) { result.appendChild(renderSection(section)); });
   }
@@ -170,7 +176,9 @@
     message = el("div", { class: "message", role: "status", "aria-live": "polite", id: "draft-message" });
     var word = el("button", { type: "button", class: "btn", id: "draft-export-docx" }, "导出 Word");
     var markdown = el("button", { type: "button", class: "btn", id: "draft-export-md" }, "导出 Markdown");
-    tools = el("div", { class: "draft-tools", hidden: true }, word, markdown);
+    var cite = el("input", { id: "draft-export-citations", type: "checkbox" });
+    tools = el("div", { class: "draft-tools", hidden: true }, word, markdown,
+      el("label", { class: "check-option", for: "draft-export-citations" }, cite, " 导出时附出处"));
     result = el("div", { class: "draft-result", id: "draft-result", "aria-live": "polite" });
     var hint = el("p", { class: "hint", id: "draft-hint" },
       "按“开头—主要做法和成效—存在的问题及原因—下一步打算”组织，每段取一条范文并附两条备选，可随时替换。");
