@@ -127,3 +127,22 @@ def test_numbering_restarting_at_one_starts_a_new_top_level_section():
              "一、存在的主要问题及原因", GOV_PROBLEM]
     paths = [p.heading_path for p in build_outline(lines, [None] * len(lines), "fallback").paragraphs]
     assert paths == [["一、主要工作", "（五）抓创新探索基层党建思路"], ["一、存在的主要问题及原因"]]
+
+
+def test_cause_analysis_after_inline_problem_points_sits_in_the_section_not_under_the_last_point():
+    # lines of the 街道 report: four （一）…（四） problems with their text inline, then the cause analysis
+    lines = ["二、存在的主要问题及原因",
+             "（三）党员教育形式单一、学习效果不佳。辖区有近X名自管党员，人数多、年龄结构老化。",
+             "（四）“两新”组织党建管理不到位。已建非公党组织作用发挥不明显，全年仅开展X次党建活动。",
+             "经过深刻剖析，我认为产生上述问题原因在于：一是存在避难就易心理。二是忽视了党建的基础性工作。",
+             "三、下步工作思路和主要措施"]
+    outline = build_outline(lines, [None] * len(lines), "t")
+    paths = [p.heading_path for p in outline.paragraphs]
+    assert paths[1] == ["二、存在的主要问题及原因", "（四）“两新”组织党建管理不到位"]
+    assert paths[2] == ["二、存在的主要问题及原因"]
+
+
+def test_a_continuation_paragraph_without_a_cue_stays_under_its_point():
+    lines = ["二、存在的问题", "（一）学习不够深入。理论学习流于形式。", "有的党员参加学习只是应付。"]
+    outline = build_outline(lines, [None] * len(lines), "t")
+    assert outline.paragraphs[-1].heading_path == ["二、存在的问题", "（一）学习不够深入"]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from fanwen.index.ingest.cues import CAUSE_CUE  # noqa: F401  (re-exported: roles.CAUSE_CUE)
+
 # Checked in order: a heading naming both problems and causes (存在的问题及原因) is a problems
 # section whose cause parts are found by cue phrases.
 _SECTION_CUES = (
@@ -13,11 +15,6 @@ _SECTION_CUES = (
 )
 _SHORTFALL = re.compile(r"不够|不足|不力|不到位|有待|欠缺|不强|不高|不严|缺乏")
 _MIXED_SECTION = re.compile(r"(问题|不足).{0,4}(及|和|与|、)其?(主要|产生的)?原因")
-# Sentences that open the cause part of a problems paragraph.
-CAUSE_CUE = re.compile(
-    r"究其(主要|根本|深层次)?原因|主要原因(是|在于|有)|原因(主要)?(在于|是|有以下)|"
-    r"(分析|剖析)(上述|以上|这些)问题|经过深刻剖析|(产生|存在)(上述|以上|这些)?问题的?(主要|根本)?原因"
-)
 _CLOSING_CUE = re.compile(r"以上(是我的)?述职|述职完毕|不妥之处|批评指正|请予评议|请审议|恳请.{0,8}(评议|指正)")
 _OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇报|述职)")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fanwen.index.ingest.cues import CAUSE_CUE
 from fanwen.index.ingest.layout import is_bare_heading
 
 NUMERALS = "一二三四五六七八九十"
@@ -68,7 +69,7 @@ def looks_like_title(line: str) -> bool:
 
 def build_outline(lines: list[str], levels: list[int | None], fallback_title: str) -> Outline:
     """Walk cleaned lines, tracking the heading path; `levels` carries styles known from the file."""
-    title, path, paragraphs, offset, parts, bare = "", {}, [], 0, [], set()
+    title, path, paragraphs, offset, parts, bare, inline = "", {}, [], 0, [], set(), None
     for i, (line, style_level) in enumerate(zip(lines, levels)):
         parts.append(line)
         start, offset = offset, offset + len(line) + 1
@@ -85,6 +86,11 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
         if level is not None:
             path = {lv: h for lv, h in path.items() if lv < level}
             path[level] = heading
+            inline = level if body else None
+        elif inline is not None and CAUSE_CUE.search(body[:40]):
+            # "（四）…不到位。…" then "经过深刻剖析，…原因在于：…": the analysis is about the whole list of
+            # problems, so it sits in their section, not under the last point
+            path, inline = {lv: h for lv, h in path.items() if lv < inline}, None
         if body:
             ordered = [path[lv] for lv in sorted(path)]
             paragraphs.append(Paragraph(body, ordered, start, len(paragraphs)))

@@ -1,0 +1,10 @@
+"""Cue phrases shared by structure and role tagging, kept in one place so both read a report the same way."""
+from __future__ import annotations
+
+import re
+
+# Sentences that open the cause part of a problems section or paragraph.
+CAUSE_CUE = re.compile(
+    r"究其(主要|根本|深层次)?原因|主要原因(是|在于|有)|原因(主要)?(在于|是|有以下)|"
+    r"(分析|剖析)(上述|以上|这些)问题|经过深刻剖析|(产生|存在)(上述|以上|这些)?问题的?(主要|根本)?原因"
+)
