@@ -456,3 +456,24 @@ def test_copy_check_errors_show_a_message(live_server, new_page, tmp_path):
     expect(message).to_contain_text("无法连接")
     expect(result).to_be_empty()
     page.unroute(re.compile(r"/api/check$"))
+
+
+def test_copy_check_uses_the_input_touched_last_and_says_which(live_server, new_page, tmp_path):
+    from playwright.sync_api import expect
+
+    page = new_page(live_server)
+    open_page(page, live_server, "check")
+    result = page.locator("#check-result")
+    draft = tmp_path / "我的文稿.txt"
+    draft.write_text(VERBATIM + "\n", encoding="utf-8")
+
+    page.fill("#check-text", ORIGINAL)
+    page.set_input_files("#check-file", str(draft))  # picked after typing: the file is checked
+    page.click("#check-button")
+    expect(page.locator("#check-source")).to_have_text("检查的是：文件《我的文稿.txt》")
+    expect(result.locator(".copied-sentence")).to_have_text(VERBATIM)
+
+    page.fill("#check-text", ORIGINAL)  # typed after picking: the text is checked, the file is ignored
+    page.click("#check-button")
+    expect(page.locator("#check-source")).to_have_text("检查的是：粘贴的文稿")
+    expect(result).to_contain_text("没有发现与范文库重复的句子")

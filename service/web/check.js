@@ -11,6 +11,7 @@
   };
   var THRESHOLDS = [["0.3", "30%"], ["0.5", "50%（默认）"], ["0.7", "70%"], ["0.9", "90%"]];
   var form, text, count, file, threshold, message, result;
+  var lastInput = "text";  // "text" or "file": the input the user touched last is the one checked
   var maxChars = 0;  // from GET api/health; 0 = unknown, the server checks
 
   function buildForm() {
@@ -40,17 +41,24 @@
     count.textContent = n + " 字" + (maxChars && n > maxChars ? "（超过 " + maxChars + " 字）" : "");
   }
 
+  /** Which input to check: whichever the user touched last (a file picked after typing wins, and the other way). */
+  function chosenInput() {
+    var hasFile = file.files && file.files.length, hasText = text.value.trim() !== "";
+    if (hasFile && (lastInput === "file" || !hasText)) return "file";
+    return "text";
+  }
+
   /** The request options, or a message saying why there is nothing to send. */
   function requestOptions() {
-    if (file.files && file.files.length) {  // the server says why a file is refused
+    if (chosenInput() === "file") {  // the server says why a file is refused
       var data = new FormData();
       data.append("file", file.files[0]);
       data.append("threshold", threshold.value);
-      return { method: "POST", form: data };
+      return { method: "POST", form: data, source: "文件《" + file.files[0].name + "》" };
     }
     if (!text.value.trim()) return MSG.emptyDraft;
     if (maxChars && text.value.length > maxChars) return "文稿超过 " + maxChars + " 字，请分段检查。";
-    return { method: "POST", json: { text: text.value, threshold: Number(threshold.value) } };
+    return { method: "POST", json: { text: text.value, threshold: Number(threshold.value) }, source: "粘贴的文稿" };
   }
 
   function submit(event) {
@@ -67,7 +75,7 @@
       ui.showMessage(message, MSG.checking, "loading");
       return fanwen.api("api/check", options).then(function (report) {
         ui.showMessage(message, "", "");
-        render(report);
+        render(report, options.source);
       }, function (error) {
         ui.clear(result);
         ui.showMessage(message, error.message, "error");
@@ -114,10 +122,11 @@
     }));
   }
 
-  function render(report) {
+  function render(report, source) {
     ui.clear(result);
     var matches = (report.matches || []).slice().sort(function (a, b) { return a.start - b.start; });
     var share = Math.round((report.share || 0) * 1000) / 10;
+    result.appendChild(el("p", { class: "check-source", id: "check-source" }, "检查的是：" + source));
     result.appendChild(el("p", { class: "check-summary", dataset: { share: report.share } },
       "共 " + report.sentences + " 句，其中 ", el("strong", null, String(matches.length)),
       " 句与范文库重复；重复字数占全文 ", el("strong", { class: "check-share" }, share + "%"), "。"));
@@ -137,7 +146,8 @@
     result = el("div", { class: "check-result", id: "check-result", "aria-live": "polite" });
     ui.clear(view);
     ui.append(view, [el("div", { class: "panel" }, form), message, result]);
-    text.addEventListener("input", updateCount);
+    text.addEventListener("input", function () { lastInput = "text"; updateCount(); });
+    file.addEventListener("change", function () { if (file.files && file.files.length) lastInput = "file"; });
     form.addEventListener("submit", submit);
     document.addEventListener("fanwen:start", function () { fanwen.limits().then(applyLimits); });
   }
