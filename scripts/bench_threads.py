@@ -17,21 +17,13 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from measure import voluntary_switches  # noqa: E402
 
 QUERIES = ["问题原因 党建业务融合", "下一步 加强党风廉政建设", "开展谈心谈话", "落实中央八项规定精神", "党员积分制管理",
            "层层签订党建目标责任书", "原因 党建工作缺乏创新", "两新组织党建", "三会一课 组织生活会", "主题教育 成效"]
-
-
-def voluntary_switches() -> int:
-    """Voluntary context switches summed over this process's threads (a futex sleep is one)."""
-    total = 0
-    for task in os.listdir("/proc/self/task"):
-        try:
-            with open(f"/proc/self/task/{task}/status") as status:
-                total += sum(int(line.split()[1]) for line in status if line.startswith("voluntary_ctxt"))
-        except FileNotFoundError:  # a thread that ended meanwhile
-            pass
-    return total
 
 
 def block(embed, calls: int) -> tuple[list[float], float]:

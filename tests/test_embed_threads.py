@@ -8,6 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
+from measure import voluntary_switches
+
 from fanwen.index.retrieval.embed import OwnerThread, owner_thread
 
 
@@ -63,17 +65,6 @@ def test_a_batch_of_queries_embeds_like_single_queries(embedder):
 
 def test_one_owner_thread_per_process():
     assert owner_thread() is owner_thread()
-
-
-def voluntary_switches() -> int:
-    total = 0
-    for task in os.listdir("/proc/self/task"):
-        try:
-            with open(f"/proc/self/task/{task}/status") as status:
-                total += sum(int(line.split()[1]) for line in status if line.startswith("voluntary_ctxt"))
-        except FileNotFoundError:
-            pass
-    return total
 
 
 def switches_per_call(embed, calls=6) -> float:
