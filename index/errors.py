@@ -1,15 +1,26 @@
-"""Exceptions raised by the library; the CLI and API translate them into messages and codes."""
+"""Exceptions raised by the library, each carrying a Chinese message (`str(exc)`) and its English text (`.en`)."""
+from __future__ import annotations
+
+LANGS = ("zh", "en")
 
 
 class FanwenError(Exception):
-    """Base class: a failure the user should see as one line."""
+    """Base class: a failure the user should see as one line, in Chinese saying what to do, with English kept."""
+
+    def __init__(self, en: str, *, zh: str | None = None):
+        super().__init__(zh or en)
+        self.en, self.zh = en, zh or en
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in `lang` ("zh" or "en")."""
+        return self.en if lang == "en" else self.zh
 
 
 class InvalidInput(FanwenError, ValueError):
     """A parameter or query is outside what is allowed (CLI exit 2, HTTP 400/422)."""
 
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
+    def __init__(self, en: str, field: str = "", *, zh: str | None = None):
+        super().__init__(en, zh=zh)
         self.field = field
 
 
@@ -42,3 +53,13 @@ class ConfigurationError(FanwenError):
 
 class CorruptIndex(UnreadableFile):
     """An index file on disk is truncated, inconsistent or not fanwen's."""
+
+
+def unsupported_format(ext: str, name: str, allowed) -> UnsupportedFormat:
+    """The refusal of a file type, with the way out for old Word and WPS files."""
+    allowed = ", ".join(allowed)
+    en = f"unsupported file type '{ext or '(none)'}' for {name}: allowed {allowed}"
+    if ext in (".doc", ".wps", ".wpt", ".dot", ".rtf"):
+        return UnsupportedFormat(en + "; save it as .docx in Word or WPS first",
+                                 zh=f"不支持 {ext} 文件（{name}）：请在 Word/WPS 中另存为 .docx 后再上传")
+    return UnsupportedFormat(en, zh=f"不支持的文件类型“{ext or '无扩展名'}”（{name}）：只能读取 {allowed} 文件")

@@ -39,7 +39,7 @@ def test_role_and_doc_filters(live_server):
     ({"q": "党建", "role": "summary"}, 400, "role"), ({"q": "党" * 1001}, 400, "1000"),
 ])
 def test_bad_parameters_get_400_naming_the_field(live_server, params, status, field):
-    response = httpx.get(f"{live_server}/api/search", params=params)
+    response = httpx.get(f"{live_server}/api/search", params=params, headers={"Accept-Language": "en"})
     assert response.status_code == status
     assert field in error_of(response)["message"]
 

@@ -48,16 +48,16 @@ def test_queries_file_writes_one_object_a_line(home, tmp_path):
 def test_plain_output_marks_terms_and_shows_where(home):
     result = fanwen("search", "党员积分制管理", "-k", "2", home=home)
     assert result.returncode == 0, result.stderr
-    assert "›" in result.stdout and "«积分制»" in result.stdout and "score" in result.stdout
+    assert "›" in result.stdout and "«积分制»" in result.stdout and "得分" in result.stdout
 
 
 @pytest.mark.parametrize("args, needle", [
-    (["search", "   "], "query is empty"),
-    (["search", "党" * 1001], "at most 1000"),
-    (["search", "党建", "-k", "0"], "between 1 and 100"),
-    (["search", "党建", "--role", "summary"], "unknown role"),
-    (["search", "党建", "--doc", "nope"], "unknown document"),
-    (["remove", "nope"], "unknown document"),
+    (["search", "   "], "查询是空的"),
+    (["search", "党" * 1001], "最多 1000 个字"),
+    (["search", "党建", "-k", "0"], "1 到 100"),
+    (["search", "党建", "--role", "summary"], "未知的段落类型"),
+    (["search", "党建", "--doc", "nope"], "没有文档"),
+    (["remove", "nope"], "没有文档"),
 ])
 def test_usage_errors_exit_2_with_one_line(home, args, needle):
     result = fanwen(*args, home=home)
@@ -73,10 +73,10 @@ def test_index_reports_skipped_files_then_docs_and_remove(home, tmp_path):
     (folder / "x.xls").write_bytes(b"\x00")
     result = fanwen("index", str(folder), home=home)
     assert result.returncode == 0, result.stderr
-    assert "indexed 1 file(s)" in result.stdout and "skipped 2" in result.stdout
+    assert "已索引 1 个文件" in result.stdout and "跳过 2 个" in result.stdout
     assert "binary.txt" in result.stderr and "x.xls" in result.stderr
     docs = fanwen("docs", home=home)
-    assert "新\t1 chunks" in docs.stdout
+    assert "新\t1 段" in docs.stdout
     assert fanwen("remove", "新", home=home).returncode == 0
     assert "新\t" not in fanwen("docs", home=home).stdout
 
@@ -135,7 +135,7 @@ def test_index_show_removed_lists_the_noise_per_document(home, tmp_path):
     result = fanwen("index", "--show-removed", str(folder), home=home)
     assert result.returncode == 0, result.stderr
     out = result.stdout.splitlines()
-    at = out.index("removed from 网页版: 4 line(s)")
+    at = out.index("网页版 去掉 4 行：")
     listed = [line for line in out[at + 1:at + 5] if line.startswith("  - ")]
     # lines are listed as cleaned: spaces between Chinese characters are gone
     assert sorted("".join(line[4:].split()) for line in listed) == sorted("".join(line.split()) for line in noise)

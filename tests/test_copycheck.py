@@ -156,7 +156,7 @@ def test_cli_check_prints_matches_and_json(library, tmp_path, capsys):
     assert [m["text"] for m in data["matches"]] == [VERBATIM, EDITED]
     assert main(["--home", str(library.home), "check", str(draft)]) == 0
     out = capsys.readouterr().out
-    assert "2 reproduce library text" in out and "«" in out and "机关党总支书记党建述职报告" in out
+    assert "2 句与范文库重复" in out and "«" in out and "机关党总支书记党建述职报告" in out
     assert main(["--home", str(library.home), "check", str(draft), "--threshold", "2"]) == 2
     assert main(["--home", str(library.home), "check", str(tmp_path / "missing.txt")]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 2

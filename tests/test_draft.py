@@ -221,7 +221,7 @@ def test_cli_draft_writes_docx_and_markdown(library, tmp_path, capsys):
     capsys.readouterr()
     assert main(["--home", home, "draft", TOPIC, "--out", str(tmp_path / "draft.pdf")]) == 2
     err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1 and ".docx or .md" in err
+    assert len(err.strip().splitlines()) == 1 and ".docx 或 .md" in err
     assert not (tmp_path / "draft.pdf").exists()
 
 

@@ -46,10 +46,10 @@ def test_fuse_weighted_scales_each_retriever_to_unit_range():
 
 
 def test_fusion_and_mode_are_validated_with_the_allowed_values():
-    with pytest.raises(InvalidInput, match="allowed rrf, weighted") as info:
+    with pytest.raises(InvalidInput, match="只能是 rrf、weighted") as info:
         fuse([(1, 1.0)], [], "bogus")
     assert info.value.field == "fusion"
-    with pytest.raises(InvalidInput, match="allowed rrf, weighted"):
+    with pytest.raises(InvalidInput, match="只能是 rrf、weighted"):
         SearchParams(fusion="bogus")
 
 
@@ -137,7 +137,7 @@ def test_stub_corpus_obvious_answers(stub_library, query, start):
 
 def test_library_rejects_unknown_fusion_and_mode(stub_library):
     for kwargs, field in (({"fusion": "bogus"}, "fusion"), ({"mode": "bogus"}, "mode")):
-        with pytest.raises(InvalidInput, match="allowed") as info:
+        with pytest.raises(InvalidInput, match="只能是") as info:
             stub_library.search("垃圾分类", **kwargs)
         assert info.value.field == field
 

@@ -196,10 +196,11 @@ def check_file(library_or_snapshot, path: Path, threshold: float = 0.5) -> Check
 
 def validate_text(text) -> str:
     if not isinstance(text, str) or not text.strip():
-        raise InvalidInput("draft text is empty: give the text to check", field="text")
+        raise InvalidInput("draft text is empty: give the text to check", field="text", zh="稿子是空的：请粘贴要查重的文字")
     if len(text) > MAX_CHARS:
         raise InvalidInput(f"draft is {len(text):,} characters long: at most {MAX_CHARS:,} can be checked "
-                           f"at once; split it into parts", field="text")
+                           f"at once; split it into parts", field="text",
+                           zh=f"稿子有 {len(text):,} 个字，一次最多查 {MAX_CHARS:,} 个字，请分段查重")
     return text
 
 
@@ -207,9 +208,11 @@ def validate_threshold(value) -> float:
     try:
         threshold = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"threshold must be a number between 0 and 1, got {value!r}", field="threshold") from None
+        raise InvalidInput(f"threshold must be a number between 0 and 1, got {value!r}", field="threshold",
+                           zh=f"阈值应是 0 到 1 之间的数，现在是 {value!r}") from None
     if isinstance(value, bool) or not 0 < threshold <= 1:
-        raise InvalidInput(f"threshold must be above 0 and at most 1, got {value!r}", field="threshold")
+        raise InvalidInput(f"threshold must be above 0 and at most 1, got {value!r}", field="threshold",
+                           zh=f"阈值应大于 0、不超过 1，现在是 {value!r}")
     return threshold
 
 

@@ -45,15 +45,14 @@ def rewrite_outline(outline: Outline, endpoint: Endpoint | None) -> int:
     """Rewrite every slot in place; returns how many were rewritten. Never raises: failures become warnings."""
     slots = outline.slots()
     if endpoint is None or not endpoint.base_url:
-        outline.warnings.append("rewrite was asked for but no language-model endpoint is configured: "
-                                "the exemplars are shown as they are")
+        outline.warnings.append("没有配置改写用的大模型（FANWEN_LLM_BASE_URL），范文按原样显示")
         return 0
     failures: Counter = Counter()
     stop = threading.Event()  # an endpoint that is down or hanging is not asked again for every slot
 
     def work(slot: Slot) -> None:
         if stop.is_set():
-            failures["skipped after an earlier connection failure"] += 1
+            failures["前面连接模型失败，未再尝试"] += 1
             return
         try:
             slot.text, slot.rewritten = rewrite_slot(endpoint, outline, slot), True
@@ -65,7 +64,7 @@ def rewrite_outline(outline: Outline, endpoint: Endpoint | None) -> int:
     with ThreadPoolExecutor(max_workers=min(WORKERS, max(1, len(slots)))) as pool:
         list(pool.map(work, slots))
     for reason, count in failures.items():
-        outline.warnings.append(f"rewrite failed for {count} slot(s) ({reason}): they keep the exemplar text")
+        outline.warnings.append(f"有 {count} 段改写失败（{reason}），这些段保留范文原文")
     return sum(slot.rewritten for slot in slots)
 
 
@@ -95,20 +94,20 @@ def chat(endpoint: Endpoint, messages: list[dict]) -> str:
         with urllib.request.urlopen(request, timeout=endpoint.timeout) as response:
             raw = response.read(1 << 20)
     except urllib.error.HTTPError as exc:
-        raise RewriteFailed(f"the model endpoint answered HTTP {exc.code}", fatal=exc.code in (401, 403, 404)) from None
+        raise RewriteFailed(f"模型服务返回 HTTP {exc.code}", fatal=exc.code in (401, 403, 404)) from None
     except (socket.timeout, TimeoutError):
-        raise RewriteFailed(f"no answer within {endpoint.timeout:g} s", fatal=True) from None
+        raise RewriteFailed(f"模型服务 {endpoint.timeout:g} 秒内没有回答", fatal=True) from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, (socket.timeout, TimeoutError)):
-            raise RewriteFailed(f"no answer within {endpoint.timeout:g} s", fatal=True) from None
-        raise RewriteFailed(f"cannot reach the model endpoint: {reason}", fatal=True) from None
+            raise RewriteFailed(f"模型服务 {endpoint.timeout:g} 秒内没有回答", fatal=True) from None
+        raise RewriteFailed(f"连不上模型服务：{reason}", fatal=True) from None
     try:
         content = json.loads(raw)["choices"][0]["message"]["content"]
     except (ValueError, KeyError, IndexError, TypeError):
-        raise RewriteFailed("the model endpoint sent no chat completion") from None
+        raise RewriteFailed("模型服务的回答不是对话补全格式") from None
     if not isinstance(content, str):
-        raise RewriteFailed("the model endpoint sent no chat completion")
+        raise RewriteFailed("模型服务的回答不是对话补全格式")
     return content
 
 
@@ -117,9 +116,9 @@ def clean_reply(reply: str, source: str) -> str:
     text = _LABEL.sub("", _FENCE.sub("", reply.strip())).strip().strip("“”\"'")
     text = re.sub(r"\s*\n\s*", "", text)
     if not text:
-        raise RewriteFailed("the model sent an empty rewrite")
+        raise RewriteFailed("模型给出的改写是空的")
     if not len(source) / 3 <= len(text) <= len(source) * 3 + 100:
-        raise RewriteFailed("the rewrite's length was far from the exemplar's")
+        raise RewriteFailed("改写的篇幅与范文相差太大")
     if placeholders(source) and not placeholders(text):
-        raise RewriteFailed("the rewrite dropped the X placeholders")
+        raise RewriteFailed("改写丢掉了 X 占位符")
     return text

@@ -33,9 +33,11 @@ class SearchParams:
 
     def __post_init__(self):
         if self.fusion not in FUSIONS:
-            raise InvalidInput(f"unknown fusion {self.fusion!r}: allowed {', '.join(FUSIONS)}", field="fusion")
+            raise InvalidInput(f"unknown fusion {self.fusion!r}: allowed {', '.join(FUSIONS)}", field="fusion",
+                               zh=f"未知的融合方式 {self.fusion!r}：只能是 {'、'.join(FUSIONS)}")
         if not 0.0 <= self.vector_weight <= 1.0:
-            raise InvalidInput(f"vector_weight must be in [0, 1], got {self.vector_weight}", field="vector_weight")
+            raise InvalidInput(f"vector_weight must be in [0, 1], got {self.vector_weight}", field="vector_weight",
+                               zh=f"vector_weight 应在 0 到 1 之间，现在是 {self.vector_weight}")
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -43,11 +45,13 @@ class SearchParams:
 
 def validate_mode(mode: str) -> str:
     if mode not in MODES:
-        raise InvalidInput(f"unknown mode {mode!r}: allowed {', '.join(MODES)}", field="mode")
+        raise InvalidInput(f"unknown mode {mode!r}: allowed {', '.join(MODES)}", field="mode",
+                           zh=f"未知的检索方式 {mode!r}：只能是 {'、'.join(MODES)}")
     return mode
 
 
 def validate_fusion(fusion: str) -> str:
     if fusion not in FUSIONS:
-        raise InvalidInput(f"unknown fusion {fusion!r}: allowed {', '.join(FUSIONS)}", field="fusion")
+        raise InvalidInput(f"unknown fusion {fusion!r}: allowed {', '.join(FUSIONS)}", field="fusion",
+                           zh=f"未知的融合方式 {fusion!r}：只能是 {'、'.join(FUSIONS)}")
     return fusion

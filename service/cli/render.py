@@ -6,15 +6,16 @@ import sys
 def render_result(result, color: bool) -> str:
     from fanwen.index.records import ROLE_LABELS
 
-    lines = [f"“{result.query}”  roles: {', '.join(result.roles) or 'any'}  terms: {' '.join(result.terms)}"]
+    roles = "、".join(ROLE_LABELS.get(role, role) for role in result.roles) or "不限"
+    lines = [f"“{result.query}”  段落类型：{roles}  检索词：{' '.join(result.terms)}"]
     if not result.hits:
-        lines.append("  no matching exemplar paragraphs")
+        lines.append("  没有找到匹配的范文段落：换个说法，或去掉段落类型、文档的限定再试")
     for rank, hit in enumerate(result.hits, 1):
         chunk = hit.chunk
         where = " › ".join([hit.title] + chunk.heading_path)
         lines.append(f"\n{rank}. {where}")
-        lines.append(f"   [{ROLE_LABELS.get(chunk.role, chunk.role)} {chunk.role}]  score {hit.score:.4f}  "
-                     f"vector {_fmt(hit.vector_score)}  keyword {_fmt(hit.keyword_score)}  id {chunk.id}")
+        lines.append(f"   [{ROLE_LABELS.get(chunk.role, chunk.role)} {chunk.role}]  得分 {hit.score:.4f}  "
+                     f"语义 {_fmt(hit.vector_score)}  关键词 {_fmt(hit.keyword_score)}  编号 {chunk.id}")
         lines.append("   " + mark(chunk.text, hit.highlights, color))
     return "\n".join(lines)
 
@@ -59,13 +60,12 @@ class ProgressBar:
 
 
 def render_report(report, color: bool) -> str:
-    lines = [f"{report.sentences} sentence(s), {report.checked_chars} characters checked: "
-             f"{len(report.matches)} reproduce library text, {report.share:.1%} of the characters copied "
-             f"(threshold {report.threshold:g})"]
+    lines = [f"共查 {report.sentences} 句、{report.checked_chars} 字：{len(report.matches)} 句与范文库重复，"
+             f"重复字数占 {report.share:.1%}（阈值 {report.threshold:g}）"]
     for number, match in enumerate(report.matches, 1):
         source = match.source
         name = source.doc if source.title in source.doc else f"{source.title}（{source.doc}）"
         lines.append(f"\n{number}. [{match.ratio:.0%}] {mark(match.text, match.spans, color)}")
-        lines.append(f"   ← 《{name}》 {source.heading} · chunk {source.id}")
+        lines.append(f"   ← 《{name}》 {source.heading} · 段落 {source.id}")
         lines.append(f"     {mark(source.text, source.spans, color)}")
     return "\n".join(lines)
