@@ -1,6 +1,7 @@
 """Building a generation from parsed reports: chunk records, batched embeddings, keyword postings, dedup marks."""
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import time
@@ -11,12 +12,13 @@ from typing import Callable, Iterable
 import numpy as np
 
 from fanwen.index import identity
+from fanwen.index.errors import unsupported_format
 from fanwen.index.ingest import role_model
 from fanwen.index.ingest.pipeline import ParsedDocument
 from fanwen.index.ingest.readers import SUPPORTED
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage import generations as store
-from fanwen.index.storage.dedup import find_duplicates
+from fanwen.index.storage.dedup import THRESHOLD, PrefixIndex, best_earlier
 
 Progress = Callable[[int, int, str], None]
 UPLOADS = "uploads"  # where uploaded originals are kept, one folder per upload, inside the library home
@@ -59,6 +61,8 @@ def add_documents(work: store.Snapshot, docs: list[ParsedDocument], embedder, re
     if topic_vectors:
         work.heads.add(ids, embed_all(embedder, [topic_sentence(c.text) for c in flat], owners, None))
     work.keywords.add(ids, [keyword_text(c) for c in flat])
+    if work.pending is not None:
+        work.pending.added.extend(doc.doc_id for doc in docs)
     for doc, chunks in zip(docs, per_doc):
         _record(work, doc, chunks, report)
     retag_headless(work, docs)
@@ -126,17 +130,19 @@ def expand_paths(paths: Iterable[Path], report: IngestReport) -> list[Path]:
                 if child.suffix.lower() in SUPPORTED:
                     found.append(child)
                 else:
-                    report.skipped.append((str(child), f"unsupported file type '{child.suffix or child.name}': "
-                                                       f"allowed {', '.join(SUPPORTED)}"))
+                    report.skipped.append((str(child), str(unsupported_format(child.suffix.lower(), child.name,
+                                                                              SUPPORTED))))
         elif path.exists():
             found.append(path)
         else:
-            report.skipped.append((str(path), "no such file or folder"))
+            report.skipped.append((str(path), "找不到这个文件或文件夹，请检查路径"))
     return found
 
 
 def drop_document(work: store.Snapshot, doc_id: str) -> None:
     ids = work.by_doc.pop(doc_id, [])
+    if work.pending is not None:
+        work.pending.dropped.append((doc_id, list(ids)))
     work.vectors.remove(ids)
     work.heads.remove(ids)
     work.keywords.remove(ids)
@@ -153,8 +159,32 @@ def delete_original(doc: Document, home: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def mark_duplicates(work: store.Snapshot) -> int:
-    dups = find_duplicates([(c.id, c.doc, c.text) for c in work.chunks.values()])
-    for chunk in work.chunks.values():
-        chunk.dup_of = dups.get(chunk.id)
-    return len(dups)
+def mark_duplicates(work: store.Snapshot, new_ids: list[int], removed_ids: list[int]) -> int:
+    """dup_of of the added chunks, and of older duplicates that a removal may have freed, exactly as a
+    comparison of the whole library (dedup.find_duplicates) sets them, but comparing each chunk only
+    with the chunks that share a prefix shingle (dedup.prefix_keys)."""
+    part = PrefixIndex.part([(cid, work.chunks[cid].text) for cid in new_ids])
+    index = work.dedup_index().with_part(part)
+    work.dedup = index
+    if work.pending is not None:
+        work.pending.dedup = work.pending.dedup.with_part(part)
+    # A chunk's dup_of depends on lower ids only, so a removal can change only duplicates above it.
+    floor = min(removed_ids, default=None)
+    freed = [c.id for c in work.chunks.values() if c.dup_of is not None and floor is not None and c.id > floor]
+    lookup = lambda cid: (lambda c: None if c is None else (c.doc, c.text))(work.chunks.get(cid))  # noqa: E731
+    fresh, count = set(new_ids), 0
+    for cid in sorted(fresh.union(freed)):
+        chunk = work.chunks[cid]
+        best, score = best_earlier(cid, chunk.doc, chunk.text, index, lookup)
+        dup_of = None
+        if best is not None and score >= THRESHOLD:
+            root = work.chunks[best].dup_of  # lower ids are settled first, so this is already current
+            dup_of = best if root is None else root
+        count += dup_of is not None
+        if cid in fresh:
+            chunk.dup_of = dup_of
+        elif dup_of != chunk.dup_of:  # an older chunk is shared with published snapshots: replace it
+            work.chunks[cid] = dataclasses.replace(chunk, dup_of=dup_of)
+            if work.pending is not None:
+                work.pending.patched.add(cid)
+    return count

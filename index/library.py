@@ -11,13 +11,17 @@ from fanwen.index import building, identity
 from fanwen.index.building import IngestReport, Progress
 from fanwen.index.errors import FanwenError, InvalidInput, NotFound
 from fanwen.index.ingest.chunking import ChunkParams
+from fanwen.index.ingest.limits import ReadLimits
 from fanwen.index.ingest.pipeline import ParsedDocument, parse_file
 from fanwen.index.records import Chunk, Document, Hit
 from fanwen.index.retrieval.embed import Embedder
-from fanwen.index.retrieval.intent import parse_intent, validate_roles
+from fanwen.index.retrieval.intent import parse_intent, topic_words, validate_roles
 from fanwen.index.retrieval.params import SearchParams, validate_fusion, validate_mode
-from fanwen.index.retrieval.search import SearchRequest, query_terms, run_search, validate_k
-from fanwen.index.retrieval.tokenize import BIGRAM, default_tokenizer
+from fanwen.index.retrieval.relevance import judge, threshold_for
+from fanwen.index.retrieval.results import SearchResult
+from fanwen.index.retrieval.search import SearchRequest, query_terms, run_search, validate_k, validate_offset
+from fanwen.index.retrieval.search import ranked_hits as run_ranked
+from fanwen.index.retrieval.tokenize import default_tokenizer
 from fanwen.index.storage import generations as store
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
@@ -26,25 +30,13 @@ UPLOADS = building.UPLOADS
 REFRESH_SECONDS = 0.5  # how stale a reader may be after another process writes
 
 
-@dataclass
-class SearchResult:
-    query: str
-    topic: str
-    roles: list[str]
-    terms: list[str]
-    hits: list[Hit]
-
-    def to_dict(self) -> dict:
-        return {"query": self.query, "topic": self.topic, "roles": self.roles, "terms": self.terms,
-                "hits": [hit.to_dict() for hit in self.hits]}
-
-
 class Library:
     """One index folder and the model that reads it; searches never see a half-written index."""
 
     def __init__(self, home: Path, embedder: Embedder, vector_kind: str = "flat",
                  chunk_params: ChunkParams = ChunkParams(), tokenize=None, rebuild: bool = False,
-                 params: SearchParams = SearchParams(), topic_vectors: bool | None = None):
+                 params: SearchParams = SearchParams(), topic_vectors: bool | None = None,
+                 read_limits: ReadLimits | None = None):
         """`rebuild=True` starts from an empty index (any model); the old one stays live until the first write.
 
         `params` holds every ranking constant (see retrieval/params.py); `topic_vectors` says whether writes
@@ -56,6 +48,7 @@ class Library:
         self.embedder = embedder
         self.vector_kind = vector_kind
         self.chunk_params = chunk_params
+        self.read_limits = read_limits  # what a file may inflate to when read (None: ReadLimits())
         self.tokenize = tokenize or default_tokenizer()
         self._write_lock = threading.Lock()
         self._rebuild = rebuild
@@ -120,13 +113,15 @@ class Library:
         try:
             return self.snapshot.docs[doc_id]
         except KeyError:
-            raise NotFound(f"unknown document {doc_id!r}: see 'fanwen docs' for the ids") from None
+            raise NotFound(f"unknown document {doc_id!r}: see 'fanwen docs' for the ids",
+                           zh=f"范文库里没有文档“{doc_id}”：用 fanwen docs 查看文档编号") from None
 
     def chunk(self, chunk_id: int) -> Chunk:
         try:
             return self.snapshot.chunks[int(chunk_id)]
         except (KeyError, ValueError):
-            raise NotFound(f"unknown chunk id {chunk_id!r}") from None
+            raise NotFound(f"unknown chunk id {chunk_id!r}",
+                           zh=f"没有编号为 {chunk_id!r} 的段落：范文库可能已更新，请重新检索") from None
 
     def neighbours(self, chunk_id: int) -> tuple[Chunk | None, Chunk | None]:
         chunk, snap = self.chunk(chunk_id), self.snapshot
@@ -137,19 +132,29 @@ class Library:
         return before, after
 
     def search(self, query: str, k: int = 5, roles=None, docs: Iterable[str] | None = None,
-               per_doc: int | None = None, mode: str = "hybrid", fusion: str | None = None) -> SearchResult:
-        """`per_doc` and `fusion` default to the library's SearchParams."""
+               per_doc: int | None = None, mode: str = "hybrid", fusion: str | None = None,
+               offset: int = 0) -> SearchResult:
+        """Hits offset … offset + k of the result order; `per_doc` and `fusion` default to the library's
+        SearchParams (the per-report cap shapes the first results only, see search.result_order)."""
         snap, params = self.snapshot, self.params  # one snapshot for the whole query, whatever a writer does
         intent = parse_intent(query, params.inferred_intent, params.long_query)
         request = self._request(snap, k, roles, docs, per_doc, mode, fusion)
+        request.offset = validate_offset(offset)
         request.intent_roles, request.strengths = intent.roles, intent.strengths
         terms, request.weights = query_terms(snap.keywords, intent.topic, params)
+        request.topic = topic_words(terms)
         # The model reads role words as context (问题 … 不够), so it gets the whole query by default.
         text = query if params.full_query_vector else intent.topic
         vector = None if mode == "keyword" else self.embedder.embed_queries([text])[0]
-        hits = self._named(run_search(snap, vector, terms, request, params))
-        shown = [t for t in terms if not t.startswith(BIGRAM)]
-        return SearchResult(intent.query, intent.topic, request.roles or intent.roles, shown, hits)
+        ranked = run_ranked(snap, vector, terms, request, params)
+        known = [word for word in request.topic if word in snap.keywords]
+        threshold = threshold_for(self.embedder.name) if vector is not None else None
+        verdict = judge(ranked, request.topic, known, threshold)
+        page = [] if verdict.none else self._named(ranked[request.offset:request.offset + request.k])
+        source = "filter" if request.roles else ("query" if intent.roles else "")
+        return SearchResult(intent.query, intent.topic, request.roles or intent.roles, request.topic, page,
+                            request.offset, not verdict.none and len(ranked) > request.offset + request.k,
+                            verdict.weak and not verdict.none, source)
 
     def similar(self, chunk_id: int, k: int = 5) -> list[Hit]:
         """More like this: by the chunk's own stored vector, without its document's overlapping text."""
@@ -165,7 +170,7 @@ class Library:
         for doc in docs:
             if doc not in snap.docs:
                 raise InvalidInput(f"unknown document {doc!r}: allowed {', '.join(sorted(snap.docs)) or 'none'}",
-                                   field="doc")
+                                   field="doc", zh=f"范文库里没有文档“{doc}”：可选 {'、'.join(sorted(snap.docs)) or '（空）'}")
         return SearchRequest(k=validate_k(k), roles=validate_roles(roles), docs=docs, per_doc=per_doc,
                              mode=validate_mode(mode), fusion=validate_fusion(fusion or self.params.fusion))
 
@@ -175,7 +180,7 @@ class Library:
         report, parsed = IngestReport(), []
         for path in building.expand_paths(paths, report):
             try:
-                parsed.append(parse_file(path, self.chunk_params))
+                parsed.append(parse_file(path, self.chunk_params, limits=self.read_limits))
             except FanwenError as exc:
                 report.skipped.append((str(path), str(exc)))
         self._apply(parsed, [], report, progress)
@@ -186,9 +191,15 @@ class Library:
         """Index one file; returns the document id it used. A file never replaces another document unless
         `replace` names it. A bad file raises (UnsupportedFormat, UnreadableFile)."""
         if replace is not None:
+            self.document(replace)  # before the parse: an unknown id is a 404, not a wasted read
+        return self.add_parsed(parse_file(Path(path), self.chunk_params, doc_id, self.read_limits), progress, replace)
+
+    def add_parsed(self, parsed: ParsedDocument, progress: Progress | None = None,
+                   replace: str | None = None) -> tuple[str, IngestReport]:
+        """Index a file already parsed (a server parses uploads in a worker process); as add_file."""
+        if replace is not None:
             self.document(replace)
         report = IngestReport()
-        parsed = parse_file(Path(path), self.chunk_params, doc_id)
         self._apply([parsed], [], report, progress, replace)
         return parsed.doc_id, report
 
@@ -204,14 +215,16 @@ class Library:
         if missing and not drop_missing:
             names = "; ".join(f"{doc.id} ({doc.path})" for doc in missing[:5])
             raise InvalidInput(f"rebuild would drop {len(missing)} document(s) whose source file is gone: {names}; "
-                               f"put the files back, or rebuild with --drop-missing", field="rebuild")
+                               f"put the files back, or rebuild with --drop-missing", field="rebuild",
+                               zh=f"重建会丢掉 {len(missing)} 份原文件已不在的文档：{names}；"
+                                  f"请把文件放回原处，或加 --drop-missing 重建")
         report, parsed = IngestReport(), []
         sources = [(Path(doc.path), doc.id) for doc in held if doc not in missing]
         sources += [(path, None) for path in self._kept_originals()]
         sources += [(path, None) for path in building.expand_paths(paths, report)]
         for path, doc_id in sources:
             try:
-                parsed.append(parse_file(path, self.chunk_params, doc_id))
+                parsed.append(parse_file(path, self.chunk_params, doc_id, self.read_limits))
             except FanwenError as exc:
                 report.skipped.append((str(path), str(exc)))
         self._rebuild = True
@@ -227,9 +240,9 @@ class Library:
         self.document(doc_id)
         report = IngestReport()
         with self._locked():
-            before = store.load_snapshot(self.home, self.tokenize)
-            if before is None or doc_id not in before.docs:
-                raise NotFound(f"unknown document {doc_id!r}")
+            before = self._latest()
+            if doc_id not in before.docs:
+                raise NotFound(f"unknown document {doc_id!r}", zh=f"范文库里没有文档“{doc_id}”：用 fanwen docs 查看文档编号")
             self._apply_locked([], [doc_id], report, None)
         return before.docs[doc_id].chunks
 
@@ -241,32 +254,42 @@ class Library:
     def _apply_locked(self, parsed, removals, report: IngestReport, progress, replace=None) -> None:
         work = self._working_copy()
         gone = [work.docs[doc_id] for doc_id in removals if doc_id in work.docs]
+        dropped = [cid for doc_id in removals for cid in work.by_doc.get(doc_id, [])]
         for doc_id in removals:
             building.drop_document(work, doc_id)
-        todo = self._place(work, parsed, report, replace, gone)
+        todo = self._place(work, parsed, report, replace, gone, dropped)
         if todo:
             building.add_documents(work, todo, self.embedder, report, progress, self.topic_vectors)
         if removals or todo or self._rebuild:
-            new_ids = {doc.doc_id for doc in todo}
-            building.mark_duplicates(work)
-            report.duplicates = sum(1 for c in work.chunks.values() if c.doc in new_ids and c.dup_of is not None)
+            new_ids = [cid for doc in todo for cid in work.by_doc[doc.doc_id]]
+            building.mark_duplicates(work, new_ids, dropped)
+            report.duplicates += sum(1 for c in new_ids if work.chunks[c].dup_of is not None)
             store.save_snapshot(self.home, work)
             self._rebuild = False
-            self._snap = store.Snapshot(work.manifest, work.docs, work.chunks, work.vectors, work.keywords,
-                                        work.heads, work.generation)
+            self._snap = work.published()
             for doc in gone:  # only once the new generation is live
                 building.delete_original(doc, self.home)
 
+    def _latest(self) -> store.Snapshot:
+        """The live generation: the one this library holds unless another process wrote since."""
+        if store.generation_number(self.home) != self._snap.generation:
+            fresh = store.load_snapshot(self.home, self.tokenize)
+            if fresh is None:
+                return self._empty()
+            store.check_model(fresh.manifest, self.home, self.embedder.name)
+            self._snap = fresh
+        return self._snap
+
     def _working_copy(self) -> store.Snapshot:
+        """A copy of the live generation to change (one copy of the vectors in memory; nothing read back
+        from disk unless another process wrote), or an empty index when rebuilding."""
         if self._rebuild:
             work = self._empty()
             work.generation = store.generation_number(self.home)
             return work
-        work = store.load_snapshot(self.home, self.tokenize) or self._empty()
-        store.check_model(work.manifest, self.home, self.embedder.name)
-        return work
+        return self._latest().copy()
 
-    def _place(self, work, parsed, report: IngestReport, replace, gone: list) -> list[ParsedDocument]:
+    def _place(self, work, parsed, report: IngestReport, replace, gone: list, dropped: list) -> list[ParsedDocument]:
         """Give each parsed file its document id (see identity.place); returns the ones to embed."""
         known, todo = dict(work.docs), []
         for doc in parsed:
@@ -281,6 +304,7 @@ class Library:
                 old = work.docs[doc.doc_id]
                 if not identity.same_file(old.path, doc.path):
                     gone.append(old)
+                dropped.extend(work.by_doc.get(doc.doc_id, []))
                 building.drop_document(work, doc.doc_id)
                 report.replaced.append(doc.doc_id)
             known[doc.doc_id] = Document(doc.doc_id, doc.title, doc.path, doc.format, doc.sha256)

@@ -1,10 +1,14 @@
 """Exact and near-duplicate detection between chunks, by character shingles."""
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+import zlib
 from collections import Counter, defaultdict
 from typing import Callable
+
+import numpy as np
 
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -82,3 +86,76 @@ def find_duplicates(chunks: list[tuple[int, str, str]], threshold: float = 0.8, 
         index.add(chunk_id, text)
         owner[chunk_id] = doc
     return result
+
+
+THRESHOLD = 0.8
+
+
+def _order(gram: str) -> tuple[int, str]:
+    # A fixed global order that never depends on the library, so a chunk's prefix is computed once.
+    return zlib.crc32(gram.encode("utf-8")), gram
+
+
+def prefix_keys(text: str, threshold: float = THRESHOLD, size: int = 4) -> np.ndarray:
+    """Keys of the first |S| - ceil(t·|S|) + 1 shingles of S in the global order (prefix filtering):
+    two sets with Jaccard >= t always share a shingle within both prefixes, so indexing prefixes
+    alone finds every near-duplicate exactly, at a fifth of the postings."""
+    grams = sorted(shingles(text, size), key=_order)
+    if not grams:
+        return np.zeros(0, dtype=np.uint32)
+    length = len(grams) - math.ceil(threshold * len(grams) - 1e-9) + 1
+    return np.array([_order(g)[0] for g in grams[:length]], dtype=np.uint32)
+
+
+class PrefixIndex:
+    """Immutable postings from prefix-shingle keys to chunk ids, in parts (one per segment or write);
+    a new chunk is compared with the chunks sharing a prefix key, never with the whole library."""
+
+    def __init__(self, parts: tuple = ()):
+        self.parts = tuple(parts)  # (keys uint32 sorted, ids int64) pairs
+
+    @staticmethod
+    def part(items: list[tuple[int, str]]) -> tuple[np.ndarray, np.ndarray]:
+        keys = [prefix_keys(text) for _, text in items]
+        ids = np.repeat(np.array([cid for cid, _ in items], dtype=np.int64), [len(k) for k in keys])
+        flat = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint32)
+        order = np.argsort(flat, kind="stable")
+        return flat[order], ids[order]
+
+    def with_part(self, part: tuple[np.ndarray, np.ndarray]) -> "PrefixIndex":
+        return PrefixIndex(self.parts + (part,)) if len(part[0]) else self
+
+    def merged(self, keep=None) -> tuple[np.ndarray, np.ndarray]:
+        """All parts as one, restricted to ids for which keep(ids) is true (a boolean mask function)."""
+        keys = np.concatenate([p[0] for p in self.parts] or [np.zeros(0, np.uint32)])
+        ids = np.concatenate([p[1] for p in self.parts] or [np.zeros(0, np.int64)])
+        if keep is not None and len(ids):
+            mask = keep(ids)
+            keys, ids = keys[mask], ids[mask]
+        order = np.argsort(keys, kind="stable")
+        return keys[order], ids[order]
+
+    def candidates(self, keys: np.ndarray) -> np.ndarray:
+        found = []
+        for part_keys, part_ids in self.parts:
+            lo = np.searchsorted(part_keys, keys, "left")
+            hi = np.searchsorted(part_keys, keys, "right")
+            found.extend(part_ids[a:b] for a, b in zip(lo.tolist(), hi.tolist()) if b > a)
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+
+def best_earlier(chunk_id: int, doc: str, text: str, index: PrefixIndex, lookup) -> tuple[int | None, float]:
+    """The lower-id chunk of another document most similar to text (ties: lower id), as find_duplicates
+    picks it; lookup(id) gives (doc, text) of a live chunk or None."""
+    grams = shingles(text)
+    best, best_score = None, 0.0
+    for cid in index.candidates(prefix_keys(text)).tolist():
+        if cid >= chunk_id:
+            break  # candidates come sorted
+        other = lookup(cid)
+        if other is None or other[0] == doc:
+            continue
+        score = jaccard(grams, shingles(other[1]))
+        if score > best_score:
+            best, best_score = cid, score
+    return best, best_score

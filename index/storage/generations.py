@@ -13,14 +13,30 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
+
 from fanwen.index.errors import CorruptIndex, IndexBusy, ModelMismatch, UnreadableFile
-from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.records import Chunk, Document
+from fanwen.index.storage import segments as seg
+from fanwen.index.storage.dedup import PrefixIndex
+from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a generation is a manifest listing immutable segments
 CURRENT = "CURRENT"
 _KEEP_OLD = 1  # previous generation kept so a reader that opened it just before a swap can finish
+MAX_SEGMENTS = 8  # past this, a write merges every segment but the first (the big one) into its own
+DEAD_SHARE = 0.25  # past this share of removed chunks in the stored ones, a write compacts everything
+
+
+@dataclass
+class Pending:
+    """What a writer changed since the snapshot it copied: all that the next generation has to write."""
+
+    added: list[str] = field(default_factory=list)  # document ids, in the order added
+    dropped: list[tuple[str, list[int]]] = field(default_factory=list)  # (document id, its chunk ids)
+    patched: set[int] = field(default_factory=set)  # older chunks whose dup_of changed
+    dedup: PrefixIndex = field(default_factory=PrefixIndex)  # prefix keys of the added chunks
 
 
 @dataclass
@@ -35,6 +51,10 @@ class Snapshot:
     heads: VectorStore | None = None  # one row per chunk: its topic sentence (二是党建与业务工作融合不好。)
     generation: int = 0
     by_doc: dict[str, list[int]] = field(default_factory=dict)
+    doc_segment: dict[str, str] = field(default_factory=dict)  # document id -> segment holding it
+    folders: list[Path] = field(default_factory=list)  # segment folders, for the lazily read dedup keys
+    dedup: PrefixIndex | None = None
+    pending: Pending | None = None  # None: the next save writes everything
 
     def __post_init__(self) -> None:
         if not self.by_doc:
@@ -42,7 +62,26 @@ class Snapshot:
                 self.by_doc.setdefault(chunk.doc, []).append(chunk.id)
 
     def next_id(self) -> int:
-        return max(self.chunks, default=-1) + 1
+        # Ids are never reused, so a removed segment's ids cannot come back under a tombstone.
+        return max(max(self.chunks, default=-1) + 1, self.manifest.get("next_id", 0))
+
+    def dedup_index(self) -> PrefixIndex:
+        if self.dedup is None:
+            self.dedup = (seg.read_dedup(self.folders, self.chunks) if self.folders else
+                          PrefixIndex().with_part(PrefixIndex.part([(c.id, c.text) for c in self.chunks.values()])))
+        return self.dedup
+
+    def copy(self) -> Snapshot:
+        """A working copy that shares nothing a writer changes (Chunk objects are replaced, not edited)."""
+        return Snapshot(json.loads(json.dumps(self.manifest)), dict(self.docs), dict(self.chunks),
+                        self.vectors.clone(), self.keywords.clone(), self.heads.clone(), self.generation,
+                        {doc: list(ids) for doc, ids in self.by_doc.items()}, dict(self.doc_segment),
+                        list(self.folders), self.dedup_index(), Pending())
+
+    def published(self) -> Snapshot:
+        """This working copy as readers get it: without the writer's bookkeeping."""
+        return Snapshot(self.manifest, self.docs, self.chunks, self.vectors, self.keywords, self.heads,
+                        self.generation, self.by_doc, self.doc_segment, self.folders, self.dedup)
 
 
 def new_manifest(model: str, dim: int, vector_kind: str, chunking: dict) -> dict:
@@ -56,7 +95,9 @@ def check_model(manifest: dict, home: Path, model: str) -> None:
     if manifest.get("model") != model:
         raise ModelMismatch(
             f"index at {home} was built with model {manifest.get('model')!r}, not {model!r}: "
-            f"open it with model {manifest.get('model')!r} or rebuild it with 'fanwen index --rebuild'")
+            f"open it with model {manifest.get('model')!r} or rebuild it with 'fanwen index --rebuild'",
+            zh=f"{home} 的索引是用模型 {manifest.get('model')!r} 建的，不是 {model!r}：请改用模型 "
+               f"{manifest.get('model')!r}，或运行 fanwen index --rebuild 重建索引")
 
 
 def current_generation(home: Path) -> Path | None:
@@ -79,13 +120,46 @@ def load_snapshot(home: Path, tokenize) -> Snapshot | None:
         return None
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        docs, chunks = _read_metadata(folder / "meta.sqlite")
-        vectors = VectorStore.load(folder / "vectors.faiss")
-        keywords = BM25Index.load(folder / "bm25", tokenize)
-        heads = VectorStore.load(folder / "heads.faiss")
-    except (OSError, ValueError, CorruptIndex, sqlite3.Error, RuntimeError) as exc:
-        raise CorruptIndex(f"index at {home} is damaged ({exc}); rebuild it with 'fanwen index --rebuild'") from exc
-    return Snapshot(manifest, docs, chunks, vectors, keywords, heads, manifest.get("generation", 0))
+        return _assemble(manifest, _segments(Path(home), folder, manifest), tokenize)
+    except (OSError, ValueError, KeyError, CorruptIndex, sqlite3.Error, RuntimeError) as exc:
+        raise CorruptIndex(f"index at {home} is damaged ({exc}); rebuild it with 'fanwen index --rebuild'",
+                           zh=f"{home} 的索引已损坏（{exc}）：请运行 fanwen index --rebuild 重建索引") from exc
+
+
+def _segments(home: Path, folder: Path, manifest: dict) -> list[tuple[Path, dict]]:
+    if "segments" not in manifest:  # written before segments: the generation folder is its one segment
+        return [(folder, {"name": folder.name, "dead_docs": [], "dead_chunks": []})]
+    return [(home / seg.FOLDER / entry["name"], entry) for entry in manifest["segments"]]
+
+
+def _assemble(manifest: dict, parts: list[tuple[Path, dict]], tokenize) -> Snapshot:
+    """One searchable snapshot from segments: the first is used as loaded, later (small) ones are
+    added to it, removed chunks are dropped in memory."""
+    docs, chunks, doc_segment, stores, dead = {}, {}, {}, None, set()
+    for path, entry in parts:
+        part = seg.read_segment(path, tokenize)
+        gone, dead_here = set(entry["dead_docs"]), set(entry["dead_chunks"])
+        dead |= dead_here
+        for doc_id, doc in part.docs.items():
+            if doc_id not in gone:
+                docs[doc_id], doc_segment[doc_id] = doc, entry["name"]
+        chunks.update((cid, c) for cid, c in part.chunks.items() if cid not in dead_here)
+        if stores is None:
+            stores = (part.vectors, part.heads, part.keywords)
+        else:
+            for mine, theirs in zip(stores, (part.vectors, part.heads, part.keywords)):
+                mine.absorb(theirs)
+    if stores is None:  # every document was removed
+        kind = manifest.get("vector_kind", "flat")
+        stores = (VectorStore(manifest["dim"], kind), VectorStore(manifest["dim"], kind), BM25Index(tokenize))
+    for store in stores:
+        store.remove(sorted(dead))
+    for cid, dup_of in manifest.get("patches", {}).items():
+        if int(cid) in chunks:
+            chunks[int(cid)].dup_of = dup_of
+    snap = Snapshot(manifest, docs, chunks, stores[0], stores[2], stores[1], manifest.get("generation", 0))
+    snap.doc_segment, snap.folders = doc_segment, [path for path, _ in parts]
+    return snap
 
 
 def read_documents(home: Path) -> dict[str, Document]:
@@ -94,30 +168,36 @@ def read_documents(home: Path) -> dict[str, Document]:
     if folder is None:
         return {}
     try:
-        db = sqlite3.connect(f"file:{folder / 'meta.sqlite'}?mode=ro", uri=True)
-        try:
-            return {row[0]: Document(*row) for row in db.execute("SELECT * FROM documents")}
-        finally:
-            db.close()
-    except sqlite3.Error as exc:
-        raise CorruptIndex(f"index at {home} is damaged ({exc})") from exc
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        docs = {}
+        for path, entry in _segments(Path(home), folder, manifest):
+            found = seg.read_documents(path / "meta.sqlite")
+            docs.update((doc_id, doc) for doc_id, doc in found.items() if doc_id not in entry["dead_docs"])
+        return docs
+    except (OSError, ValueError, sqlite3.Error) as exc:
+        raise CorruptIndex(f"index at {home} is damaged ({exc}); rebuild it with 'fanwen index --rebuild'",
+                           zh=f"{home} 的索引已损坏（{exc}）：请运行 fanwen index --rebuild 重建索引") from exc
 
 
 def save_snapshot(home: Path, snap: Snapshot) -> int:
-    """Write a new generation folder, then swap CURRENT to it; returns the new generation number."""
+    """Write what changed as a new segment and a new generation listing its segments, then swap CURRENT
+    to it; returns the new generation number. Unchanged segments are shared, never copied."""
     home = Path(home)
-    home.mkdir(parents=True, exist_ok=True)
+    (home / seg.FOLDER).mkdir(parents=True, exist_ok=True)
     generation = snap.generation + 1
-    snap.manifest.update(generation=generation, updated=_now(), versions=_versions())
-    staging = home / f".tmp-{uuid.uuid4().hex[:8]}"
+    entries, write, patches = _plan(snap)
+    staging, name = home / f".tmp-{uuid.uuid4().hex[:8]}", seg.new_name(generation)
     staging.mkdir()
     try:
-        (staging / "manifest.json").write_text(json.dumps(snap.manifest, ensure_ascii=False, indent=2), "utf-8")
-        _write_metadata(staging / "meta.sqlite", snap.docs.values(), snap.chunks.values())
-        snap.vectors.save(staging / "vectors.faiss")
-        snap.heads.save(staging / "heads.faiss")
-        (staging / "bm25").mkdir()
-        snap.keywords.save(staging / "bm25")
+        if write:
+            _write_part(staging / name, snap, write, len(write) == len(snap.docs))
+            entries.append({"name": name, "chunks": sum(len(snap.by_doc.get(d, [])) for d in write),
+                            "dead_docs": [], "dead_chunks": []})
+            _fsync_tree(staging / name)
+            os.replace(staging / name, home / seg.FOLDER / name)
+        snap.manifest.update(format_version=FORMAT_VERSION, generation=generation, updated=_now(),
+                             versions=_versions(), segments=entries, patches=patches, next_id=snap.next_id())
+        (staging / "manifest.json").write_text(json.dumps(snap.manifest, ensure_ascii=False, indent=1), "utf-8")
         _fsync_tree(staging)
         final = home / f"gen-{generation:06d}"
         if final.exists():
@@ -129,9 +209,59 @@ def save_snapshot(home: Path, snap: Snapshot) -> int:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    snap.generation = generation
+    _published(snap, home, generation, entries, write, name)
     _prune(home, final.name)
     return generation
+
+
+def _plan(snap: Snapshot) -> tuple[list[dict], list[str], dict]:
+    """(segments kept, with this write's tombstones; documents to write into a new segment; dup_of patches)."""
+    pend, entries = snap.pending, [dict(e) for e in snap.manifest.get("segments", [])]
+    if pend is None or "segments" not in snap.manifest:
+        return [], sorted(snap.docs), {}
+    by_name = {e["name"]: e for e in entries}
+    for doc_id, ids in pend.dropped:
+        entry = by_name.get(snap.doc_segment.get(doc_id))
+        if entry is not None:  # None: added and dropped within this write
+            entry["dead_docs"] = entry["dead_docs"] + [doc_id]
+            entry["dead_chunks"] = entry["dead_chunks"] + list(ids)
+    stored = sum(e["chunks"] for e in entries)
+    if stored and sum(len(e["dead_chunks"]) for e in entries) > DEAD_SHARE * stored:
+        return [], sorted(snap.docs), {}
+    write = [d for d in pend.added if d in snap.docs]
+    if len(entries) >= MAX_SEGMENTS:  # merge the small segments into this write; the first one stays
+        tail = {e["name"] for e in entries[1:]}
+        write = [d for d in snap.docs if snap.doc_segment.get(d) in tail and d not in write] + write
+        entries = entries[:1]
+    patches = {**snap.manifest.get("patches", {}), **{str(cid): None for cid in pend.patched}}
+    patches = {cid: snap.chunks[int(cid)].dup_of for cid in patches if int(cid) in snap.chunks}
+    return entries, write, patches
+
+
+def _write_part(folder: Path, snap: Snapshot, doc_ids: list[str], everything: bool) -> None:
+    ids = [cid for doc in doc_ids for cid in snap.by_doc.get(doc, [])]
+    folder.mkdir()
+    wanted = np.array(sorted(ids), dtype=np.int64)
+    # Usually the write's own keys; a merge or compaction picks its chunks' keys out of all of them.
+    pend = snap.pending
+    source = pend.dedup if pend is not None and doc_ids == pend.added else snap.dedup_index()
+    dedup = source.merged(lambda found: np.isin(found, wanted))
+    # A whole-library write saves the stores as they are rather than copying them first.
+    vectors = snap.vectors if everything else snap.vectors.subset(ids)
+    heads = snap.heads if everything else snap.heads.subset(ids)
+    keywords = snap.keywords if everything else snap.keywords.subset(ids)
+    seg.write_segment(folder, [snap.docs[d] for d in doc_ids], [snap.chunks[i] for i in ids],
+                      vectors, heads, keywords, dedup)
+
+
+def _published(snap: Snapshot, home: Path, generation: int, entries: list[dict], write: list[str], name: str):
+    """The saved snapshot describes the generation it became, so the next write can start from it."""
+    snap.generation = generation
+    live = {e["name"] for e in entries}
+    snap.doc_segment = {d: s for d, s in snap.doc_segment.items() if s in live}
+    snap.doc_segment.update((doc_id, name) for doc_id in write)
+    snap.folders = [home / seg.FOLDER / e["name"] for e in entries]
+    snap.pending = None
 
 
 @contextmanager
@@ -147,7 +277,8 @@ def write_lock(home: Path, thread_lock, wait: float = 60.0):
                 break
             except BlockingIOError:
                 if time.time() > deadline:
-                    raise IndexBusy(f"index at {home} is being written by another process; try again later") from None
+                    raise IndexBusy(f"index at {home} is being written by another process; try again later",
+                                    zh=f"{home} 的索引正被另一个程序写入（如正在建索引或上传），请稍后再试") from None
                 time.sleep(0.2)
         try:
             yield
@@ -159,49 +290,19 @@ def _prune(home: Path, keep: str) -> None:
     gens = sorted(p for p in home.glob("gen-*") if p.is_dir() and p.name != keep)
     for old in gens[:-_KEEP_OLD] if _KEEP_OLD else gens:
         shutil.rmtree(old, ignore_errors=True)
+    used = set()
+    for gen in home.glob("gen-*"):
+        try:
+            manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        used.update(entry["name"] for entry in manifest.get("segments", []))
+    for folder in (home / seg.FOLDER).glob("seg-*"):
+        if folder.name not in used:  # left by a crash, or by generations pruned above
+            shutil.rmtree(folder, ignore_errors=True)
     for stale in home.glob(".tmp-*"):
         if time.time() - stale.stat().st_mtime > 3600:
             shutil.rmtree(stale, ignore_errors=True)
-
-
-_SCHEMA = """
-CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, format TEXT, sha256 TEXT,
-                        chunks INTEGER, chars INTEGER, added TEXT);
-CREATE TABLE chunks (id INTEGER PRIMARY KEY, doc TEXT REFERENCES documents(id), text TEXT,
-                     heading_path TEXT, role TEXT, para_index INTEGER, point_index INTEGER,
-                     start INTEGER, "end" INTEGER, placeholders TEXT, dup_of INTEGER,
-                     role_confidence REAL DEFAULT 1.0);
-CREATE INDEX chunks_doc ON chunks(doc);
-"""
-
-
-def _write_metadata(path: Path, docs, chunks) -> None:
-    with sqlite3.connect(path) as db:
-        db.executescript(_SCHEMA)
-        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
-                       [(d.id, d.title, d.path, d.format, d.sha256, d.chunks, d.chars, d.added) for d in docs])
-        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
-            (c.id, c.doc, c.text, json.dumps(c.heading_path, ensure_ascii=False), c.role, c.para_index,
-             c.point_index, c.start, c.end, json.dumps(c.placeholders), c.dup_of, c.role_confidence)
-            for c in chunks])
-    db.close()
-
-
-def _read_metadata(path: Path) -> tuple[dict[str, Document], dict[int, Chunk]]:
-    if not path.exists():
-        raise OSError(f"missing {path.name}")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        docs = {row[0]: Document(*row) for row in db.execute("SELECT * FROM documents")}
-        chunks = {}
-        for row in db.execute("SELECT * FROM chunks"):
-            # indexes written before the role_confidence column load with full confidence
-            confidence = row[11] if len(row) > 11 and row[11] is not None else 1.0
-            chunks[row[0]] = Chunk(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6], row[7],
-                                   row[8], [tuple(s) for s in json.loads(row[9])], row[10], confidence)
-    finally:
-        db.close()
-    return docs, chunks
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -158,6 +158,33 @@ class BM25Index:
             for place, row in enumerate(top)
         ]
 
+    def clone(self) -> BM25Index:
+        """A copy a writer may change while readers search this one (postings arrays are shared, never mutated)."""
+        copy = BM25Index(self._tokenize, self.k1, self.b)
+        with self._lock:
+            copy._vocab, copy._docs = dict(self._vocab), dict(self._docs)
+        return copy
+
+    def subset(self, ids: Iterable[int]) -> BM25Index:
+        """A new index holding only ids' postings (a segment of this one)."""
+        part = BM25Index(self._tokenize, self.k1, self.b)
+        terms = list(self._vocab)
+        with self._lock:
+            for chunk_id in _as_id_list(ids):
+                columns, counts = self._docs[chunk_id]
+                part._docs[chunk_id] = (np.array([part._vocab.setdefault(terms[c], len(part._vocab))
+                                                  for c in columns.tolist()], dtype=np.int32), counts)
+        return part
+
+    def absorb(self, other: BM25Index) -> None:
+        """Add every posting of other (a later segment) to this index; its ids replace equal ones here."""
+        terms = list(other._vocab)
+        with self._lock:
+            for chunk_id, (columns, counts) in other._docs.items():
+                self._docs[chunk_id] = (np.array([self._vocab.setdefault(terms[c], len(self._vocab))
+                                                  for c in columns.tolist()], dtype=np.int32), counts)
+            self._scoring_cache = None
+
     def save(self, folder: Path) -> None:
         """Write bm25.json (ids, vocabulary, parameters) and bm25.npz (term counts) into folder."""
         with self._lock:
@@ -183,13 +210,15 @@ class BM25Index:
         folder = Path(folder)
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT or meta.get("version") != VERSION:
-            raise CorruptIndex(f"{folder / META_FILE} is not a fanwen BM25 index (version {VERSION})")
+            raise CorruptIndex(f"{folder / META_FILE} is not a fanwen BM25 index (version {VERSION})",
+                               zh=f"{folder / META_FILE} 不是本程序的关键词索引：请运行 fanwen index --rebuild 重建索引")
         with np.load(folder / COUNTS_FILE, allow_pickle=False) as arrays:
             indptr, columns, counts = arrays["indptr"], arrays["columns"], arrays["counts"]
         ids, vocab = meta["ids"], meta["vocab"]
         consistent = len(indptr) == len(ids) + 1 and int(indptr[-1]) == len(columns) == len(counts)
         if not consistent:
-            raise CorruptIndex(f"{folder} holds an inconsistent BM25 index")
+            raise CorruptIndex(f"{folder} holds an inconsistent BM25 index",
+                               zh=f"{folder} 的关键词索引前后不一致：请运行 fanwen index --rebuild 重建索引")
         index = cls(tokenize, k1=meta["k1"], b=meta["b"])
         index._vocab = {term: column for column, term in enumerate(vocab)}
         for row, chunk_id in enumerate(ids):

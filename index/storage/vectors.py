@@ -194,7 +194,7 @@ class VectorStore:
             _set_threads(False)
             labels, missing = self._labels(id_list)
             if missing:
-                raise NotFound(f"vector ids not in store: {missing[:10]}")
+                raise NotFound(f"vector ids not in store: {missing[:10]}", zh=f"向量库中没有这些段落：{missing[:10]}，请重新检索")
             if len(labels) == 0:
                 return np.zeros((0, self.dim), dtype=np.float32)
             return self._stored(labels)
@@ -261,6 +261,39 @@ class VectorStore:
             results.append(hits)
         return results
 
+    def clone(self) -> VectorStore:
+        """An independent copy (one memcpy of the vectors) a writer may change while readers use this one."""
+        with self._lock:
+            _set_threads(False)
+            copy = VectorStore(self.dim, self.kind, self.hnsw_m, self.ef_search)
+            copy._index = faiss.clone_index(self._index)
+            copy._ids = set(self._ids)
+            copy._slot_ids, copy._alive = self._slot_ids.copy(), self._alive.copy()
+            copy._slot_of = dict(self._slot_of)
+        return copy
+
+    def ids(self) -> np.ndarray:
+        """The stored ids, ascending."""
+        with self._lock:
+            table = self._ids if self.kind == "flat" else self._slot_of
+            return np.array(sorted(table), dtype=np.int64)
+
+    def subset(self, ids: Iterable[int]) -> VectorStore:
+        """A new store holding those of ids this one holds (a segment of it)."""
+        part = VectorStore(self.dim, self.kind, self.hnsw_m, self.ef_search)
+        with self._lock:
+            table = self._ids if self.kind == "flat" else self._slot_of
+            id_array = np.array([i for i in _as_ids(ids).tolist() if i in table], dtype=np.int64)
+        if len(id_array):
+            part.add(id_array, self.get(id_array))
+        return part
+
+    def absorb(self, other: VectorStore) -> None:
+        """Add every vector of other (a later segment) to this store."""
+        ids = other.ids()
+        if len(ids):
+            self.add(ids, other.get(ids))
+
     def save(self, path: Path) -> None:
         """Write the faiss index to path and its settings (and hnsw slot ids) to path + '.json'."""
         path = Path(path)
@@ -282,11 +315,13 @@ class VectorStore:
         path = Path(path)
         meta = json.loads(_sidecar(path).read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT or meta.get("version") != VERSION:
-            raise CorruptIndex(f"{_sidecar(path)} is not a fanwen vector store (version {VERSION})")
+            raise CorruptIndex(f"{_sidecar(path)} is not a fanwen vector store (version {VERSION})",
+                               zh=f"{_sidecar(path)} 不是本程序的向量库：请运行 fanwen index --rebuild 重建索引")
         store = cls(meta["dim"], meta["kind"], meta["hnsw_m"], meta["ef_search"])
         index = faiss.read_index(str(path))
         if index.d != store.dim:
-            raise CorruptIndex(f"{path} holds {index.d}-dim vectors but its sidecar says {store.dim}")
+            raise CorruptIndex(f"{path} holds {index.d}-dim vectors but its sidecar says {store.dim}",
+                               zh=f"{path} 的向量维数与说明文件不符：请运行 fanwen index --rebuild 重建索引")
         store._index = index
         labels = faiss.vector_to_array(index.id_map).astype(np.int64)
         if store.kind == "flat":
@@ -295,7 +330,8 @@ class VectorStore:
         faiss.downcast_index(index.index).hnsw.efSearch = store.ef_search
         slot_ids = np.array(meta["slot_ids"], dtype=np.int64)
         if len(slot_ids) != index.ntotal or not np.array_equal(labels, np.arange(len(labels))):
-            raise CorruptIndex(f"{path} and its sidecar disagree about the stored ids")
+            raise CorruptIndex(f"{path} and its sidecar disagree about the stored ids",
+                               zh=f"{path} 与说明文件记录的段落不一致：请运行 fanwen index --rebuild 重建索引")
         store._slot_ids = slot_ids
         store._alive = np.ones(len(slot_ids), dtype=bool)
         store._slot_of = dict(zip(slot_ids.tolist(), range(len(slot_ids))))

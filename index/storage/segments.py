@@ -1,0 +1,111 @@
+"""Immutable segments: the documents, chunks, vectors, postings and dedup keys that one write added."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from fanwen.index.records import Chunk, Document
+from fanwen.index.storage.dedup import PrefixIndex
+from fanwen.index.storage.keywords import BM25Index
+from fanwen.index.storage.vectors import VectorStore
+
+FOLDER = "segments"  # inside the library home; generations list the segments they are made of
+DEDUP_FILE = "dedup.npz"
+
+
+@dataclass
+class Segment:
+    docs: dict[str, Document]
+    chunks: dict[int, Chunk]
+    vectors: VectorStore
+    heads: VectorStore
+    keywords: BM25Index
+
+
+def new_name(generation: int) -> str:
+    return f"seg-{generation:06d}-{uuid.uuid4().hex[:6]}"
+
+
+def write_segment(folder: Path, docs, chunks, vectors: VectorStore, heads: VectorStore, keywords: BM25Index,
+                  dedup: tuple[np.ndarray, np.ndarray] | None) -> None:
+    """Write the given parts (already restricted to this segment's chunks) into folder."""
+    write_metadata(folder / "meta.sqlite", docs, chunks)
+    vectors.save(folder / "vectors.faiss")
+    heads.save(folder / "heads.faiss")
+    (folder / "bm25").mkdir()
+    keywords.save(folder / "bm25")
+    if dedup is not None:
+        np.savez(folder / DEDUP_FILE, keys=dedup[0], ids=dedup[1])
+
+
+def read_segment(folder: Path, tokenize) -> Segment:
+    docs, chunks = read_metadata(folder / "meta.sqlite")
+    return Segment(docs, chunks, VectorStore.load(folder / "vectors.faiss"), VectorStore.load(folder / "heads.faiss"),
+                   BM25Index.load(folder / "bm25", tokenize))
+
+
+def read_dedup(folders: list[Path], chunks: dict) -> PrefixIndex:
+    """The dedup postings of the segments; a segment without them (an index written before segments)
+    gets them computed from its chunks' text."""
+    index = PrefixIndex()
+    for folder in folders:
+        path = folder / DEDUP_FILE
+        if path.exists():
+            with np.load(path, allow_pickle=False) as arrays:
+                index = index.with_part((arrays["keys"], arrays["ids"]))
+        else:
+            index = index.with_part(PrefixIndex.part([(c.id, c.text) for c in chunks.values()]))
+    return index
+
+
+_SCHEMA = """
+CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, path TEXT, format TEXT, sha256 TEXT,
+                        chunks INTEGER, chars INTEGER, added TEXT);
+CREATE TABLE chunks (id INTEGER PRIMARY KEY, doc TEXT REFERENCES documents(id), text TEXT,
+                     heading_path TEXT, role TEXT, para_index INTEGER, point_index INTEGER,
+                     start INTEGER, "end" INTEGER, placeholders TEXT, dup_of INTEGER,
+                     role_confidence REAL DEFAULT 1.0);
+CREATE INDEX chunks_doc ON chunks(doc);
+"""
+
+
+def write_metadata(path: Path, docs, chunks) -> None:
+    with sqlite3.connect(path) as db:
+        db.executescript(_SCHEMA)
+        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
+                       [(d.id, d.title, d.path, d.format, d.sha256, d.chunks, d.chars, d.added) for d in docs])
+        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
+            (c.id, c.doc, c.text, json.dumps(c.heading_path, ensure_ascii=False), c.role, c.para_index,
+             c.point_index, c.start, c.end, json.dumps(c.placeholders), c.dup_of, c.role_confidence)
+            for c in chunks])
+    db.close()
+
+
+def read_documents(path: Path) -> dict[str, Document]:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {row[0]: Document(*row) for row in db.execute("SELECT * FROM documents")}
+    finally:
+        db.close()
+
+
+def read_metadata(path: Path) -> tuple[dict[str, Document], dict[int, Chunk]]:
+    if not path.exists():
+        raise OSError(f"missing {path.name}")
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        docs = {row[0]: Document(*row) for row in db.execute("SELECT * FROM documents")}
+        chunks = {}
+        for row in db.execute("SELECT * FROM chunks"):
+            # indexes written before the role_confidence column load with full confidence
+            confidence = row[11] if len(row) > 11 and row[11] is not None else 1.0
+            chunks[row[0]] = Chunk(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6], row[7],
+                                   row[8], [tuple(s) for s in json.loads(row[9])], row[10], confidence)
+    finally:
+        db.close()
+    return docs, chunks
