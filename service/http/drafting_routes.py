@@ -14,12 +14,14 @@ from starlette.concurrency import run_in_threadpool
 
 from fanwen.index.drafting.copycheck import MAX_CHARS
 from fanwen.index.errors import unsupported_format
+from fanwen.index.ingest.limits import strip_controls
 from fanwen.index.ingest.readers import SUPPORTED
 
 from fanwen.service.wiring import rewrite_endpoint
 
 from .deps import library_of, safe_name, search_key, settings_of
 from .errors import ApiError, too_large
+from .parse_worker import limits_of, read_upload_text
 
 router = APIRouter(prefix="/api")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -79,34 +81,34 @@ async def check(request: Request):
         if upload is None or isinstance(upload, str):
             raise ApiError(400, "invalid_parameter", "multipart body has no file: send the draft in field 'file'",
                            zh="没有收到文件：请把稿子放在 file 字段上传")
-        name = safe_name(upload.filename or "")
+        name = safe_name(strip_controls(upload.filename or ""))
         suffix = Path(name).suffix.lower()
         if suffix not in SUPPORTED:
             raise unsupported_format(suffix, name, SUPPORTED)
         data = await upload.read(limit + 1)
         if len(data) > limit:
             raise too_large(limit)
-        report = await run_in_threadpool(_check_upload, library, data, name, suffix, threshold)
+        report = await run_in_threadpool(_check_upload, library, data, name, suffix, threshold,
+                                         limits_of(settings_of(request)))
     else:
         payload = await _json(request, limit)
         text = payload.get("text")
         if not isinstance(text, str):
             raise ApiError(400, "invalid_parameter", "text is missing: send {\"text\": \"…\"} or upload a file",
                            zh="没有收到稿子：请粘贴文字或上传文件")
+        text = strip_controls(text)  # pasted from Word: \x07 cell marks, \x0b breaks; JSON: lone surrogates
         _limit_text(text)
         report = await run_in_threadpool(check_text, library, text, payload.get("threshold", 0.5))
     return report.to_dict()
 
 
-def _check_upload(library, data: bytes, name: str, suffix: str, threshold):
+def _check_upload(library, data: bytes, name: str, suffix: str, threshold, limits):
     from fanwen.index.drafting.copycheck import check_text
-    from fanwen.index.ingest.readers import read_document
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"draft{suffix}"
         path.write_bytes(data)
-        document = read_document(path, name)
-    text = "\n".join(block.text for block in document.blocks)
+        text = read_upload_text(path, name, limits)  # in a child process, as uploads to the library
     _limit_text(text)
     return check_text(library, text, threshold)
 
