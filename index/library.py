@@ -28,6 +28,7 @@ from fanwen.index.storage.vectors import VectorStore
 
 UPLOADS = building.UPLOADS
 REFRESH_SECONDS = 0.5  # how stale a reader may be after another process writes
+COMMIT_FILES = 16  # files per generation when indexing a folder (a write costs what it adds, so this is cheap)
 
 
 class Library:
@@ -183,7 +184,14 @@ class Library:
                 parsed.append(parse_file(path, self.chunk_params, limits=self.read_limits))
             except FanwenError as exc:
                 report.skipped.append((str(path), str(exc)))
-        self._apply(parsed, [], report, progress)
+        # A generation every COMMIT_FILES files: an interrupted run loses one batch at most, and the
+        # next run skips the committed files (same path and sha256 = unchanged).
+        total, done = sum(len(doc.pieces) for doc in parsed), 0
+        for start in range(0, max(len(parsed), 1), COMMIT_FILES):
+            batch = parsed[start:start + COMMIT_FILES]
+            shifted = progress and (lambda n, _t, label, base=done: progress(base + n, total, label))
+            self._apply(batch, [], report, shifted)
+            done += sum(len(doc.pieces) for doc in batch)
         return report
 
     def add_file(self, path: Path, doc_id: str | None = None, progress: Progress | None = None,
