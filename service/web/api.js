@@ -47,7 +47,8 @@
   }
 
   function buildInit(options, key) {
-    var headers = { "Accept": "application/json" };
+    // the page and the pane are Chinese, whatever language the browser itself prefers
+    var headers = { "Accept": "application/json", "Accept-Language": "zh-CN" };
     if (key) headers["X-API-Key"] = key;
     Object.keys(options.headers || {}).forEach(function (name) {
       if (options.headers[name]) headers[name] = options.headers[name];
