@@ -1,5 +1,6 @@
 """Hostile input: zip bombs, oversized PDFs and texts, control characters — refused fast, with the server unharmed."""
 import io
+import json
 import statistics
 import threading
 import time
@@ -163,3 +164,91 @@ def test_a_lying_size_header_is_not_believed(tmp_path):
     assert zipfile.ZipFile(path).getinfo(info.filename).file_size == 1024
     with pytest.raises(UnreadableFile, match="liar.docx.*损坏"):
         read_document(path)
+
+
+def blank_pdf(path, pages):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    with open(path, "wb") as out:
+        writer.write(out)
+    return path
+
+
+def test_pdf_page_cap_is_checked_before_extracting(writable_library, tmp_path):
+    from fanwen.index.errors import UnreadableFile
+    from fanwen.index.ingest.limits import ReadLimits
+    from fanwen.index.ingest.readers import read_document
+
+    path = blank_pdf(tmp_path / "厚报告.pdf", 12)
+    with pytest.raises(UnreadableFile, match="12 页，超过 10 页上限"):
+        read_document(path, limits=ReadLimits(max_pdf_pages=10))
+    with pytest.raises(UnreadableFile, match="扫描件"):  # under the cap it is read (and has no text)
+        read_document(path, limits=ReadLimits(max_pdf_pages=12))
+    with ServerThread(make_app(writable_library, max_pdf_pages=10)) as server:
+        with open(path, "rb") as handle:
+            response = httpx.post(f"{server.url}/api/documents", files={"file": (path.name, handle)}, timeout=60)
+    assert response.status_code == 422 and "厚报告.pdf" in response.json()["error"]["message"], response.text
+    assert "10 页上限" in response.json()["error"]["message"]
+
+
+def test_text_character_cap_after_decoding(tmp_path):
+    from fanwen.index.errors import UnreadableFile
+    from fanwen.index.ingest.limits import ReadLimits
+    from fanwen.index.ingest.readers import read_document
+
+    path = tmp_path / "长.txt"
+    path.write_text("加强党建。\n" * 400, encoding="utf-8")  # 2 000 characters once read, 6 400 bytes
+    with pytest.raises(UnreadableFile, match="长.txt：文字超过 1,999 个字的上限"):
+        read_document(path, limits=ReadLimits(max_chars=1999))
+    with pytest.raises(UnreadableFile, match="6,400 字节，超过 1,000 个字的上限"):  # refused from its size, unread
+        read_document(path, limits=ReadLimits(max_chars=1000))
+    assert len(read_document(path, limits=ReadLimits(max_chars=2000)).blocks) == 400
+
+
+def post_json(url, body):
+    """JSON as any client may send it: ASCII with \\u escapes, lone surrogates included (httpx would refuse)."""
+    return httpx.post(url, content=json.dumps(body), headers={"Content-Type": "application/json"}, timeout=60)
+
+
+@pytest.mark.parametrize("query", ["\x01\x02", "\x00", "\ud800\udfff", "！？。……", "\u200b\x7f"])
+def test_a_query_without_text_is_a_400_not_a_search(live_server, query):
+    for response in (post_json(f"{live_server}/api/search", {"query": query}),
+                     post_json(f"{live_server}/api/draft", {"topic": query})):
+        assert response.status_code == 400, response.text
+        message = response.json()["error"]["message"]
+        assert "\n" not in message and ("没有汉字、字母或数字" in message or "查询是空的" in message), message
+
+
+def test_control_characters_inside_text_are_stripped_not_fatal(live_server):
+    # a Word selection: \x07 ends a table cell, \x0b is a soft break; JSON may carry a lone surrogate
+    search = post_json(f"{live_server}/api/search", {"query": "党建\x07业务\x0b融合\ud800"})
+    assert search.status_code == 200 and search.json()["hits"], search.text
+    assert not any(ch in search.json()["query"] for ch in "\x07\x0b\ud800")
+    check = post_json(f"{live_server}/api/check", {"text": "推动党建与业务\x00深度融合。\ud800\x0c"})
+    assert check.status_code == 200, check.text
+
+
+def test_ingest_and_upload_names_drop_control_characters(writable_server, tmp_path):
+    from fanwen.index.ingest.readers import read_document
+
+    path = tmp_path / "述职.txt"
+    body = "我们坚持抓党建促发展，推动党建与业务深度融合。" * 20  # a few controls pass the binary test (< 2 %)
+    path.write_text("述职\x07报告\n一、主要工作\n我们\x0b" + body, encoding="utf-8")
+    texts = [block.text for block in read_document(path).blocks]
+    assert texts and not any(ch in text for text in texts for ch in "\x07\x0b")
+    response = httpx.post(f"{writable_server}/api/documents", timeout=120,
+                          files={"file": ("述职\x7f\x85\x01报告.txt", path.read_bytes())})
+    assert response.status_code == 201, response.text
+    stored = response.json()["document"]["path"]
+    assert not any(ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f for ch in stored), stored
+
+
+def test_cli_refuses_a_query_without_text(tmp_path, corpus_home):
+    for args in (("search", "\x01\x02"), ("draft", "\x01")):
+        result = fanwen(*args, home=corpus_home, timeout=120)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "没有汉字、字母或数字" in lines[0], result.stderr

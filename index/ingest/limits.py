@@ -48,8 +48,8 @@ def check_file_size(path: Path, name: str, limits: ReadLimits) -> None:
     except OSError:
         return  # the reader says what is wrong with it
     if size > 4 * limits.max_chars + 4:
-        raise _too_big(name, f"{size / MB:.0f} MB of text is over the {limits.max_chars:,} character limit",
-                       f"文本有 {size / MB:.0f} MB，超过 {limits.max_chars:,} 个字的上限")
+        raise _too_big(name, f"{size:,} bytes of text are over the {limits.max_chars:,} character limit",
+                       f"文本有 {size:,} 字节，超过 {limits.max_chars:,} 个字的上限")
 
 
 def check_zip(path: Path, name: str, limits: ReadLimits) -> None:
