@@ -145,7 +145,7 @@ class Library:
         terms, request.weights = query_terms(snap.keywords, intent.topic, params)
         request.topic = topic_words(terms)
         # The model reads role words as context (问题 … 不够), so it gets the whole query by default.
-        text = query if params.full_query_vector else intent.topic
+        text = intent.query if params.full_query_vector else intent.topic  # validated: no controls, surrogates
         vector = None if mode == "keyword" else self.embedder.embed_queries([text])[0]
         ranked = run_ranked(snap, vector, terms, request, params)
         known = [word for word in request.topic if word in snap.keywords]

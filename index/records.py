@@ -68,6 +68,8 @@ class Hit:
     keyword_rank: int | None = None
     matched_terms: list[str] = field(default_factory=list)
     highlights: list[tuple[int, int]] = field(default_factory=list)
+    similarity: float | None = None  # query-passage cosine, whether or not the hit came from the vector side
+    relevance: str | None = None  # high | medium | low, see retrieval/relevance.py
 
     def to_dict(self) -> dict:
         chunk = self.chunk
@@ -75,6 +77,7 @@ class Hit:
             "id": chunk.id, "text": chunk.text, "score": round(self.score, 6),
             "vector_score": _round(self.vector_score), "keyword_score": _round(self.keyword_score),
             "vector_rank": self.vector_rank, "keyword_rank": self.keyword_rank,
+            "similarity": _round(self.similarity), "relevance": self.relevance,
             "doc": chunk.doc, "title": self.title, "heading": chunk.heading,
             "heading_path": chunk.heading_path, "role": chunk.role,
             "role_label": ROLE_LABELS.get(chunk.role, chunk.role), "role_confidence": chunk.role_confidence,

@@ -295,7 +295,7 @@ def test_role_chips_filter(make_page, live_server):
     assert search_by_typing(page, "党建工作") == "done"
 
     chips = page.locator("#roleChips .chip")
-    assert chips.all_inner_texts() == ["全部", "开头", "成效", "问题", "原因", "措施"]
+    assert chips.all_inner_texts() == ["全部", "开头", "成效", "问题", "原因", "措施", "结尾"]
     for role in ("problems", "plans"):
         seq = results_seq(page)
         page.locator(f'#roleChips .chip[data-role="{role}"]').click()

@@ -178,13 +178,15 @@ def test_role_chip_filters_and_is_marked(live_server, new_page):
 
     page = new_page(live_server)
     open_search(page, live_server, q=QUERY)
-    expect(page.locator('.chip[data-role=""]')).to_have_attribute("aria-pressed", "true")
+    # the chips show the roles the query's words applied (问题原因), not 全部
+    for role, pressed in (("", "false"), ("problems", "true"), ("causes", "true")):
+        expect(page.locator(f'.chip[data-role="{role}"]')).to_have_attribute("aria-pressed", pressed)
 
     seq = results_seq(page)
     page.click('.chip[data-role="causes"]')
     state = wait_search_done(page, seq)
     expect(page.locator('.chip[data-role="causes"]')).to_have_attribute("aria-pressed", "true")
-    for role in ("", "opening", "achievements", "problems", "plans"):
+    for role in ("", "opening", "achievements", "problems", "plans", "closing"):
         expect(page.locator(f'.chip[data-role="{role}"]')).to_have_attribute("aria-pressed", "false")
     assert url_params(page).get("role") == ["causes"]
     assert url_params(page).get("q") == [QUERY]
@@ -205,7 +207,9 @@ def test_role_chip_filters_and_is_marked(live_server, new_page):
     page.click('.chip[data-role=""]')
     wait_search_done(page, seq)
     assert "role" not in url_params(page)
-    expect(page.locator('.chip[data-role=""]')).to_have_attribute("aria-pressed", "true")
+    # no filter any more: the query's own roles apply again, and the note says where they come from
+    expect(page.locator('.chip[data-role="problems"]')).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#role-note")).to_contain_text("按检索词")
 
 
 def test_document_filter_lists_documents_and_filters(live_server, new_page):

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from fanwen.index.errors import InvalidInput
-from fanwen.index.records import ROLES
+from fanwen.index.ingest.limits import strip_controls
+from fanwen.index.records import ROLE_LABELS, ROLES
+from fanwen.index.retrieval.tokenize import BIGRAM
 
 MAX_QUERY = 1000
 # Longest phrases first so 存在的问题 is consumed whole rather than leaving 存在的.
 ROLE_WORDS = {
-    "problems": ["存在的主要问题", "存在的问题", "存在问题", "主要问题", "突出问题", "问题", "不足", "差距", "短板",
-                 "薄弱环节"],
+    "problems": ["存在的主要问题", "存在的问题", "存在问题", "存在的不足", "存在不足", "主要问题", "突出问题", "问题",
+                 "不足", "差距", "短板", "薄弱环节"],
     "causes": ["原因分析", "根本原因", "主要原因", "究其原因", "原因", "根源", "剖析"],
     "plans": ["下一步打算", "下一步工作", "下一步", "下步", "打算", "整改措施", "整改方向", "措施", "思路", "今后",
               "努力方向"],
@@ -26,9 +29,15 @@ _SHORTCOMING = re.compile(r"不够|不足|不强|不高|不深|不严|不力|不
 # An action verb with a future marker (加强…, 下一步/今后) asks for plans.
 _ACTION = re.compile(r"^(加强|推进|完善|深化|强化|健全|提升|提高|推动|落实|抓好|持续|着力|坚持|进一步)")
 _FUTURE = re.compile(r"下一步|下步|今后|明年|将来|计划|力争")
+# Words a report uses whatever it is about: they rank (a query's wording still counts) but are no topic,
+# so they are never highlighted and a hit containing only them does not match the query.
+NON_TOPIC = frozenset({"存在", "存在着", "方面", "有所", "有待", "一定", "问题", "情况", "部分", "如何"})
 _PHRASES = sorted(((w, role) for role, words in ROLE_WORDS.items() for w in words), key=lambda p: -len(p[0]))
 _PATTERN = re.compile("|".join(re.escape(w) for w, _ in _PHRASES))
 _ROLE_OF = dict(_PHRASES)
+# What a role filter may be called: its id, the label the page shows (问题), and 做法/打算 for the sections.
+ROLE_NAMES = {**{role: role for role in ROLES}, **{label: role for role, label in ROLE_LABELS.items()},
+              "做法": "achievements", "打算": "plans"}
 
 
 @dataclass
@@ -44,10 +53,18 @@ class Intent:
 
 
 def validate_query(query: str) -> str:
+    """The query stripped, control characters as spaces; refused when empty, too long or without any text."""
     if not isinstance(query, str) or not query.strip():
-        raise InvalidInput("query is empty: give 1 to 1000 characters of text", field="query")
+        raise InvalidInput("query is empty: give 1 to 1000 characters of text", field="query",
+                           zh=f"查询是空的：请输入 1 到 {MAX_QUERY} 个字")
+    query = strip_controls(query)  # Word selections carry \x07 and \x0b; JSON may carry lone surrogates
     if len(query) > MAX_QUERY:
-        raise InvalidInput(f"query is {len(query)} characters long: at most {MAX_QUERY} are allowed", field="query")
+        raise InvalidInput(f"query is {len(query)} characters long: at most {MAX_QUERY} are allowed", field="query",
+                           zh=f"查询有 {len(query)} 个字，最多 {MAX_QUERY} 个字，请删减后再试")
+    # NFKC first, so full-width Ｌ and circled ① count as what they are
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in unicodedata.normalize("NFKC", query)):
+        raise InvalidInput("query has no letter, digit or Chinese character: say what to look for", field="query",
+                           zh="查询里没有汉字、字母或数字：请输入要找的内容")
     return query.strip()
 
 
@@ -55,11 +72,18 @@ def validate_roles(roles) -> list[str]:
     if roles is None or roles == "" or roles == []:
         return []
     items = [roles] if isinstance(roles, str) else list(roles)
-    flat = [r.strip() for item in items for r in str(item).split(",") if r.strip()]
-    for role in flat:
-        if role not in ROLES:
-            raise InvalidInput(f"unknown role {role!r}: allowed {', '.join(ROLES)}", field="role")
-    return list(dict.fromkeys(flat))
+    flat = [r.strip() for item in items for r in re.split(r"[,，、]", str(item)) if r.strip()]
+    return list(dict.fromkeys(map(_role_id, flat)))
+
+
+def _role_id(name: str) -> str:
+    """The role id of an English id (any case) or a Chinese label such as 问题."""
+    role = ROLE_NAMES.get(name.lower())
+    if role is None:
+        labels = "、".join(ROLE_LABELS.values())
+        raise InvalidInput(f"unknown role {name!r}: allowed {', '.join(ROLES)} or {labels}", field="role",
+                           zh=f"未知的段落类型“{name}”：只能是 {labels}（或 {', '.join(ROLES)}）")
+    return role
 
 
 def parse_intent(query: str, inferred: float = 0.5, long_query: int = 40) -> Intent:
@@ -84,6 +108,12 @@ def parse_intent(query: str, inferred: float = 0.5, long_query: int = 40) -> Int
     topic = re.sub(r"\s+", " ", _PATTERN.sub(" ", query)).strip()
     # A query that is nothing but role words is still about something: keep it as the topic.
     return Intent(query, topic or query, list(strengths), words, strengths)
+
+
+def topic_words(terms) -> list[str]:
+    """The query words that say what it is about: no role word, shortcoming wording or NON_TOPIC word."""
+    return [t for t in terms if len(t) > 1 and not t.startswith(BIGRAM) and t not in NON_TOPIC
+            and t not in _ROLE_OF and not _SHORTCOMING.fullmatch(t)]
 
 
 def _inferred_roles(query: str) -> list[str]:

@@ -11,12 +11,14 @@ from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.records import Chunk, Hit
 from fanwen.index.storage.generations import Snapshot
 from fanwen.index.retrieval.params import FUSIONS, MODES, SearchParams, validate_fusion, validate_mode
-from fanwen.index.retrieval.tokenize import BIGRAM, find_spans
+from fanwen.index.retrieval.intent import topic_words
+from fanwen.index.retrieval.tokenize import find_spans
 from fanwen.index.storage.vectors import VectorStore
 
-__all__ = ["FUSIONS", "MODES", "MAX_K", "SearchParams", "SearchRequest", "run_search", "fuse", "diversify",
-           "validate_k", "validate_fusion", "validate_mode"]
+__all__ = ["FUSIONS", "MODES", "MAX_K", "MAX_OFFSET", "SearchParams", "SearchRequest", "run_search", "ranked_hits",
+           "fuse", "diversify", "result_order", "validate_k", "validate_offset", "validate_fusion", "validate_mode"]
 MAX_K = 100
+MAX_OFFSET = 1000  # paging deeper than this is browsing, not searching
 SIBLINGS = {"problems": "causes", "causes": "problems"}
 
 
@@ -32,6 +34,8 @@ class SearchRequest:
     exclude: set[int] = field(default_factory=set)
     strengths: dict[str, float] = field(default_factory=dict)  # role -> how firmly the query asks for it
     weights: dict[str, float] = field(default_factory=dict)  # query term -> weight (default 1)
+    offset: int = 0  # hits to skip: the page offset … offset + k
+    topic: list[str] | None = None  # words to mark in hits (None: the terms' topic words)
 
 
 def validate_k(k) -> int:
@@ -39,10 +43,22 @@ def validate_k(k) -> int:
     if isinstance(k, str) and k.strip().lstrip("-").isdigit():
         k = int(k)
     if isinstance(k, bool) or not isinstance(k, int):
-        raise InvalidInput(f"k must be a whole number between 1 and {MAX_K}, got {k!r}", field="k")
+        raise InvalidInput(f"k must be a whole number between 1 and {MAX_K}, got {k!r}", field="k",
+                           zh=f"条数 k 应是 1 到 {MAX_K} 之间的整数，现在是 {k!r}")
     if not 1 <= k <= MAX_K:
-        raise InvalidInput(f"k must be between 1 and {MAX_K}, got {k}", field="k")
+        raise InvalidInput(f"k must be between 1 and {MAX_K}, got {k}", field="k",
+                           zh=f"条数 k 应在 1 到 {MAX_K} 之间，现在是 {k}")
     return k
+
+
+def validate_offset(offset) -> int:
+    """offset as an int in 0..MAX_OFFSET; strings of digits (from a URL or a flag) are accepted."""
+    if isinstance(offset, str) and offset.strip().lstrip("-").isdigit():
+        offset = int(offset)
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(f"offset must be a whole number between 0 and {MAX_OFFSET}, got {offset!r}",
+                           field="offset", zh=f"翻页位置 offset 应是 0 到 {MAX_OFFSET} 之间的整数，现在是 {offset!r}")
+    return offset
 
 
 def vector_candidates(stores: list[VectorStore], query_vector: np.ndarray, n: int, allowed) -> list[tuple[int, float]]:
@@ -124,13 +140,23 @@ def allowed_ids(snap: Snapshot, request: SearchRequest) -> set[int] | None:
 
 def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str], request: SearchRequest,
                params: SearchParams = SearchParams()) -> list[Hit]:
-    """Rank chunks for one query; `query_vector` is None in keyword-only mode."""
+    """Rank chunks for one query and return the page request.offset … offset + k."""
+    return ranked_hits(snap, query_vector, terms, request, params)[request.offset:request.offset + request.k]
+
+
+def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str], request: SearchRequest,
+                params: SearchParams = SearchParams()) -> list[Hit]:
+    """The first offset + k + 1 hits in result order: one past the page tells whether more exist.
+
+    `query_vector` is None in keyword-only mode.
+    """
     validate_mode(request.mode)
     fusion = validate_fusion(request.fusion or params.fusion)
     allowed = allowed_ids(snap, request)
     if allowed is not None and not allowed:
         return []
-    pool = max(params.pool, request.k)
+    want = request.offset + request.k + 1
+    pool = max(params.pool, want)
     stores = [snap.vectors, snap.heads] if params.topic_vectors else [snap.vectors]
     vector = vector_candidates(stores, query_vector, pool, allowed) if request.mode != "keyword" else []
     keyword = (keyword_candidates(snap.keywords, terms, pool, allowed, request.weights)
@@ -144,17 +170,53 @@ def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str]
         fused = prefer_roles(fused, snap.chunks, strengths, params)
     ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
     ranked = [cid for cid in ranked if cid not in request.exclude and snap.chunks[cid].dup_of is None]
-    per_doc = params.per_doc if request.per_doc is None else request.per_doc
-    chosen = diversify(ranked, snap.chunks, request.k, per_doc, params.overlap)
+    chosen = result_order(ranked, snap.chunks, want, _per_doc(request, params), params.overlap)
     vec = {cid: (rank + 1, score) for rank, (cid, score) in enumerate(vector)}
     kw = {cid: (rank + 1, score, matched) for rank, (cid, score, matched) in enumerate(keyword)}
-    return [_hit(snap, cid, fused[cid], vec, kw, terms) for cid in chosen]
+    shown = topic_words(terms) if request.topic is None else request.topic
+    sims = similarities(snap, query_vector, chosen)
+    return [_hit(snap, cid, fused[cid], vec, kw, shown, sims.get(cid)) for cid in chosen]
 
 
-def diversify(ranked: list[int], chunks: dict[int, Chunk], k: int, per_doc: int, overlap: float = 0.5) -> list[int]:
-    """Best first, at most `per_doc` per document (0: no cap), never two whose text overlaps."""
-    chosen, per_document, grams = [], {}, {}
+def _per_doc(request: SearchRequest, params: SearchParams) -> int:
+    """The per-report cap; a document filter asks for that report's paragraphs, so it lifts the cap."""
+    if request.per_doc is not None:
+        return request.per_doc
+    return 0 if request.docs else params.per_doc
+
+
+def similarities(snap: Snapshot, query_vector: np.ndarray | None, ids: list[int]) -> dict[int, float]:
+    """Cosine of each chunk's own passage vector with the query: one scale whatever the view or fusion."""
+    if query_vector is None or not ids or not snap.vectors.count():
+        return {}
+    return dict(zip(ids, (snap.vectors.get(ids) @ np.asarray(query_vector, dtype=np.float32)).tolist()))
+
+
+def result_order(ranked: list[int], chunks: dict[int, Chunk], n: int, per_doc: int, overlap: float = 0.5
+                 ) -> list[int]:
+    """The capped, diverse list first, then every other chunk best first, up to n.
+
+    The cap shapes the first results without hiding any paragraph from later pages; the order does
+    not depend on n, so page after page never repeats or skips a hit.
+    """
+    first = diversify(ranked, chunks, n, per_doc, overlap)
+    if not per_doc or len(first) >= n:
+        return first
+    taken = set(first)
+    return diversify([cid for cid in ranked if cid not in taken], chunks, n, 0, overlap, start=first)
+
+
+def diversify(ranked: list[int], chunks: dict[int, Chunk], k: int, per_doc: int, overlap: float = 0.5,
+              start: list[int] = ()) -> list[int]:
+    """Best first after `start`, at most `per_doc` per document (0: no cap), never two whose text overlaps."""
+    chosen = list(start)
+    grams = {cid: shingles(chunks[cid].text) for cid in chosen}
+    per_document: dict[str, int] = {}
+    for cid in chosen:
+        per_document[chunks[cid].doc] = per_document.get(chunks[cid].doc, 0) + 1
     for cid in ranked:
+        if len(chosen) >= k:
+            break
         chunk = chunks[cid]
         if per_doc and per_document.get(chunk.doc, 0) >= per_doc:
             continue
@@ -163,8 +225,6 @@ def diversify(ranked: list[int], chunks: dict[int, Chunk], k: int, per_doc: int,
             continue
         chosen.append(cid)
         per_document[chunk.doc] = per_document.get(chunk.doc, 0) + 1
-        if len(chosen) == k:
-            break
     return chosen
 
 
@@ -174,18 +234,20 @@ def overlaps(left: Chunk, right: Chunk, left_grams: set[str], right_grams: set[s
     return jaccard(left_grams, right_grams) >= limit
 
 
-def _hit(snap: Snapshot, cid: int, score: float, vec: dict, kw: dict, terms: list[str]) -> Hit:
-    """`vec` and `kw` map chunk id to (rank, score[, matched terms]) from each retriever."""
+def _hit(snap: Snapshot, cid: int, score: float, vec: dict, kw: dict, shown: list[str],
+         similarity: float | None) -> Hit:
+    """`vec` and `kw` map chunk id to (rank, score[, matched terms]) from each retriever; `shown` are the
+    query's topic words, the only ones a reader sees marked (no bigram, role or function word)."""
     chunk = snap.chunks[cid]
-    # Bigram terms only help ranking; the words and sub-words are what a reader sees marked.
-    matched = [t for t in (kw[cid][2] if cid in kw else dict.fromkeys(terms)) if not t.startswith(BIGRAM)]
+    wanted = set(shown)
+    matched = [t for t in (kw[cid][2] if cid in kw else shown) if t in wanted]
     if cid not in kw:
         matched = [t for t in matched if t in chunk.text]
     title = snap.docs[chunk.doc].title if chunk.doc in snap.docs else chunk.doc
     return Hit(chunk, title, score,
                vector_score=vec[cid][1] if cid in vec else None, keyword_score=kw[cid][1] if cid in kw else None,
                vector_rank=vec[cid][0] if cid in vec else None, keyword_rank=kw[cid][0] if cid in kw else None,
-               matched_terms=list(matched), highlights=find_spans(chunk.text, matched))
+               matched_terms=list(matched), highlights=find_spans(chunk.text, matched), similarity=similarity)
 
 
 def query_terms(keywords: BM25Index, text: str, params: SearchParams) -> tuple[list[str], dict[str, float]]:

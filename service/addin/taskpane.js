@@ -15,7 +15,8 @@
     message: $("message"), resultsHead: $("resultsHead"), resultsTitle: $("resultsTitle"),
     backBtn: $("backBtn"), results: $("results"), settings: $("settings"),
     settingsForm: $("settingsForm"), serverUrl: $("serverUrl"), apiKey: $("apiKey"),
-    testConnection: $("testConnection"), resetSettings: $("resetSettings"), settingsInfo: $("settingsInfo")
+    testConnection: $("testConnection"), resetSettings: $("resetSettings"), settingsInfo: $("settingsInfo"),
+    connectionResult: $("connectionResult")
   };
 
   var state = {
@@ -138,7 +139,9 @@
   function describe(data, count) {
     var parts = ["共 " + count + " 条"];
     var roles = (data.roles || []).map(hits.roleName);
-    if (roles.length) { parts.push(roles.join("、")); }
+    if (roles.length) {
+      parts.push(roles.join("、") + (data.role_source === "filter" ? "（按筛选，替换检索词中的类型）" : "（按检索词）"));
+    }
     if (data.terms && data.terms.length) { parts.push("关键词：" + data.terms.join(" ")); }
     return parts.join(" · ");
   }
@@ -158,7 +161,9 @@
       if (seq !== state.seq) { return; }
       var list = data.hits || [];
       state.lastSearch = { title: describe(data, list.length), hits: list };
+      hits.pressChip(els.chips, data.roles || []);  // the roles applied, whether chosen here or read from the query
       showHits(seq, list, state.lastSearch.title, "没有找到相关段落，换个说法试试，或把段落类型改为“全部”。");
+      if (data.weak && list.length) { showMessage("warn", "未找到与“" + q + "”直接相关的段落，以下是最接近的段落。"); }
     }).catch(fail(seq)).then(function () { if (seq === state.seq) { els.searchBtn.disabled = false; } });
   }
 
@@ -242,14 +247,16 @@
     });
   }
 
+  /** The answer shows next to the button, where the user is looking (the message area is off screen). */
   function testConnection() {
     if (!saveSettings()) { return; }
-    showMessage("info", "正在连接…");
+    var out = els.connectionResult;
+    ui.showMessage(out, "正在连接…", "info");
     client.health().then(function (data) {
       var parts = [data.documents != null ? data.documents + " 篇报告" : "", data.chunks != null ? data.chunks + " 个段落" : ""];
       var counts = parts.filter(Boolean).join("，");
-      showMessage("success", "连接成功" + (counts ? "：" + counts : "") + "。");
-    }).catch(function (error) { showMessage("error", explain(error)); });
+      ui.showMessage(out, "连接成功" + (counts ? "：" + counts : "") + "。", "success");
+    }).catch(function (error) { ui.showMessage(out, explain(error), "error"); });
   }
 
   els.form.addEventListener("submit", function (event) { event.preventDefault(); search(); });

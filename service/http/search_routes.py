@@ -13,14 +13,18 @@ from pydantic import BaseModel, Field
 
 from fanwen.index import identity
 from fanwen.index.drafting.copycheck import MAX_CHARS
+from fanwen.index.errors import unsupported_format
 from fanwen.index.building import UPLOADS
 from fanwen.index.ingest.readers import SUPPORTED
 from fanwen.index.records import Hit
 from fanwen.index.retrieval.intent import MAX_QUERY
 from fanwen.index.retrieval.search import MAX_K
 
+from fanwen.index.ingest.limits import strip_controls
+
 from .deps import library_of, require_key, safe_name, search_key, settings_of
-from .errors import ApiError
+from .errors import ApiError, too_large
+from .parse_worker import limits_of, parse_upload
 
 log = logging.getLogger("fanwen")
 router = APIRouter(prefix="/api")
@@ -31,18 +35,22 @@ class SearchBody(BaseModel):
     k: int = Field(5, description="number of hits, 1-100")
     role: str | list[str] | None = Field(None, description="opening, achievements, problems, causes, plans, closing")
     docs: list[str] | None = Field(None, description="document ids to search in")
+    offset: int = Field(0, description="hits to skip: the next page starts at offset + k (see `more`)")
 
 
 @router.get("/search", dependencies=[Depends(search_key)], summary="Search exemplar paragraphs")
 def search_get(request: Request, q: Annotated[str | None, Query(description="query, 1-1000 characters")] = None,
                k: Annotated[str, Query(description="number of hits, 1-100")] = "5",
-               role: Annotated[list[str] | None, Query()] = None, doc: Annotated[list[str] | None, Query()] = None):
-    return library_of(request).search(q or "", k=k, roles=role, docs=doc).to_dict()
+               role: Annotated[list[str] | None, Query()] = None, doc: Annotated[list[str] | None, Query()] = None,
+               offset: Annotated[str, Query(description="hits to skip, 0-1000; the answer's `more` says "
+                                                        "whether a next page exists")] = "0"):
+    return library_of(request).search(q or "", k=k, roles=role, docs=doc, offset=offset).to_dict()
 
 
 @router.post("/search", dependencies=[Depends(search_key)], summary="Search exemplar paragraphs (JSON body)")
 def search_post(request: Request, body: SearchBody):
-    return library_of(request).search(body.query, k=body.k, roles=body.role, docs=body.docs).to_dict()
+    return library_of(request).search(body.query, k=body.k, roles=body.role, docs=body.docs,
+                                      offset=body.offset).to_dict()
 
 
 def chunk_record(library, chunk) -> dict:
@@ -69,7 +77,8 @@ def similar(request: Request, chunk_id: str, k: str = "5"):
 
 def _chunk_id(raw: str) -> int:
     if not raw.isdigit():
-        raise ApiError(404, "not_found", f"unknown chunk id {raw!r}: chunk ids are whole numbers")
+        raise ApiError(404, "not_found", f"unknown chunk id {raw!r}: chunk ids are whole numbers",
+                       zh=f"没有编号为“{raw}”的段落：段落编号是整数")
     return int(raw)
 
 
@@ -86,18 +95,19 @@ def upload(request: Request, file: Annotated[UploadFile, File(description=".txt,
            replace: Annotated[str | None, Query(description="id of the document this upload replaces; "
                                                             "without it an upload never replaces anything")] = None):
     settings, library = settings_of(request), library_of(request)
-    name = safe_name(file.filename or "")
+    name = safe_name(strip_controls(file.filename or ""))
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
-        raise ApiError(415, "unsupported_media_type",
-                       f"unsupported file type '{suffix or name}': allowed {', '.join(SUPPORTED)}")
+        raise unsupported_format(suffix, name, SUPPORTED)
     if replace is not None:
         library.document(replace)  # 404 before anything is stored
     # One folder per upload: two reports both named 述职报告.docx are two originals, two documents.
     folder = Path(settings.home) / UPLOADS / uuid.uuid4().hex
     target = _store_upload(file, folder, name, settings.max_upload_bytes)
     try:
-        doc_id, report = library.add_file(target, replace=replace)
+        # read in a child process: a zip bomb or a pathological PDF costs it, not the server
+        parsed = parse_upload(target, name, library.chunk_params, limits_of(settings))
+        doc_id, report = library.add_parsed(parsed, replace=replace)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -152,8 +162,7 @@ def _store_upload(file: UploadFile, folder: Path, name: str, limit: int) -> Path
             while block := file.file.read(1 << 16):
                 size += len(block)
                 if size > limit:
-                    raise ApiError(413, "payload_too_large",
-                                   f"upload is over the {limit // (1024 * 1024)} MB limit")
+                    raise too_large(limit)
                 out.write(block)
         target = folder / name
         os.replace(staging, target)

@@ -14,6 +14,7 @@
    */
   var VIEWS = ["search", "docs", "draft", "check"];
   var DEFAULT_K = 10;
+  var NO_EXEMPLARS = ["docs"];  // views without exemplar text: the footer's XX legend means nothing there
   var KEY_STORAGE = "fanwen.apiKey";
   var ui = window.FanwenUi;
 
@@ -86,6 +87,8 @@
       if (selected && options.focus) tab.focus();
     });
     if (options.updateUrl !== false) writeUrl(false);
+    var footer = document.getElementById("site-footer");
+    if (footer) footer.hidden = NO_EXEMPLARS.indexOf(name) >= 0;
     var view = fanwen.views[name];
     if (view && view.show) view.show();
     document.dispatchEvent(new CustomEvent("fanwen:view", { detail: { view: name } }));

@@ -3,12 +3,15 @@
   "use strict";
 
   // The one place role names live in JS: hit records carry role_label; search summaries and the
-  // filter chips only have role keys. CHIP_ROLES are the roles offered as filters.
+  // filter chips only have role keys. CHIP_ROLES are the roles offered as filters: every role.
   var ROLE_NAMES = {
     opening: "开头", achievements: "成效", problems: "问题",
     causes: "原因", plans: "措施", closing: "结尾"
   };
-  var CHIP_ROLES = ["opening", "achievements", "problems", "causes", "plans"];
+  var CHIP_ROLES = ["opening", "achievements", "problems", "causes", "plans", "closing"];
+  // The server rates each hit on a scale that does not move with the view (relevance.py); the fused
+  // score stays in the tooltip for whoever wants to see how the ranking came about.
+  var RELEVANCE = { high: "高", medium: "中", low: "低" };
   var ALL_ROLES = "全部";
   var SLOT_TITLE = "待填写";
 
@@ -124,11 +127,15 @@
 
   function scoreBadge(hit) {
     var detail = ["综合得分 " + hit.score.toFixed(3)];
+    if (typeof hit.similarity === "number") detail.push("语义相似度 " + hit.similarity.toFixed(3));
     if (hit.vector_rank) detail.push("语义排名 " + hit.vector_rank);
     if (hit.keyword_rank) detail.push("关键词排名 " + hit.keyword_rank);
     if (Array.isArray(hit.matched_terms) && hit.matched_terms.length) detail.push("命中：" + hit.matched_terms.join("、"));
-    var score = node("span", "score", hit.score.toFixed(3));
+    var level = RELEVANCE[hit.relevance];
+    var score = node("span", "score" + (level ? " relevance relevance-" + hit.relevance : ""),
+      level ? "相关度 " + level : hit.score.toFixed(3));
     score.title = detail.join("；");
+    if (level) score.dataset.relevance = hit.relevance;
     return score;
   }
 
@@ -164,15 +171,18 @@
     });
   }
 
-  function pressChip(container, role) {
+  /** Press the chips of `roles` (a role key or a list of them); 全部 when there is none. */
+  function pressChip(container, roles) {
+    var list = (Array.isArray(roles) ? roles : [roles]).filter(Boolean);
     container.querySelectorAll(".chip").forEach(function (chip) {
-      chip.setAttribute("aria-pressed", chip.dataset.role === role ? "true" : "false");
+      var on = chip.dataset.role ? list.indexOf(chip.dataset.role) >= 0 : !list.length;
+      chip.setAttribute("aria-pressed", on ? "true" : "false");
     });
   }
 
   global.FanwenHit = {
     segments: segments, renderText: renderText, renderHit: renderHit, roleLabel: roleLabel,
     roleName: roleName, isRole: isRole, headingPath: headingPath, sourceLine: sourceLine, roleBadge: roleBadge,
-    renderRoleChips: renderRoleChips, pressChip: pressChip, SLOT_TITLE: SLOT_TITLE
+    renderRoleChips: renderRoleChips, pressChip: pressChip, SLOT_TITLE: SLOT_TITLE, RELEVANCE: RELEVANCE
   };
 })(window);

@@ -7,8 +7,16 @@
   var MSG = {
     emptyQuery: "请输入要检索的内容，例如：问题原因 党建业务融合。",
     loading: "正在检索…",
-    noHits: "没有找到匹配的范文段落。可以换个说法，或取消段落类型、文档筛选后再试。"
+    noHits: "没有找到匹配的范文段落。可以换个说法，或取消段落类型、文档筛选后再试。",
+    weak: "未找到与“{q}”直接相关的段落，以下是最接近的段落。",
+    roleQuery: "段落类型按检索词：{roles}。点选其他类型会替换它，点“全部”恢复。",
+    roleFilter: "段落类型按筛选：{roles}（替换检索词中的段落类型）。点“全部”取消筛选。",
+    nearLimit: "已输入 {n} / {max} 字，接近上限。",
+    overLimit: "已输入 {n} 字，超过 {max} 字上限，检索会被拒绝，请删减。"
   };
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_, name) { return String(values[name]); });
+  }
   var K_STEP = 10;
   var seq = 0, abort = null, stale = false;
 
@@ -18,6 +26,7 @@
     var q = $("q");
     if (q.value !== state.q) q.value = state.q;
     hits.pressChip(document.querySelector("#view-search .chips"), state.role);
+    showRoleNote(null);
     fillDocFilter();
     document.title = state.q ? state.q + " · 范文检索" : "范文检索 · fanwen";
   }
@@ -47,11 +56,12 @@
     ui.showMessage($("message"), MSG.loading, "loading");
     setResultsState("loading");
     abort = new AbortController();
-    return fanwen.api("api/search", {
-      params: { q: state.q, k: state.k, role: state.role, doc: state.doc }, signal: abort.signal
+    // A link may carry a k above the server's max_k (pages add up): ask for what the server allows.
+    return fanwen.limits().then(function (limits) {
+      return fetchPage(0, Math.min(state.k, limits.max_k || state.k));
     }).then(function (data) {
-      if (mine !== seq) return null;
-      return fanwen.limits().then(function (limits) { if (mine === seq) renderResults(data, limits); return data; });
+      if (mine === seq) renderResults(data);
+      return mine === seq ? data : null;
     }, function (error) {
       if (mine !== seq || (error && error.name === "AbortError")) return null;
       ui.clear($("results"));
@@ -61,36 +71,90 @@
     });
   }
 
+  function fetchPage(offset, k) {
+    return fanwen.api("api/search", {
+      params: { q: state.q, k: k, offset: offset || undefined, role: state.role, doc: state.doc }, signal: abort.signal
+    });
+  }
+
   function summary(data, count) {
-    var parts = ["找到 " + count + " 个段落"];
-    if (Array.isArray(data.roles) && data.roles.length) parts.push("段落类型：" + data.roles.map(hits.roleName).join("、"));
+    var parts = ["找到 " + count + " 个段落" + (data.more ? "，还有更多" : "")];
     if (Array.isArray(data.terms) && data.terms.length) parts.push("关键词：" + data.terms.join("、"));
     return parts.join(" · ");
   }
 
-  function renderResults(data, limits) {
+  /** The chips show the roles the server applied; the note says where they came from. */
+  function showRoleNote(data) {
+    var roles = data && Array.isArray(data.roles) ? data.roles : [];
+    var note = $("role-note"), names = roles.map(hits.roleName).join("、");
+    if (data) hits.pressChip(document.querySelector("#view-search .chips"), roles);
+    var text = !roles.length ? "" : fill(data.role_source === "filter" ? MSG.roleFilter : MSG.roleQuery, { roles: names });
+    ui.showMessage(note, text, "info");
+  }
+
+  function renderResults(data) {
     var results = $("results");
     var list = Array.isArray(data.hits) ? data.hits : [];
     ui.clear(results);
+    showRoleNote(data);
+    results.dataset.weak = data.weak ? "true" : "false";
     if (!list.length) {
       ui.showMessage($("message"), MSG.noHits, "empty");
       setResultsState("empty");
       return;
     }
-    ui.showMessage($("message"), summary(data, list.length), "success");
+    showSummary(data, list.length);
     list.forEach(function (hit) { results.appendChild(card(hit)); });
-    var maxK = limits.max_k || Infinity;  // unknown limit: the server answers if k is too large
-    if (list.length >= state.k && state.k < maxK) results.appendChild(moreButton(maxK));
+    if (data.more) results.appendChild(moreButton());
     setResultsState("done");
   }
 
-  function moreButton(maxK) {
+  function showSummary(data, count) {
+    var text = summary(data, count);
+    if (data.weak) text = fill(MSG.weak, { q: state.q }) + " " + text;
+    ui.showMessage($("message"), text, data.weak ? "warn" : "success");
+  }
+
+  /** 显示更多: the next page (offset = hits shown), appended; k in the URL grows so a reload shows them all. */
+  function moreButton() {
     var more = el("button", { type: "button", class: "btn btn-more", id: "more-results" }, "显示更多结果");
     more.addEventListener("click", function () {
-      state.k = Math.min(maxK, state.k + K_STEP);
-      run({ push: false });
+      var results = $("results"), mine = seq, shown = results.querySelectorAll(":scope > .hit").length;
+      ui.busy(more, true);
+      setResultsState("loading");
+      fetchPage(shown, K_STEP).then(function (data) {
+        if (mine !== seq) return;
+        more.remove();
+        (data.hits || []).forEach(function (hit) { results.appendChild(card(hit)); });
+        state.k = results.querySelectorAll(":scope > .hit").length;
+        fanwen.writeUrl(false);
+        showSummary(data, state.k);
+        if (data.more) results.appendChild(moreButton());
+        setResultsState("done");
+      }, function (error) {
+        if (mine !== seq || (error && error.name === "AbortError")) return;
+        ui.busy(more, false);
+        ui.showMessage($("message"), "加载更多失败：" + error.message, "error");
+        setResultsState("error");
+      });
     });
     return more;
+  }
+
+  /** Warn before the query reaches the server's max_query_chars (GET /api/health limits). */
+  function watchLength() {
+    var q = $("q"), hint = $("q-limit");
+    fanwen.limits().then(function (limits) {
+      var max = limits.max_query_chars;
+      if (!max) return;
+      var check = function () {
+        var n = q.value.length, values = { n: n, max: max };
+        var text = n > max ? fill(MSG.overLimit, values) : n >= max * 0.9 ? fill(MSG.nearLimit, values) : "";
+        ui.showMessage(hint, text, "warn");
+      };
+      q.addEventListener("input", check);
+      check();
+    });
   }
 
   /* ---------- one result card: the shared renderer plus this view's buttons ---------- */
@@ -168,6 +232,7 @@
       event.preventDefault();
       searchWith(function () { state.k = fanwen.DEFAULT_K; });
     });
+    watchLength();
     chips.addEventListener("click", function (event) {
       var chip = event.target.closest(".chip");
       if (chip) searchWith(function () { state.role = chip.dataset.role || ""; });

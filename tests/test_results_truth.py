@@ -1,0 +1,105 @@
+"""Results that tell the truth: paging past the first page, weak matches, nonsense, relevance levels."""
+import httpx
+import pytest
+
+from fanwen.index.records import Chunk, Hit
+from fanwen.index.retrieval import relevance
+from fanwen.index.retrieval.intent import parse_intent, topic_words
+
+DOC = "街道党工委书记抓基层党建工作述职报告"  # 38 paragraphs in corpus/
+
+
+def hit(text: str, similarity: float | None) -> Hit:
+    return Hit(Chunk(1, "d", text, [], "problems", 0, -1, 0, len(text)), "t", 1.0, similarity=similarity)
+
+
+def test_levels_follow_coverage_and_the_calibrated_similarity():
+    topic, cut = ["作风", "建设"], 0.869
+    assert relevance.level(hit("加强作风建设", 0.90), topic, cut) == "high"
+    assert relevance.level(hit("加强作风建设", 0.80), topic, cut) == "medium"  # words, but a distant vector
+    assert relevance.level(hit("基础设施建设", 0.90), topic, cut) == "medium"  # half the words only
+    assert relevance.level(hit("理论学习不深入", 0.90), topic, cut) == "medium"  # close vector, no word
+    assert relevance.level(hit("理论学习不深入", 0.80), topic, cut) == "low"
+    assert relevance.level(hit("理论学习不深入", None), topic, None) == "low"  # uncalibrated model: words only
+
+
+def test_verdict_weak_when_best_hits_miss_known_words_and_none_for_nonsense():
+    close_wrong = [hit("存在的不足主要有", 0.91), hit("还存在一些问题", 0.90)]
+    verdict = relevance.judge(close_wrong, ["作风"], ["作风"], 0.869)
+    assert verdict.weak and not verdict.none and {h.relevance for h in close_wrong} == {"low"}
+    verdict = relevance.judge([hit("加强党建", 0.80)], ["asdfgh"], [], 0.869)
+    assert verdict.none
+    verdict = relevance.judge([hit("加强党建", 0.90)], ["群众跑一次"], [], 0.869)  # paraphrase: the model decides
+    assert not verdict.weak and not verdict.none
+    assert not relevance.judge([hit("加强党建", 0.80)], ["asdfgh"], [], None).none  # no calibration: never hide
+
+
+def test_function_and_role_words_are_no_topic():
+    assert topic_words(["作风", "建设", "存在", "不够", "问题", "~作风", "不"]) == ["作风", "建设"]
+    assert parse_intent("作风建设方面存在的不足").roles == ["problems"]
+
+
+def search(base, **params):
+    response = httpx.get(f"{base}/api/search", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_document_filter_pages_through_every_paragraph(live_server):
+    seen, offset = [], 0
+    while True:
+        page = search(live_server, q="党建", k=10, doc=DOC, offset=offset)
+        assert page["offset"] == offset
+        seen += [h["id"] for h in page["hits"]]
+        assert all(h["doc"] == DOC for h in page["hits"])
+        offset += 10
+        if not page["more"]:
+            break
+    chunks = httpx.get(f"{live_server}/api/documents").json()["documents"]
+    assert len(seen) == len(set(seen)) == next(d["chunks"] for d in chunks if d["id"] == DOC) == 38
+
+
+def test_next_page_continues_the_first_and_post_agrees(live_server):
+    first = search(live_server, q="党员教育", k=10)
+    second = search(live_server, q="党员教育", k=10, offset=10)
+    both = search(live_server, q="党员教育", k=20)
+    assert first["more"] and len(second["hits"]) == 10
+    assert [h["id"] for h in first["hits"] + second["hits"]] == [h["id"] for h in both["hits"]]
+    from collections import Counter
+    assert max(Counter(h["doc"] for h in first["hits"]).values()) <= 2  # the cap still shapes page one
+    posted = httpx.post(f"{live_server}/api/search", json={"query": "党员教育", "k": 10, "offset": 10}).json()
+    assert [h["id"] for h in posted["hits"]] == [h["id"] for h in second["hits"]]
+    bad = httpx.get(f"{live_server}/api/search", params={"q": "党建", "offset": "-1"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"]
+
+
+@pytest.mark.parametrize("query", ["asdfgh qwerty", "医院手术排班", "股票期权定价"])
+def test_nonsense_gets_no_hits(live_server, query):
+    data = search(live_server, q=query, k=10)
+    assert data["hits"] == [] and data["more"] is False
+
+
+def test_weak_flag_and_relevance_levels(live_server):
+    on_topic = search(live_server, q="党员积分制管理", k=10)
+    assert on_topic["weak"] is False and on_topic["hits"][0]["relevance"] == "high"
+    assert {h["relevance"] for h in on_topic["hits"]} <= set(relevance.LEVELS)
+    assert all(isinstance(h["similarity"], float) for h in on_topic["hits"])
+    # 作风 is in the corpus but not in every report: within a report lacking it, hits are only the nearest.
+    flags = []
+    for doc in httpx.get(f"{live_server}/api/documents").json()["documents"]:
+        data = search(live_server, q="作风", k=5, doc=doc["id"])
+        covered = any("作风" in h["text"] for h in data["hits"][:3])
+        assert data["weak"] is (not covered) and data["hits"]
+        if data["weak"]:
+            assert {h["relevance"] for h in data["hits"]} == {"low"}
+        flags.append(data["weak"])
+    assert True in flags and False in flags
+
+
+def test_highlights_only_topic_words(live_server):
+    data = search(live_server, q="作风建设方面存在的不足", k=10)
+    assert data["terms"] == ["作风", "建设"] and data["roles"] == ["problems"]
+    assert any("作风" in h["text"] for h in data["hits"][:3])
+    for item in data["hits"]:
+        marked = {item["text"][s:e] for s, e in item["highlights"]}
+        assert marked <= {"作风", "建设", "作风建设"}, marked
