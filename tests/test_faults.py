@@ -1,0 +1,109 @@
+"""Faults at rest: damaged index files and a full disk give one clear line, keep the last good generation, and rebuild recovers."""
+import errno
+import os
+import shutil
+
+import pytest
+
+from test_cli import fanwen
+
+ROOT_CORPUS = "corpus"
+# every kind of file a generation holds; the segment folder name changes, the file names do not
+DAMAGED = ["vectors.faiss", "bm25/bm25.json", "bm25/bm25.npz", "meta.sqlite", "manifest.json"]
+
+
+def index_file(home, name):
+    if name == "manifest.json":
+        return home / (home / "CURRENT").read_text().strip() / name
+    (segment,) = (home / "segments").iterdir()
+    return segment / name
+
+
+def damage(path, how):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] if how == "truncate" else bytes(b ^ 0x5A for b in data))
+
+
+@pytest.fixture
+def home(corpus_home, tmp_path):
+    copy = tmp_path / "home"
+    shutil.copytree(corpus_home, copy)
+    return copy
+
+
+NPZ_GAP = pytest.mark.xfail(strict=True, reason="generations.load_snapshot does not catch zipfile.BadZipFile "
+                                               "from a truncated .npz: a traceback (index/storage owner)")
+CASES = [pytest.param(name, how, marks=[NPZ_GAP] if (name, how) == ("bm25/bm25.npz", "truncate") else [])
+         for name in DAMAGED for how in ("truncate", "scramble")]
+
+
+@pytest.mark.parametrize("name,how", CASES)
+def test_a_damaged_index_file_is_one_line_saying_what_to_run(home, embedder, name, how):
+    from fanwen.index.errors import CorruptIndex
+    from fanwen.index.library import Library
+
+    damage(index_file(home, name), how)
+    with pytest.raises(CorruptIndex) as caught:
+        Library(home, embedder)
+    message = str(caught.value)
+    assert "\n" not in message and "fanwen index --rebuild" in message and str(home) in message, message
+
+
+def test_cli_start_on_damage_then_rebuild_recovers(home):
+    damage(index_file(home, "vectors.faiss"), "truncate")
+    broken = fanwen("search", "党建 业务 融合", home=home, timeout=120)
+    lines = broken.stderr.strip().splitlines()
+    assert broken.returncode == 1 and len(lines) == 1 and "--rebuild" in lines[0], broken.stderr
+    rebuilt = fanwen("index", "--rebuild", ROOT_CORPUS, home=home, timeout=600)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    healed = fanwen("search", "党建 业务 融合", "--json", home=home, timeout=120)
+    assert healed.returncode == 0 and '"hits": [{' in healed.stdout, healed.stderr
+
+
+def no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_full_disk_during_a_write_keeps_the_last_good_generation(home, embedder, tmp_path, monkeypatch):
+    from fanwen.index.library import Library
+
+    library = Library(home, embedder)
+    before = (home / "CURRENT").read_text(), len(library.documents())
+    report = tmp_path / "新报告.txt"
+    report.write_text("新报告\n一、主要工作\n" + "坚持抓党建促发展，推动基层治理提质增效。" * 20, encoding="utf-8")
+    monkeypatch.setattr(os, "fsync", no_space)  # every durable write of the storage ends in fsync
+    with pytest.raises(OSError) as caught:
+        library.add_file(report)
+    monkeypatch.undo()
+    assert caught.value.errno == errno.ENOSPC
+    assert ((home / "CURRENT").read_text(), len(library.documents())) == before
+    assert not [p for p in home.iterdir() if p.name.startswith(".tmp-")]  # staging cleaned up
+    reopened = Library(home, embedder)
+    assert len(reopened.documents()) == before[1] and reopened.search("党建 业务 融合").hits
+    assert reopened.add_file(report)[0] == "新报告"  # space back: the same write goes through
+
+
+@pytest.mark.xfail(strict=True, reason="the storage write path lets OSError(ENOSPC) through raw: the CLI shows a "
+                                       "traceback and the API a 500; wanted a FanwenError line (index/storage owner)")
+def test_full_disk_is_one_clear_line(home, embedder, tmp_path, monkeypatch):
+    from fanwen.index.errors import FanwenError
+    from fanwen.index.library import Library
+
+    library = Library(home, embedder)
+    report = tmp_path / "新报告.txt"
+    report.write_text("新报告\n" + "坚持抓党建促发展，推动基层治理提质增效。" * 20, encoding="utf-8")
+    monkeypatch.setattr(os, "fsync", no_space)
+    with pytest.raises(FanwenError, match="空间"):
+        library.add_file(report)
+
+
+def test_a_missing_model_file_is_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    # the model is named by a setting: point it at a folder that is not there
+    env = {**os.environ, "FANWEN_HOME": str(tmp_path / "home"), "FANWEN_MODEL": str(tmp_path / "没有的模型")}
+    result = subprocess.run([sys.executable, "-m", "fanwen.service.entry", "search", "党建"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1 and "没有的模型" in lines[0], result.stderr
