@@ -63,3 +63,19 @@ def unsupported_format(ext: str, name: str, allowed) -> UnsupportedFormat:
         return UnsupportedFormat(en + "; save it as .docx in Word or WPS first",
                                  zh=f"不支持 {ext} 文件（{name}）：请在 Word/WPS 中另存为 .docx 后再上传")
     return UnsupportedFormat(en, zh=f"不支持的文件类型“{ext or '无扩展名'}”（{name}）：只能读取 {allowed} 文件")
+
+
+class WriteFailed(FanwenError):
+    """The index could not be written (a full disk, a read-only folder); the last good generation stays live."""
+
+    def __init__(self, folder, error: OSError):
+        import errno as errno_names
+
+        self.errno = error.errno
+        if error.errno == errno_names.ENOSPC:
+            en = f"no space left on the disk of {folder}: the index was not changed; free some space and try again"
+            zh = f"{folder} 所在磁盘空间不足：范文库未作改动，请清理出空间后重试"
+        else:
+            en = f"cannot write the index at {folder} ({error.strerror or error}): the index was not changed"
+            zh = f"无法写入 {folder} 的索引（{error.strerror or error}）：范文库未作改动，请检查该文件夹的权限后重试"
+        super().__init__(en, zh=zh)

@@ -31,10 +31,7 @@ def home(corpus_home, tmp_path):
     return copy
 
 
-NPZ_GAP = pytest.mark.xfail(strict=True, reason="generations.load_snapshot does not catch zipfile.BadZipFile "
-                                               "from a truncated .npz: a traceback (index/storage owner)")
-CASES = [pytest.param(name, how, marks=[NPZ_GAP] if (name, how) == ("bm25/bm25.npz", "truncate") else [])
-         for name in DAMAGED for how in ("truncate", "scramble")]
+CASES = [pytest.param(name, how) for name in DAMAGED for how in ("truncate", "scramble")]
 
 
 @pytest.mark.parametrize("name,how", CASES)
@@ -65,6 +62,7 @@ def no_space(*args, **kwargs):
 
 
 def test_full_disk_during_a_write_keeps_the_last_good_generation(home, embedder, tmp_path, monkeypatch):
+    from fanwen.index.errors import WriteFailed
     from fanwen.index.library import Library
 
     library = Library(home, embedder)
@@ -72,7 +70,7 @@ def test_full_disk_during_a_write_keeps_the_last_good_generation(home, embedder,
     report = tmp_path / "新报告.txt"
     report.write_text("新报告\n一、主要工作\n" + "坚持抓党建促发展，推动基层治理提质增效。" * 20, encoding="utf-8")
     monkeypatch.setattr(os, "fsync", no_space)  # every durable write of the storage ends in fsync
-    with pytest.raises(OSError) as caught:
+    with pytest.raises(WriteFailed) as caught:
         library.add_file(report)
     monkeypatch.undo()
     assert caught.value.errno == errno.ENOSPC
@@ -83,8 +81,6 @@ def test_full_disk_during_a_write_keeps_the_last_good_generation(home, embedder,
     assert reopened.add_file(report)[0] == "新报告"  # space back: the same write goes through
 
 
-@pytest.mark.xfail(strict=True, reason="the storage write path lets OSError(ENOSPC) through raw: the CLI shows a "
-                                       "traceback and the API a 500; wanted a FanwenError line (index/storage owner)")
 def test_full_disk_is_one_clear_line(home, embedder, tmp_path, monkeypatch):
     from fanwen.index.errors import FanwenError
     from fanwen.index.library import Library

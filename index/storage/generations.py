@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import time
 import uuid
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fanwen.index.errors import CorruptIndex, IndexBusy, ModelMismatch, UnreadableFile
+from fanwen.index.errors import CorruptIndex, IndexBusy, ModelMismatch, UnreadableFile, WriteFailed
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage import segments as seg
 from fanwen.index.storage.dedup import PrefixIndex
@@ -121,7 +122,7 @@ def load_snapshot(home: Path, tokenize) -> Snapshot | None:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         return _assemble(manifest, _segments(Path(home), folder, manifest), tokenize)
-    except (OSError, ValueError, KeyError, CorruptIndex, sqlite3.Error, RuntimeError) as exc:
+    except (OSError, ValueError, KeyError, CorruptIndex, sqlite3.Error, RuntimeError, zipfile.BadZipFile) as exc:
         raise CorruptIndex(f"index at {home} is damaged ({exc}); rebuild it with 'fanwen index --rebuild'",
                            zh=f"{home} 的索引已损坏（{exc}）：请运行 fanwen index --rebuild 重建索引") from exc
 
@@ -206,6 +207,9 @@ def save_snapshot(home: Path, snap: Snapshot) -> int:
         pointer = home / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
         pointer.write_text(final.name, encoding="utf-8")
         os.replace(pointer, home / CURRENT)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise WriteFailed(home, exc) from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -9,12 +9,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fanwen.index.errors import (FanwenError, IndexBusy, InvalidInput, ModelMismatch, NotFound, UnreadableFile,
-                                 UnsupportedFormat)
+                                 UnsupportedFormat, WriteFailed)
 
 log = logging.getLogger("fanwen")
 STATUS = {InvalidInput: (400, "invalid_parameter"), NotFound: (404, "not_found"),
           UnsupportedFormat: (415, "unsupported_media_type"), UnreadableFile: (422, "unreadable_file"),
-          IndexBusy: (503, "busy"), ModelMismatch: (500, "model_mismatch")}
+          IndexBusy: (503, "busy"), ModelMismatch: (500, "model_mismatch"),
+          WriteFailed: (507, "insufficient_storage")}
 # pydantic error type -> what to tell the user (formatted with the error's ctx)
 VALIDATION_ZH = {
     "missing": "缺少这个参数", "string_too_long": "太长，最多 {max_length} 个字",
