@@ -46,9 +46,10 @@ def outline(library):
 
 
 def vectors_of(library, ids):
-    snap = library.snapshot
-    store = snap.heads if getattr(snap, "heads", None) is not None and snap.heads.count() else snap.vectors
-    return dict(zip(ids, store.get(ids)))
+    """Topic-sentence vectors, as the outline sees them (stored or embedded on demand)."""
+    from fanwen.index.drafting.topics import topic_vectors
+
+    return dict(zip(ids, topic_vectors(library, library.snapshot, list(ids))))
 
 
 def test_sections_come_in_report_order_with_default_counts(outline):

@@ -429,7 +429,7 @@ def test_copy_check_errors_show_a_message(live_server, new_page, tmp_path):
     page.set_input_files("#check-file", str(bad))
     page.click("#check-button")
     expect(message).to_have_attribute("data-kind", "error")
-    expect(message).to_contain_text("unsupported file type")
+    expect(message).to_contain_text("不支持的文件类型")
     expect(message).to_contain_text(".exe")
     expect(result).to_be_empty()
     expect(page.locator("#check-button")).to_be_enabled()

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from fanwen.index.drafting.coverage import Coverage, coverage_warning, measure_coverage
+from fanwen.index.drafting.topics import topic_vectors
 from fanwen.index.drafting.request import DEFAULT_COUNTS, make_title, split_focus, validate_counts
 from fanwen.index.drafting.points import MARKER as _MARKER, is_lead_in, precedes_points
 from fanwen.index.ingest.chunking import placeholders
@@ -177,8 +178,7 @@ def _candidates(library, snap, topic: str, focus: list[str], role: str, count: i
     hits = [hit for hit in hits if hit.chunk.id in snap.chunks and not _is_lead_in(snap, hit.chunk)]
     if not hits:
         return []
-    store = snap.heads if getattr(snap, "heads", None) is not None and snap.heads.count() else snap.vectors
-    vectors = store.get([hit.chunk.id for hit in hits])
+    vectors = topic_vectors(library, snap, [hit.chunk.id for hit in hits])
     top = max(hit.score for hit in hits) or 1.0
     words = [canonical(word) for word in focus]
     found = []
