@@ -44,6 +44,31 @@ class IngestReport:
         return data
 
 
+def place_documents(work: store.Snapshot, parsed: list[ParsedDocument], report: IngestReport, replace: str | None,
+                    gone: list, dropped: list) -> list[ParsedDocument]:
+    """Give each parsed file its document id (see identity.place); returns the ones to embed. Replaced
+    documents are dropped from `work`; their records go to `gone` and their chunk ids to `dropped`."""
+    known, todo = dict(work.docs), []
+    for doc in parsed:
+        spot = identity.place(doc.doc_id, doc.path, doc.sha256, known, replace)
+        doc.doc_id = spot.doc_id
+        report.boilerplate_lines += len(doc.removed_lines)
+        report.removed[doc.doc_id] = list(doc.removed_lines)
+        if spot.action in (identity.UNCHANGED, identity.SAME_CONTENT):
+            report.unchanged.append(doc.doc_id)
+            continue
+        if spot.action == identity.REPLACE:
+            old = work.docs[doc.doc_id]
+            if not identity.same_file(old.path, doc.path):
+                gone.append(old)
+            dropped.extend(work.by_doc.get(doc.doc_id, []))
+            drop_document(work, doc.doc_id)
+            report.replaced.append(doc.doc_id)
+        known[doc.doc_id] = Document(doc.doc_id, doc.title, doc.path, doc.format, doc.sha256)
+        todo.append(doc)
+    return todo
+
+
 def add_documents(work: store.Snapshot, docs: list[ParsedDocument], embedder, report: IngestReport,
                   progress: Progress | None, topic_vectors: bool) -> None:
     """Chunks of every document get ids, then are embedded in batches that cross document boundaries."""

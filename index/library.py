@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -265,7 +264,7 @@ class Library:
         dropped = [cid for doc_id in removals for cid in work.by_doc.get(doc_id, [])]
         for doc_id in removals:
             building.drop_document(work, doc_id)
-        todo = self._place(work, parsed, report, replace, gone, dropped)
+        todo = building.place_documents(work, parsed, report, replace, gone, dropped)
         if todo:
             building.add_documents(work, todo, self.embedder, report, progress, self.topic_vectors)
         if removals or todo or self._rebuild:
@@ -296,28 +295,6 @@ class Library:
             work.generation = store.generation_number(self.home)
             return work
         return self._latest().copy()
-
-    def _place(self, work, parsed, report: IngestReport, replace, gone: list, dropped: list) -> list[ParsedDocument]:
-        """Give each parsed file its document id (see identity.place); returns the ones to embed."""
-        known, todo = dict(work.docs), []
-        for doc in parsed:
-            spot = identity.place(doc.doc_id, doc.path, doc.sha256, known, replace)
-            doc.doc_id = spot.doc_id
-            report.boilerplate_lines += len(doc.removed_lines)
-            report.removed[doc.doc_id] = list(doc.removed_lines)
-            if spot.action in (identity.UNCHANGED, identity.SAME_CONTENT):
-                report.unchanged.append(doc.doc_id)
-                continue
-            if spot.action == identity.REPLACE:
-                old = work.docs[doc.doc_id]
-                if not identity.same_file(old.path, doc.path):
-                    gone.append(old)
-                dropped.extend(work.by_doc.get(doc.doc_id, []))
-                building.drop_document(work, doc.doc_id)
-                report.replaced.append(doc.doc_id)
-            known[doc.doc_id] = Document(doc.doc_id, doc.title, doc.path, doc.format, doc.sha256)
-            todo.append(doc)
-        return todo
 
     def _locked(self):
         return store.write_lock(self.home, self._write_lock)

@@ -20,7 +20,7 @@ FULL_SHARE = 0.35  # share of lines at the common width above which a text count
 UNBROKEN = 600  # a line this long holding several headings is a whole report on one line
 MAX_HEADING = 40
 _POINT = re.compile(rf"^[{_NUM}]是")
-_INLINE_POINT_MARK = re.compile(rf"(?<=[。；;])[二三四五六七八九十]是")
+_INLINE_POINT_MARK = re.compile(r"(?<=[。；;])[二三四五六七八九十]是")
 _HEADING_ONLY = re.compile(rf"^(?:[{_NUM}]{{1,3}}、|[（(][{_NUM}\d]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d))")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fanwen.index.errors import CorruptIndex, IndexBusy, ModelMismatch, UnreadableFile, WriteFailed
+from fanwen.index.errors import CorruptIndex, IndexBusy, ModelMismatch, WriteFailed
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage import segments as seg
 from fanwen.index.storage.dedup import PrefixIndex
