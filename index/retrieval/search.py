@@ -40,7 +40,7 @@ class SearchRequest:
 
 def validate_k(k) -> int:
     """k as an int in 1..100; strings of digits (from a URL or a flag) are accepted."""
-    if isinstance(k, str) and k.strip().lstrip("-").isdigit():
+    if isinstance(k, str) and k.strip().lstrip("-").isdecimal():
         k = int(k)
     if isinstance(k, bool) or not isinstance(k, int):
         raise InvalidInput(f"k must be a whole number between 1 and {MAX_K}, got {k!r}", field="k",
@@ -53,7 +53,7 @@ def validate_k(k) -> int:
 
 def validate_offset(offset) -> int:
     """offset as an int in 0..MAX_OFFSET; strings of digits (from a URL or a flag) are accepted."""
-    if isinstance(offset, str) and offset.strip().lstrip("-").isdigit():
+    if isinstance(offset, str) and offset.strip().lstrip("-").isdecimal():
         offset = int(offset)
     if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
         raise InvalidInput(f"offset must be a whole number between 0 and {MAX_OFFSET}, got {offset!r}",

@@ -5,6 +5,7 @@ import io
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -19,6 +20,7 @@ from fanwen.index.ingest.readers import SUPPORTED
 
 from fanwen.service.wiring import rewrite_endpoint
 
+from .contract import COUNTS, DRAFT_TEXT, FOCUS, QUERY, THRESHOLD, checked_query, errors
 from .deps import library_of, safe_name, search_key, settings_of
 from .errors import ApiError, too_large
 from .parse_worker import limits_of, read_upload_text
@@ -29,18 +31,24 @@ FORMATS = ("json", "markdown", "docx")
 
 
 class DraftBody(BaseModel):
-    topic: str = Field(..., description="the report, e.g. 街道党工委书记 抓基层党建工作述职")
-    focus: str | list[str] | None = Field(None, description="focus words, e.g. 两新组织 社区治理")
-    counts: dict[str, int] | None = Field(None, description="points per section: opening, achievements (4), "
-                                                            "problems (3), causes (3), plans (4), closing")
-    rewrite: bool = Field(False, description="adapt exemplars with the configured language model")
-    format: str = Field("json", description="json, markdown or docx")
-    choices: dict[str, int] | None = Field(None, description="slot key -> chunk id, e.g. swapped alternates")
-    citations: bool = Field(False, description="markdown/docx: a 出处 line after every point (json always cites)")
+    topic: str = Field(..., description="the report, e.g. 街道党工委书记 抓基层党建工作述职", json_schema_extra=QUERY)
+    focus: str | list[str] | None = Field(None, description="focus words, e.g. 两新组织 社区治理",
+                                          json_schema_extra=FOCUS)
+    counts: dict[str, Any] | None = Field(None, description="points per section: opening, achievements (4), "
+                                                            "problems (3), causes (3), plans (4), closing",
+                                          json_schema_extra=COUNTS)
+    rewrite: bool = Field(False, strict=True, description="adapt exemplars with the configured language model")
+    format: str = Field("json", description="json, markdown or docx", json_schema_extra={"enum": list(FORMATS)})
+    choices: dict[str, int] | None = Field(None, description="slot key -> chunk id of that slot's role, e.g. a "
+                                                             "swapped alternate (400 when the outline has no such "
+                                                             "slot or the chunk another role)")
+    citations: bool = Field(False, strict=True,
+                            description="markdown/docx: a 出处 line after every point (json always cites)")
 
 
 @router.post("/draft", dependencies=[Depends(search_key)], summary="Outline of a report from exemplars",
-             responses={200: {"content": {"application/json": {}, "text/markdown": {}, DOCX: {}}}})
+             responses={200: {"content": {"application/json": {}, "text/markdown": {}, DOCX: {}}},
+                        **errors(400, 401, 422, 503)})
 def draft(request: Request, body: DraftBody):
     from fanwen.index.drafting.outline import build_outline
     from fanwen.index.drafting.export import to_docx, to_markdown
@@ -49,7 +57,7 @@ def draft(request: Request, body: DraftBody):
     if body.format not in FORMATS:
         raise ApiError(400, "invalid_parameter", f"unknown format {body.format!r}: allowed {', '.join(FORMATS)}",
                        zh=f"未知的导出格式 {body.format!r}：只能是 {'、'.join(FORMATS)}")
-    outline = build_outline(library_of(request), body.topic, body.focus, body.counts, body.choices)
+    outline = build_outline(library_of(request), checked_query(body.topic, "topic"), body.focus, body.counts, body.choices)
     if body.rewrite:
         rewrite_outline(outline, rewrite_endpoint(settings_of(request)))
     if body.format == "markdown":
@@ -64,11 +72,11 @@ def draft(request: Request, body: DraftBody):
 
 
 @router.post("/check", dependencies=[Depends(search_key)], summary="Copy check (查重) of a draft",
-             openapi_extra={"requestBody": {"content": {
+             responses=errors(400, 401, 413, 415, 422, 503), openapi_extra={"requestBody": {"content": {
                  "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
-                     "text": {"type": "string", "maxLength": MAX_CHARS}, "threshold": {"type": "number"}}}},
+                     "text": DRAFT_TEXT, "threshold": THRESHOLD}}},
                  "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
-                     "file": {"type": "string", "format": "binary"}, "threshold": {"type": "number"}}}}}}})
+                     "file": {"type": "string", "format": "binary"}, "threshold": THRESHOLD}}}}}})
 async def check(request: Request):
     """JSON `{"text": …, "threshold": 0.5}` or a multipart upload in field `file` (.txt .md .docx .pdf)."""
     from fanwen.index.drafting.copycheck import check_text
@@ -96,9 +104,14 @@ async def check(request: Request):
         if not isinstance(text, str):
             raise ApiError(400, "invalid_parameter", "text is missing: send {\"text\": \"…\"} or upload a file",
                            zh="没有收到稿子：请粘贴文字或上传文件")
+        _limit_text(text)
+        threshold = payload.get("threshold", 0.5)
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+            raise ApiError(400, "invalid_parameter", f"threshold must be a number between 0 and 1, got {threshold!r}",
+                           zh=f"阈值应是 0 到 1 之间的数，现在是 {threshold!r}")
         text = strip_controls(text)  # pasted from Word: \x07 cell marks, \x0b breaks; JSON: lone surrogates
         _limit_text(text)
-        report = await run_in_threadpool(check_text, library, text, payload.get("threshold", 0.5))
+        report = await run_in_threadpool(check_text, library, text, threshold)
     return report.to_dict()
 
 

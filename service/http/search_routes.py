@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Header, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path as PathParam, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from fanwen.index import identity
@@ -22,6 +23,7 @@ from fanwen.index.retrieval.search import MAX_K
 
 from fanwen.index.ingest.limits import strip_controls
 
+from .contract import CHUNK_ID, K, OFFSET, QUERY, ROLE, checked_query, checked_roles, errors, whole
 from .deps import library_of, require_key, safe_name, search_key, settings_of
 from .errors import ApiError, too_large
 from .parse_worker import limits_of, parse_upload
@@ -31,26 +33,36 @@ router = APIRouter(prefix="/api")
 
 
 class SearchBody(BaseModel):
-    query: str = Field(..., description="what to look for; role words such as 问题、原因、下一步 select roles")
-    k: int = Field(5, description="number of hits, 1-100")
-    role: str | list[str] | None = Field(None, description="opening, achievements, problems, causes, plans, closing")
-    docs: list[str] | None = Field(None, description="document ids to search in")
-    offset: int = Field(0, description="hits to skip: the next page starts at offset + k (see `more`)")
+    query: str = Field(..., description="what to look for; role words such as 问题、原因、下一步 select roles",
+                       json_schema_extra=QUERY)
+    k: int = Field(5, strict=True, description="number of hits", json_schema_extra=K)
+    role: str | list[str] | None = Field(None, description="role ids or their Chinese labels", json_schema_extra={
+        "anyOf": [ROLE, {"type": "array", "items": ROLE}, {"type": "null"}]})
+    docs: list[str] | None = Field(None, description="document ids to search in (unknown ids: 400)")
+    offset: int = Field(0, strict=True, description="hits to skip: the next page starts at offset + k (see `more`)",
+                        json_schema_extra=OFFSET)
 
 
-@router.get("/search", dependencies=[Depends(search_key)], summary="Search exemplar paragraphs")
-def search_get(request: Request, q: Annotated[str | None, Query(description="query, 1-1000 characters")] = None,
-               k: Annotated[str, Query(description="number of hits, 1-100")] = "5",
-               role: Annotated[list[str] | None, Query()] = None, doc: Annotated[list[str] | None, Query()] = None,
-               offset: Annotated[str, Query(description="hits to skip, 0-1000; the answer's `more` says "
-                                                        "whether a next page exists")] = "0"):
-    return library_of(request).search(q or "", k=k, roles=role, docs=doc, offset=offset).to_dict()
+SEARCH_ERRORS = errors(400, 401, 503)
 
 
-@router.post("/search", dependencies=[Depends(search_key)], summary="Search exemplar paragraphs (JSON body)")
+@router.get("/search", dependencies=[Depends(search_key)], summary="Search exemplar paragraphs",
+            responses=SEARCH_ERRORS)
+def search_get(request: Request, q: Annotated[str, Query(description="query", json_schema_extra=QUERY)],
+               k: Annotated[str, Query(description="number of hits", json_schema_extra=K)] = 5,
+               role: Annotated[list[str], Query(json_schema_extra={"items": ROLE})] = [],
+               doc: Annotated[list[str], Query(description="document ids (unknown ids: 400)")] = [],
+               offset: Annotated[str, Query(description="hits to skip; the answer's `more` says whether a next "
+                                                        "page exists", json_schema_extra=OFFSET)] = 0):
+    return library_of(request).search(checked_query(q), k=whole(k), roles=checked_roles(role), docs=doc,
+                                      offset=whole(offset)).to_dict()
+
+
+@router.post("/search", dependencies=[Depends(search_key)], summary="Search exemplar paragraphs (JSON body)",
+             responses=errors(400, 401, 422, 503))
 def search_post(request: Request, body: SearchBody):
-    return library_of(request).search(body.query, k=body.k, roles=body.role, docs=body.docs,
-                                      offset=body.offset).to_dict()
+    return library_of(request).search(checked_query(body.query), k=body.k, roles=checked_roles(body.role),
+                                      docs=body.docs, offset=body.offset).to_dict()
 
 
 def chunk_record(library, chunk) -> dict:
@@ -59,8 +71,12 @@ def chunk_record(library, chunk) -> dict:
     return record
 
 
-@router.get("/chunks/{chunk_id}", dependencies=[Depends(search_key)], summary="A chunk with its neighbours")
-def get_chunk(request: Request, chunk_id: str):
+ChunkId = Annotated[str, PathParam(description="chunk id", json_schema_extra=CHUNK_ID)]
+
+
+@router.get("/chunks/{chunk_id}", dependencies=[Depends(search_key)], summary="A chunk with its neighbours",
+            responses=errors(401, 404))
+def get_chunk(request: Request, chunk_id: ChunkId):
     library = library_of(request)
     chunk = library.chunk(_chunk_id(chunk_id))
     before, after = library.neighbours(chunk.id)
@@ -69,14 +85,16 @@ def get_chunk(request: Request, chunk_id: str):
             "next": chunk_record(library, after) if after else None}
 
 
-@router.get("/chunks/{chunk_id}/similar", dependencies=[Depends(search_key)], summary="More like this chunk")
-def similar(request: Request, chunk_id: str, k: str = "5"):
-    hits = library_of(request).similar(_chunk_id(chunk_id), k=k)
+@router.get("/chunks/{chunk_id}/similar", dependencies=[Depends(search_key)], summary="More like this chunk",
+            responses=errors(400, 401, 404))
+def similar(request: Request, chunk_id: ChunkId,
+            k: Annotated[str, Query(description="number of hits", json_schema_extra=K)] = 5):
+    hits = library_of(request).similar(_chunk_id(chunk_id), k=whole(k))
     return {"hits": [hit.to_dict() for hit in hits]}
 
 
 def _chunk_id(raw: str) -> int:
-    if not raw.isdigit():
+    if not re.fullmatch("[0-9]+", raw):
         raise ApiError(404, "not_found", f"unknown chunk id {raw!r}: chunk ids are whole numbers",
                        zh=f"没有编号为“{raw}”的段落：段落编号是整数")
     return int(raw)
@@ -90,7 +108,7 @@ def documents(request: Request):
 
 
 @router.post("/documents", dependencies=[Depends(require_key)], summary="Upload and index a report",
-             status_code=201)
+             status_code=201, responses=errors(400, 401, 404, 413, 415, 422, 503, 507))
 def upload(request: Request, file: Annotated[UploadFile, File(description=".txt, .md, .docx or .pdf")],
            replace: Annotated[str | None, Query(description="id of the document this upload replaces; "
                                                             "without it an upload never replaces anything")] = None):
@@ -129,7 +147,8 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "-"
 
 
-@router.delete("/documents/{doc_id}", dependencies=[Depends(require_key)], summary="Remove a document")
+@router.delete("/documents/{doc_id}", dependencies=[Depends(require_key)], summary="Remove a document",
+               responses=errors(401, 404, 503, 507))
 def delete(request: Request, doc_id: str):
     count = library_of(request).remove(doc_id)
     log.info("delete %s (%d chunks) from %s", doc_id, count, _client(request))
