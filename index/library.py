@@ -169,8 +169,9 @@ class Library:
         docs = [d for d in (docs or []) if d]
         for doc in docs:
             if doc not in snap.docs:
-                raise InvalidInput(f"unknown document {doc!r}: allowed {', '.join(sorted(snap.docs)) or 'none'}",
-                                   field="doc", zh=f"范文库里没有文档“{doc}”：可选 {'、'.join(sorted(snap.docs)) or '（空）'}")
+                # 404 like any unknown id: no schema can list the documents a library holds
+                raise NotFound(f"unknown document {doc!r}: allowed {', '.join(sorted(snap.docs)) or 'none'}",
+                               zh=f"范文库里没有文档“{doc}”：可选 {'、'.join(sorted(snap.docs)) or '（空）'}")
         return SearchRequest(k=validate_k(k), roles=validate_roles(roles), docs=docs, per_doc=per_doc,
                              mode=validate_mode(mode), fusion=validate_fusion(fusion or self.params.fusion))
 

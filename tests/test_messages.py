@@ -155,3 +155,11 @@ def test_404_and_405_are_chinese_and_405_says_what_is_allowed(client):
     wrong = client.post("/typed?k=1&q=a")
     assert wrong.status_code == 405 and wrong.headers["allow"] == "GET"
     assert wrong.json()["error"] == {"code": "method_not_allowed", "message": "/typed 不接受 POST 请求，只接受 GET"}
+
+
+def test_405_names_every_method_the_path_answers(live_server):
+    import httpx
+
+    response = httpx.request("OPTIONS", f"{live_server}/api/search")
+    assert response.status_code == 405 and response.headers["Allow"] == "GET, POST"
+    assert httpx.put(f"{live_server}/api/documents/x").headers["Allow"] == "DELETE"

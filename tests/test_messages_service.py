@@ -48,12 +48,17 @@ def test_upload_errors_say_what_to_do(writable_server, name, body, status, code,
     ({"q": "党" * 1001}, "查询有 1001 个字，最多 1000 个字，请删减后再试", "query is 1001 characters long"),
     ({"q": "党建", "k": "abc"}, "条数 k 应是 1 到 100 之间的整数", "k must be a whole number"),
     ({"q": "党建", "role": "总结"}, "未知的段落类型“总结”", "unknown role"),
-    ({"q": "党建", "doc": "nope"}, "范文库里没有文档“nope”", "unknown document"),
 ])
 def test_search_errors_are_chinese_and_english_on_request(live_server, params, zh, en):
     url = f"{live_server}/api/search"
     assert zh in message(httpx.get(url, params=params), 400, "invalid_parameter")
     assert en in message(httpx.get(url, params=params, headers=EN), 400, "invalid_parameter")
+
+
+def test_an_unknown_document_filter_is_a_404_naming_it(live_server):
+    url, params = f"{live_server}/api/search", {"q": "党建", "doc": "nope"}
+    assert "范文库里没有文档“nope”" in message(httpx.get(url, params=params), 404, "not_found")
+    assert "unknown document" in message(httpx.get(url, params=params, headers=EN), 404, "not_found")
 
 
 def test_unknown_chunk_and_document(live_server, writable_server):

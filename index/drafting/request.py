@@ -15,6 +15,8 @@ def validate_counts(counts: dict | None) -> dict[str, int]:
         if key not in DEFAULT_COUNTS:
             raise InvalidInput(f"unknown section {key!r} in counts: allowed {', '.join(DEFAULT_COUNTS)}",
                                field="counts", zh=f"未知的部分 {key!r}：只能是 {'、'.join(DEFAULT_COUNTS)}")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON's 10.0 is the integer 10
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
             raise InvalidInput(f"count for {key} must be a whole number from 0 to {MAX_COUNT}, got {value!r}",
                                field="counts", zh=f"{key} 的条数应是 0 到 {MAX_COUNT} 之间的整数，现在是 {value!r}")
@@ -26,9 +28,10 @@ def split_focus(focus) -> list[str]:
     """Focus words from a string (spaces, commas, 、) or a list; at most 10."""
     items = [focus] if isinstance(focus, str) else list(focus or [])
     words = [w for item in items for w in re.split(r"[\s,，、;；]+", str(item)) if w]
-    if len(words) > 10:
-        raise InvalidInput(f"at most 10 focus words, got {len(words)}", field="focus",
-                           zh=f"重点词最多 10 个，现在有 {len(words)} 个，请删减")
+    if max(len(words), len(items)) > 10:  # a list of more than 10 entries is too many, empty ones included
+        count = max(len(words), len(items))
+        raise InvalidInput(f"at most 10 focus words, got {count}", field="focus",
+                           zh=f"重点词最多 10 个，现在有 {count} 个，请删减")
     return list(dict.fromkeys(words))
 
 

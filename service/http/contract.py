@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from fanwen.index.drafting.copycheck import MAX_CHARS
 from fanwen.index.drafting.request import DEFAULT_COUNTS, MAX_COUNT
@@ -84,3 +85,15 @@ def checked_roles(values) -> list[str]:
 def whole(raw: str):
     """A URL's whole number as an int; anything else as given, for the library to refuse by name."""
     return int(raw) if isinstance(raw, str) and re.fullmatch(r"-?[0-9]+", raw.strip()) else raw
+
+
+def _whole_number(value):
+    """JSON integers, written 10 or 10.0; never strings or booleans (the schema says integer)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("应是整数 (must be a whole number)")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]

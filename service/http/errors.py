@@ -111,6 +111,18 @@ def http_message(request: Request, exc: StarletteHTTPException, lang: str) -> tu
     return code, en if lang == "en" else zh
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route of the app answers on this path (GET and POST /api/search are two routes)."""
+    from starlette.routing import Match
+
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     def _api_error(request: Request, exc: ApiError):
@@ -127,6 +139,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     def _http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 405:  # Starlette names only the first matching route's methods
+            exc.headers = {**(exc.headers or {}), "Allow": allowed_methods(request)}
         code, message = http_message(request, exc, lang_of(request))
         response = error_response(exc.status_code, code, message)
         for name, value in (exc.headers or {}).items():  # keeps Allow on a 405

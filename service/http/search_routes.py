@@ -23,7 +23,7 @@ from fanwen.index.retrieval.search import MAX_K
 
 from fanwen.index.ingest.limits import strip_controls
 
-from .contract import CHUNK_ID, K, OFFSET, QUERY, ROLE, checked_query, checked_roles, errors, whole
+from .contract import CHUNK_ID, K, OFFSET, QUERY, ROLE, WholeNumber, checked_query, checked_roles, errors, whole
 from .deps import library_of, require_key, safe_name, search_key, settings_of
 from .errors import ApiError, too_large
 from .parse_worker import limits_of, parse_upload
@@ -35,15 +35,15 @@ router = APIRouter(prefix="/api")
 class SearchBody(BaseModel):
     query: str = Field(..., description="what to look for; role words such as 问题、原因、下一步 select roles",
                        json_schema_extra=QUERY)
-    k: int = Field(5, strict=True, description="number of hits", json_schema_extra=K)
+    k: WholeNumber = Field(5, description="number of hits", json_schema_extra=K)
     role: str | list[str] | None = Field(None, description="role ids or their Chinese labels", json_schema_extra={
         "anyOf": [ROLE, {"type": "array", "items": ROLE}, {"type": "null"}]})
-    docs: list[str] | None = Field(None, description="document ids to search in (unknown ids: 400)")
-    offset: int = Field(0, strict=True, description="hits to skip: the next page starts at offset + k (see `more`)",
+    docs: list[str] | None = Field(None, description="document ids to search in (unknown ids: 404)")
+    offset: WholeNumber = Field(0, description="hits to skip: the next page starts at offset + k (see `more`)",
                         json_schema_extra=OFFSET)
 
 
-SEARCH_ERRORS = errors(400, 401, 503)
+SEARCH_ERRORS = errors(400, 401, 404, 503)  # 404: an unknown document id in the filter
 
 
 @router.get("/search", dependencies=[Depends(search_key)], summary="Search exemplar paragraphs",
@@ -51,7 +51,7 @@ SEARCH_ERRORS = errors(400, 401, 503)
 def search_get(request: Request, q: Annotated[str, Query(description="query", json_schema_extra=QUERY)],
                k: Annotated[str, Query(description="number of hits", json_schema_extra=K)] = 5,
                role: Annotated[list[str], Query(json_schema_extra={"items": ROLE})] = [],
-               doc: Annotated[list[str], Query(description="document ids (unknown ids: 400)")] = [],
+               doc: Annotated[list[str], Query(description="document ids (unknown ids: 404)")] = [],
                offset: Annotated[str, Query(description="hits to skip; the answer's `more` says whether a next "
                                                         "page exists", json_schema_extra=OFFSET)] = 0):
     return library_of(request).search(checked_query(q), k=whole(k), roles=checked_roles(role), docs=doc,
@@ -59,7 +59,7 @@ def search_get(request: Request, q: Annotated[str, Query(description="query", js
 
 
 @router.post("/search", dependencies=[Depends(search_key)], summary="Search exemplar paragraphs (JSON body)",
-             responses=errors(400, 401, 422, 503))
+             responses=errors(400, 401, 404, 422, 503))
 def search_post(request: Request, body: SearchBody):
     return library_of(request).search(checked_query(body.query), k=body.k, roles=checked_roles(body.role),
                                       docs=body.docs, offset=body.offset).to_dict()
