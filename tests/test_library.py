@@ -189,12 +189,16 @@ def test_explicit_role_filter_overrides_query_words(corpus_library):
 
 @pytest.mark.parametrize("kwargs, field", [({"query": "  "}, "query"), ({"query": "党" * 1001}, "query"),
                                            ({"query": "党建", "k": 0}, "k"), ({"query": "党建", "k": 101}, "k"),
-                                           ({"query": "党建", "roles": "summary"}, "role"),
-                                           ({"query": "党建", "docs": ["nope"]}, "doc")])
+                                           ({"query": "党建", "roles": "summary"}, "role")])
 def test_bad_search_input_names_the_problem(corpus_library, kwargs, field):
     with pytest.raises(InvalidInput) as info:
         corpus_library.search(**kwargs)
     assert info.value.field == field and "\n" not in str(info.value)
+
+
+def test_an_unknown_document_filter_is_not_found_naming_it(corpus_library):
+    with pytest.raises(NotFound, match="nope"):
+        corpus_library.search("党建", docs=["nope"])
 
 
 def test_similar_excludes_its_own_text(corpus_library):
