@@ -1,6 +1,5 @@
 """Every embedding runs on the one owner thread, so OpenMP keeps one team and spins instead of sleeping."""
 import os
-import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
