@@ -19,7 +19,7 @@ def default_home() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FANWEN_", extra="ignore")
 
-    home: Path = Field(default_factory=lambda: default_home(),
+    home: Path = Field(default_factory=default_home,
                        description="data folder holding the index and uploaded originals (absolute once loaded)")
     corpus: Path = Field(Path("corpus"), description="folder indexed on first start when the index is empty")
     host: str = "127.0.0.1"

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 
 from fanwen.service.http import addin_package as pkg
+from fanwen.service.http import wps_package
 
 BASE = "https://fanwen.example.org:8443"
 NS = {
@@ -116,7 +117,7 @@ def test_non_http_base_url_raises(bad):
     with pytest.raises(ValueError):
         pkg.word_manifest(bad)
     with pytest.raises(ValueError):
-        pkg.wps_addin_files(bad)
+        wps_package.wps_addin_files(bad)
 
 
 def test_bad_id_or_version_raises():
@@ -157,7 +158,7 @@ def test_not_xml_is_reported():
 
 @pytest.fixture(scope="module")
 def wps():
-    return pkg.wps_addin_files(BASE + "/")
+    return wps_package.wps_addin_files(BASE + "/")
 
 
 def test_wps_files_present(wps):
@@ -165,7 +166,7 @@ def test_wps_files_present(wps):
     for name, text in wps.items():
         assert isinstance(text, str) and text.strip(), name
         assert "/" not in name, "served as /addin/wps/<name>: names must be flat"
-        assert pkg.media_type(name) != "application/octet-stream", name
+        assert wps_package.media_type(name) != "application/octet-stream", name
 
 
 def test_wps_ribbon(wps):
@@ -216,14 +217,14 @@ def test_wps_icon_is_svg(wps):
 
 def test_wps_escaping():
     base = "http://127.0.0.1:8000/a&b"
-    files = pkg.wps_addin_files(base)
+    files = wps_package.wps_addin_files(base)
     for name in ("ribbon.xml", "manifest.xml", "publish.xml", "jsplugins.xml"):
         ET.fromstring(files[name].encode("utf-8"))  # still well-formed
     assert "a\\u0026b" in files["main.js"] and "a&b" not in files["main.js"].split("\n", 1)[1]
 
 
 def test_wps_zip(wps):
-    with zipfile.ZipFile(io.BytesIO(pkg.wps_addin_zip(BASE))) as archive:
+    with zipfile.ZipFile(io.BytesIO(wps_package.wps_addin_zip(BASE))) as archive:
         names = set(archive.namelist())
         assert {"publish.xml", "fanwen/ribbon.xml", "fanwen/main.js", "fanwen/index.html"} <= names
         assert archive.read("fanwen/ribbon.xml").decode("utf-8") == wps["ribbon.xml"]

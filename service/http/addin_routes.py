@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from . import addin_package
+from . import addin_package, wps_package
 
 ADDIN = Path(__file__).resolve().parent.parent / "addin"
 
@@ -25,10 +25,10 @@ def mount_addin(app: FastAPI) -> None:
 
     @app.get("/addin/wps/{name}", include_in_schema=False)
     def wps_file(request: Request, name: str):
-        files = addin_package.wps_addin_files(base_url(request))
+        files = wps_package.wps_addin_files(base_url(request))
         if name not in files:
             return PlainTextResponse(f"no such WPS add-in file: {name}; available: {', '.join(sorted(files))}",
                                      status_code=404)
-        return Response(files[name], media_type=addin_package.media_type(name))
+        return Response(files[name], media_type=wps_package.media_type(name))
 
     app.mount("/addin", StaticFiles(directory=ADDIN, html=True), name="addin")
