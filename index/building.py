@@ -48,9 +48,9 @@ def place_documents(work: store.Snapshot, parsed: list[ParsedDocument], report: 
                     gone: list, dropped: list) -> list[ParsedDocument]:
     """Give each parsed file its document id (see identity.place); returns the ones to embed. Replaced
     documents are dropped from `work`; their records go to `gone` and their chunk ids to `dropped`."""
-    known, todo = dict(work.docs), []
+    known, todo = identity.Catalog(work.docs), []
     for doc in parsed:
-        spot = identity.place(doc.doc_id, doc.path, doc.sha256, known, replace)
+        spot = known.place(doc.doc_id, doc.path, doc.sha256, replace)
         doc.doc_id = spot.doc_id
         report.boilerplate_lines += len(doc.removed_lines)
         report.removed[doc.doc_id] = list(doc.removed_lines)
@@ -64,7 +64,7 @@ def place_documents(work: store.Snapshot, parsed: list[ParsedDocument], report: 
             dropped.extend(work.by_doc.get(doc.doc_id, []))
             drop_document(work, doc.doc_id)
             report.replaced.append(doc.doc_id)
-        known[doc.doc_id] = Document(doc.doc_id, doc.title, doc.path, doc.format, doc.sha256)
+        known.add(Document(doc.doc_id, doc.title, doc.path, doc.format, doc.sha256))
         todo.append(doc)
     return todo
 

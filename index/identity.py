@@ -18,28 +18,61 @@ class Placement:
     action: str  # NEW, UNCHANGED, REPLACE or SAME_CONTENT (already held under `doc_id`)
 
 
-def same_file(left: str, right: str) -> bool:
+def _resolved(path: str) -> str:
     try:
-        return os.path.realpath(left) == os.path.realpath(right)
+        return os.path.realpath(path)
     except (OSError, ValueError):
-        return left == right
+        return path
+
+
+def same_file(left: str, right: str) -> bool:
+    return _resolved(left) == _resolved(right)
+
+
+class Catalog:
+    """The documents held, looked up by resolved source path and by content hash, so placing each file of a
+    large folder costs one lookup instead of a pass (and a realpath call) over every document."""
+
+    def __init__(self, docs: dict[str, Document]):
+        self.docs: dict[str, Document] = {}
+        self._by_path: dict[str, str] = {}
+        self._by_sha: dict[str, str] = {}
+        for doc in docs.values():
+            self.add(doc)
+
+    def add(self, doc: Document) -> None:
+        """Hold `doc`, replacing a document with its id."""
+        old = self.docs.pop(doc.id, None)
+        if old is not None:
+            self._by_path.pop(_resolved(old.path), None)
+            if self._by_sha.get(old.sha256) == old.id:
+                del self._by_sha[old.sha256]
+                twin = next((d.id for d in self.docs.values() if d.sha256 == old.sha256), None)
+                if twin is not None:
+                    self._by_sha[old.sha256] = twin
+        self.docs[doc.id] = doc
+        self._by_path.setdefault(_resolved(doc.path), doc.id)
+        self._by_sha.setdefault(doc.sha256, doc.id)
+
+    def place(self, proposed: str, path: str, sha256: str, replace: str | None = None) -> Placement:
+        """A file that was indexed from the same place is the same document (re-read, replaced when changed).
+        Identical content already held elsewhere is not added twice. Anything else is a new document whose id
+        is the proposed one, suffixed when taken: never a silent replacement. `replace` names a document the
+        user explicitly asked to replace."""
+        if replace is not None:
+            old = self.docs.get(replace)
+            return Placement(replace, UNCHANGED if old is not None and old.sha256 == sha256 else REPLACE)
+        same = self._by_path.get(_resolved(path))
+        if same is not None:
+            return Placement(same, UNCHANGED if self.docs[same].sha256 == sha256 else REPLACE)
+        if sha256 in self._by_sha:
+            return Placement(self._by_sha[sha256], SAME_CONTENT)
+        return Placement(unique_id(proposed, self.docs), NEW)
 
 
 def place(proposed: str, path: str, sha256: str, docs: dict[str, Document], replace: str | None = None) -> Placement:
-    """A file that was indexed from the same place is the same document (re-read, replaced when changed).
-    Identical content already held elsewhere is not added twice. Anything else is a new document whose id is
-    the proposed one, suffixed when taken: never a silent replacement. `replace` names a document the user
-    explicitly asked to replace."""
-    if replace is not None:
-        old = docs.get(replace)
-        return Placement(replace, UNCHANGED if old is not None and old.sha256 == sha256 else REPLACE)
-    for doc in docs.values():
-        if same_file(doc.path, path):
-            return Placement(doc.id, UNCHANGED if doc.sha256 == sha256 else REPLACE)
-    for doc in docs.values():
-        if doc.sha256 == sha256:
-            return Placement(doc.id, SAME_CONTENT)
-    return Placement(unique_id(proposed, docs), NEW)
+    """Catalog.place over `docs` (one file)."""
+    return Catalog(docs).place(proposed, path, sha256, replace)
 
 
 def unique_id(base: str, taken) -> str:
