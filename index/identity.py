@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from fanwen.index.errors import NotFound
 from fanwen.index.records import Document
 
 NEW, UNCHANGED, REPLACE, SAME_CONTENT = "new", "unchanged", "replace", "same_content"
@@ -111,3 +112,10 @@ def stored_original(path: str, uploads: Path) -> Path | None:
     if root in resolved.parents:
         return root / resolved.relative_to(root).parts[0]
     return None
+
+
+def check_removals(docs, removals: list[str], must_exist: bool) -> None:
+    """A removal names a held document (checked again under the write lock: another writer may have won)."""
+    for doc_id in removals:
+        if must_exist and doc_id not in docs:
+            raise NotFound(f"unknown document {doc_id!r}", zh=f"范文库里没有文档“{doc_id}”：用 fanwen docs 查看文档编号")

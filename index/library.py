@@ -1,8 +1,6 @@
 """The library facade: open an index folder, add and remove reports, search, browse chunks."""
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 from typing import Iterable
 
@@ -21,12 +19,9 @@ from fanwen.index.retrieval.results import SearchResult
 from fanwen.index.retrieval.search import SearchRequest, query_terms, run_search, validate_k, validate_offset
 from fanwen.index.retrieval.search import ranked_hits as run_ranked
 from fanwen.index.retrieval.tokenize import default_tokenizer
-from fanwen.index.storage import generations as store
-from fanwen.index.storage.keywords import BM25Index
-from fanwen.index.storage.vectors import VectorStore
+from fanwen.index.storage.engine import open_engine
 
 UPLOADS = building.UPLOADS
-REFRESH_SECONDS = 0.5  # how stale a reader may be after another process writes
 COMMIT_FILES = 16  # files per generation when indexing a folder (a write costs what it adds, so this is cheap)
 
 
@@ -36,11 +31,12 @@ class Library:
     def __init__(self, home: Path, embedder: Embedder, vector_kind: str = "flat",
                  chunk_params: ChunkParams = ChunkParams(), tokenize=None, rebuild: bool = False,
                  params: SearchParams = SearchParams(), topic_vectors: bool | None = None,
-                 read_limits: ReadLimits | None = None):
+                 read_limits: ReadLimits | None = None, database_url: str | None = None):
         """`rebuild=True` starts from an empty index (any model); the old one stays live until the first write.
 
         `params` holds every ranking constant (see retrieval/params.py); `topic_vectors` says whether writes
         also embed each chunk's first sentence (default: when the ranking uses them, since it doubles the cost).
+        `database_url` (postgresql://…) keeps the index in PostgreSQL + pgvector instead of `home`.
         """
         self.home = Path(home)
         self.params = params
@@ -50,48 +46,15 @@ class Library:
         self.chunk_params = chunk_params
         self.read_limits = read_limits  # what a file may inflate to when read (None: ReadLimits())
         self.tokenize = tokenize or default_tokenizer()
-        self._write_lock = threading.Lock()
-        self._rebuild = rebuild
-        self._checked = time.monotonic()
-        self._reload_lock = threading.Lock()
         self._names: tuple = (None, {})
-        if rebuild:
-            self._snap = self._empty()
-            self._snap.generation = store.generation_number(self.home)
-        else:
-            self._snap = store.load_snapshot(self.home, self.tokenize) or self._empty()
-            store.check_model(self._snap.manifest, self.home, embedder.name)
+        self.engine = open_engine(self.home, embedder, vector_kind, chunk_params.to_dict(), self.tokenize, rebuild,
+                                  self.topic_vectors, database_url)
 
     @property
-    def snapshot(self) -> store.Snapshot:
-        """The live index; a generation written by another process (the CLI, another server) is picked
-        up at the next read, checked at most every REFRESH_SECONDS."""
-        now = time.monotonic()
-        if now - self._checked >= REFRESH_SECONDS and not self._rebuild:
-            self._checked = now
-            if store.generation_number(self.home) > self._snap.generation:
-                self._reload()
-        return self._snap
-
-    def _reload(self) -> None:
-        # One reader reloads; the others (and a writer of this process) never wait for it: they keep
-        # answering from the snapshot they have.
-        if not self._reload_lock.acquire(blocking=False):
-            return
-        try:
-            if store.generation_number(self.home) > self._snap.generation:
-                fresh = store.load_snapshot(self.home, self.tokenize)
-                if fresh is not None and fresh.generation > self._snap.generation:
-                    store.check_model(fresh.manifest, self.home, self.embedder.name)
-                    self._snap = fresh
-        finally:
-            self._reload_lock.release()
-
-    def _empty(self) -> store.Snapshot:
-        manifest = store.new_manifest(self.embedder.name, self.embedder.dim, self.vector_kind,
-                                      self.chunk_params.to_dict())
-        return store.Snapshot(manifest, {}, {}, VectorStore(self.embedder.dim, self.vector_kind),
-                              BM25Index(self.tokenize), VectorStore(self.embedder.dim, self.vector_kind))
+    def snapshot(self):
+        """What searches read: the live index (see storage/engine.py); another process's write shows
+        within a second."""
+        return self.engine.view()
 
     # ---- reading -------------------------------------------------------------------------
     def display_name(self, doc_id: str) -> str:
@@ -216,7 +179,7 @@ class Library:
         """A fresh index of every document the library holds (uploads re-read from their kept originals,
         ids kept) plus `paths`. Refuses, naming them, when sources are gone, unless `drop_missing`."""
         try:
-            held = list(store.read_documents(self.home).values())
+            held = list(self.engine.held_documents().values())
         except FanwenError:
             held = []  # a damaged index: the kept originals and the given paths are what can be recovered
         missing = [doc for doc in held if not Path(doc.path).is_file()]
@@ -235,7 +198,7 @@ class Library:
                 parsed.append(parse_file(path, self.chunk_params, doc_id, self.read_limits))
             except FanwenError as exc:
                 report.skipped.append((str(path), str(exc)))
-        self._rebuild = True
+        self.engine.start_rebuild()
         self._apply(parsed, [], report, progress)
         return report
 
@@ -245,60 +208,15 @@ class Library:
 
     def remove(self, doc_id: str) -> int:
         """Drop a document, its chunks and, when it was uploaded, its stored original."""
-        self.document(doc_id)
-        report = IngestReport()
-        with self._locked():
-            before = self._latest()
-            if doc_id not in before.docs:
-                raise NotFound(f"unknown document {doc_id!r}", zh=f"范文库里没有文档“{doc_id}”：用 fanwen docs 查看文档编号")
-            self._apply_locked([], [doc_id], report, None)
-        return before.docs[doc_id].chunks
+        chunks = self.document(doc_id).chunks
+        self._apply([], [doc_id], IngestReport(), None, must_exist=True)
+        return chunks
 
     def _apply(self, parsed: list[ParsedDocument], removals: list[str], report: IngestReport, progress,
-               replace: str | None = None) -> None:
-        with self._locked():
-            self._apply_locked(parsed, removals, report, progress, replace)
-
-    def _apply_locked(self, parsed, removals, report: IngestReport, progress, replace=None) -> None:
-        work = self._working_copy()
-        gone = [work.docs[doc_id] for doc_id in removals if doc_id in work.docs]
-        dropped = [cid for doc_id in removals for cid in work.by_doc.get(doc_id, [])]
-        for doc_id in removals:
-            building.drop_document(work, doc_id)
-        todo = building.place_documents(work, parsed, report, replace, gone, dropped)
-        if todo:
-            building.add_documents(work, todo, self.embedder, report, progress, self.topic_vectors)
-        if removals or todo or self._rebuild:
-            new_ids = [cid for doc in todo for cid in work.by_doc[doc.doc_id]]
-            building.mark_duplicates(work, new_ids, dropped)
-            report.duplicates += sum(1 for c in new_ids if work.chunks[c].dup_of is not None)
-            store.save_snapshot(self.home, work)
-            self._rebuild = False
-            self._snap = work.published()
-            for doc in gone:  # only once the new generation is live
-                building.delete_original(doc, self.home)
-
-    def _latest(self) -> store.Snapshot:
-        """The live generation: the one this library holds unless another process wrote since."""
-        if store.generation_number(self.home) != self._snap.generation:
-            fresh = store.load_snapshot(self.home, self.tokenize)
-            if fresh is None:
-                return self._empty()
-            store.check_model(fresh.manifest, self.home, self.embedder.name)
-            self._snap = fresh
-        return self._snap
-
-    def _working_copy(self) -> store.Snapshot:
-        """A copy of the live generation to change (one copy of the vectors in memory; nothing read back
-        from disk unless another process wrote), or an empty index when rebuilding."""
-        if self._rebuild:
-            work = self._empty()
-            work.generation = store.generation_number(self.home)
-            return work
-        return self._latest().copy()
-
-    def _locked(self):
-        return store.write_lock(self.home, self._write_lock)
+               replace: str | None = None, must_exist: bool = False) -> None:
+        gone = self.engine.apply(parsed, removals, report, progress, replace, must_exist)
+        for doc in gone:  # only once the new generation is live
+            building.delete_original(doc, self.home)
 
 
 def _overlapping(left: Chunk, right: Chunk) -> bool:

@@ -36,7 +36,7 @@ def variant(library, params=None, **snapshot_changes):
     if params is not None:
         other.params = params
     if snapshot_changes:
-        other._snap = dataclasses.replace(library.snapshot, **snapshot_changes)
+        other.engine.replace_view(dataclasses.replace(library.snapshot, **snapshot_changes))
     return other
 
 
