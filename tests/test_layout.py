@@ -87,3 +87,55 @@ def test_page_references_and_ranges_in_text_stay():
     lines = ["详见材料第3页和第5页，不再赘述。", "任期为2018-3-5届，共有3-5人参加。", BODY + "第 2 页" + BODY]
     kept, _, removed = tidy(lines)
     assert kept == lines and removed == []  # no total, no page-apart sequence: not clearly page marks
+
+
+# corpus/集团党委书记抓基层党建工作述职报告（2018）.txt and corpus/机关党委书记抓基层党建工作述职报告（2019）.txt,
+# with their line breaks lost: a heading runs straight into its text
+GROUP_HEAD = "（四）加强基层组织建设，发挥战斗堡垒作用"
+GROUP_BODY = "针对上年度查摆出来的“党组织管理体制不够顺畅，导致一些基层党组织处于集团党委和地方党组织‘都管都不管’的状态”的问题。"
+
+
+def test_sub_heading_ends_at_a_nominal_head_followed_by_a_sentence_opener():
+    assert layout.heading_end(GROUP_HEAD + GROUP_BODY) == len(GROUP_HEAD)
+    head = "（五）注重提升个人党建履职能力"
+    body = "进一步深入学习领会习近平新时代中国特色社会主义思想和党的十九大精神，夯实政治理论基础。"
+    assert layout.heading_end(head + body) == len(head)
+    # a nominal head inside the heading is not its end when no sentence starts there (工作|责任制)
+    head = "（一）认真落实党建工作责任制，严格履行第一责任人职责"
+    assert layout.heading_end(head + GROUP_BODY) == len(head)
+
+
+def test_heading_words_inside_quotes_are_not_an_end():
+    head = "（四）继续推进“两学一做”常态化制度化"
+    body = "进一步严格“三会一课”、组织生活会、民主评议党员等制度，把“两学一做”学习教育作为组织生活制度的基本内容。"
+    assert layout.heading_end(head + body) == len(head)
+
+
+def test_top_heading_ends_after_the_whole_report_part_phrase():
+    body = "在总结成绩的同时，我也清醒地认识到，尽管在党建方面做了一些工作，取得了一些成效，但距XX的要求还有不少差距。"
+    assert layout.heading_end("二、存在的问题及原因" + body) == len("二、存在的问题及原因")
+    assert layout.heading_end("二、存在问题和原因分析（一）基层党建工作存在的主要问题") == len("二、存在问题和原因分析")
+    # a sub-heading needs a sentence opener after a report-part noun: 问题|整改 is one phrase
+    assert layout.heading_end("（一）加强问题整改落实" + BODY) is None
+
+
+def test_heading_sentence_with_its_full_stop_is_left_whole():
+    assert layout.heading_end(HEAD + BODY) is None
+    assert layout.heading_end("一、主要工作（一）履行基层党建工作责任。一是积极履行职责。") == len("一、主要工作")
+
+
+def test_a_lonely_one_is_no_run_of_points():
+    head = "（一）基层党建工作存在的主要问题"
+    first = "一是集团党委领导核心和政治核心作用有待进一步强化。面对市场环境变化和严重冲击，集团党委能够及时研究对策。"
+    assert layout.heading_end(head + first + "二是党建工作责任制落实还不到位。") == len(head)
+    assert layout.heading_end(head + first) is None
+
+
+def test_one_line_sub_headings_come_apart_from_their_text():
+    heads = ["（一）进一步加强集团党委自身建设", "（二）加强市级分公司“两委”建设", "（三）切实抓好基层党支部建设"]
+    bodies = ["筹备召开集团党委升格后的第一次党代会，选举产生新的第一届党委和纪委，调整充实集团党委班子结构。",
+              "指导各市分公司按规定程序召开党员大会，选举产生“两委”委员和书记、副书记，增强党性修养。",
+              "以提升组织力为重点，突出政治功能，以党员之家为阵地，把基层党支部建设成为坚强战斗堡垒。"]
+    one = "三、下一步整改方向和措施" + "".join(h + b * 5 for h, b in zip(heads, bodies))
+    parts = layout.split_unbroken("报告正文。" + one)
+    assert parts[1:] == ["三、下一步整改方向和措施"] + [x for h, b in zip(heads, bodies) for x in (h, b * 5)]

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 _NUM = "一二三四五六七八九十"
 # Markers that open a heading or a list item at the start of a line; 一是 opens a run of points,
@@ -38,7 +41,7 @@ def split_unbroken(line: str) -> list[str]:
     """Cut a very long line before each heading marker that follows a sentence end.
 
     Point markers (一是…) are not cut at: inline points are the usual style inside a paragraph.
-    A heading run into its text (二、存在的问题及原因在总结…) is cut where its words end.
+    A heading run into its text (二、存在的问题及原因在总结…) is cut where its words end (heading_end).
     """
     if len(line) < UNBROKEN or len(_INLINE_HEADING.findall(line)) < 2:
         return [line]
@@ -49,23 +52,88 @@ def split_unbroken(line: str) -> list[str]:
     return [p for p in result if p]
 
 
-# Heading text never holds sentence punctuation; it ends before a sub-heading or a point marker,
-# or after the noun that names its section (…做法和成效, …问题及原因, …打算).
-_RUN_HEADING = re.compile(
-    rf"^((?:[{_NUM}]{{1,3}}、|[（(][{_NUM}]{{1,3}}[）)])[^。！？；：，,]{{1,{MAX_HEADING}}}?)"
-    rf"(?=[{_NUM}]是|[（(][{_NUM}\d]|第[{_NUM}][，,])")
-_SECTION_NOUN = re.compile(
-    rf"^((?:[{_NUM}]{{1,3}}、|[（(][{_NUM}]{{1,3}}[）)])[^。！？；：，,]{{0,16}}"
-    r"(?:成效|成绩|亮点|情况|做法|问题|不足|原因|分析|打算|思路|措施|方向|计划))(?=[^。！？；：，,、和及与])")
+HEADING_WORDS = Path(__file__).resolve().parent.parent / "data" / "heading_words.txt"
+_MARKER = re.compile(rf"^(?:[{_NUM}]{{1,3}}、|[（(][{_NUM}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d)|[（(]\d{{1,2}}[）)])")
+_TOP = re.compile(rf"^[{_NUM}]{{1,3}}、")
+# what may follow a heading directly: a sub-heading, a run of points, an enumerated first sentence
+_SUB_ITEM = re.compile(rf"^(?:[（(][{_NUM}\d]{{1,3}}[）)]|第一[，,]|首先[，,]|一是)")
+_YEAR = re.compile(r"^[\dX]{4}年")
+_NOT_AFTER_CUT = "，,、。！？!?；;：:”’）)》】"
+_JOINERS = "的和及与、等并之"  # a phrase that goes on after a noun (问题及原因, 工作的…) is not over
+_QUOTES = ("“”", "‘’", "《》", "（）", "()")
+MIN_RUN_HEADING = 4  # heading words before a nominal-head + opener cut
+
+
+@dataclass(frozen=True)
+class HeadingWords:
+    """The word lists of the data file: report-part nouns, nominal heads, sentence openers."""
+
+    section: tuple[str, ...]
+    ends: tuple[str, ...]
+    openers: tuple[str, ...]
+
+
+@lru_cache(maxsize=2)
+def heading_words(path: Path = HEADING_WORDS) -> HeadingWords:
+    sections: dict[str, list[str]] = {"section": [], "ends": [], "openers": []}
+    current = None
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.get(line[1:-1])
+        elif line and not line.startswith("#") and current is not None:
+            current.append(line)
+    return HeadingWords(*(tuple(sections[name]) for name in ("section", "ends", "openers")))
 
 
 def split_heading_run(part: str) -> list[str]:
-    """`一、主要工作（一）…` or `（一）存在的主要问题一是…`: the heading on its own line, then its text."""
-    match = _RUN_HEADING.match(part) or _SECTION_NOUN.match(part)
-    if match and len(part) > len(match.group(1)):
-        rest = part[len(match.group(1)):]
-        return [match.group(1), *split_heading_run(rest)]
-    return [part]
+    """`一、主要工作（一）…` or `（一）加强组织建设针对…`: the heading on its own line, then its text."""
+    cut = heading_end(part)
+    if cut is None:
+        return [part]
+    return [part[:cut], *split_heading_run(part[cut:])]
+
+
+def heading_end(part: str) -> int | None:
+    """Offset where a numbered heading run into its text ends; the earliest cut with evidence wins.
+
+    Evidence: a sub-heading or a run of points follows; a report-part noun closes a top heading
+    (二、存在的问题及原因|在总结…); a nominal head is followed by a sentence opener (…自身建设|筹备召开…).
+    A heading sentence with its full stop within heading length is left whole: structure reads it so.
+    """
+    marker = _MARKER.match(part)
+    if marker is None:
+        return None
+    stop = min((i for i, ch in enumerate(part) if ch in "。！？!?"), default=len(part))
+    by_words = stop > marker.end() + MAX_HEADING
+    words, top = heading_words(), _TOP.match(part) is not None
+    for cut in range(marker.end() + 2, min(stop, marker.end() + MAX_HEADING + 1)):
+        head, rest = part[marker.end():cut], part[cut:]
+        if any(mark in head for mark in "；;：:"):
+            return None  # heading text holds no clause-ending punctuation: the heading is over
+        if rest[0] in _NOT_AFTER_CUT or not _balanced(head) or head.count("，") + head.count(",") > 1:
+            continue
+        if _SUB_ITEM.match(rest) and (not rest.startswith("一是") or "二是" in rest):
+            return cut
+        if by_words and _words_end_heading(head, rest, words, top):
+            return cut
+    return None
+
+
+def _words_end_heading(head: str, rest: str, words: HeadingWords, top: bool) -> bool:
+    if top and head.endswith(words.section) and not _goes_on(rest, words):
+        return True
+    return (len(head) >= MIN_RUN_HEADING and head.endswith(words.ends + words.section)
+            and (rest.startswith(words.openers) or _YEAR.match(rest) is not None))
+
+
+def _balanced(head: str) -> bool:
+    return all(head.count(pair[0]) == head.count(pair[1]) for pair in _QUOTES)
+
+
+def _goes_on(rest: str, words: HeadingWords) -> bool:
+    """Whether the noun phrase a report-part noun sits in continues (问题|及原因, 原因|分析)."""
+    return rest[0] in _JOINERS or rest.startswith(words.section + words.ends)
 
 
 _TITLE = re.compile(r"^(.{0,80}?[。！？!?】」]|)([^。！？!?，,：:]{4,40}?(?:报告|总结|汇报|发言|材料|讲话))"
