@@ -9,6 +9,7 @@ from fanwen.index.storage.dedup import jaccard, shingles
 from fanwen.index.errors import InvalidInput
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.records import Chunk, Hit
+from fanwen.index.storage.filters import ChunkFilter
 from fanwen.index.storage.generations import Snapshot
 from fanwen.index.retrieval.params import FUSIONS, MODES, SearchParams, validate_fusion, validate_mode
 from fanwen.index.retrieval.intent import topic_words
@@ -126,16 +127,23 @@ def prefer_roles(fused: dict[int, float], chunks: dict[int, Chunk], strengths: d
     return out
 
 
-def allowed_ids(snap: Snapshot, request: SearchRequest) -> set[int] | None:
-    """Ids passing the role and document filters (None when nothing is filtered)."""
-    if not request.roles and not request.docs:
+def allowed_ids(snap, request: SearchRequest):
+    """What the retrievers may return: None when nothing is filtered; else the engine's own form of the
+    ChunkFilter (a set of ids for the in-memory stores, the filter itself for SQL ones)."""
+    chunk_filter = ChunkFilter(tuple(request.roles), tuple(request.docs))
+    if not chunk_filter.restricts:
         return None
-    ids = set()
-    for doc in request.docs or snap.by_doc:
-        for cid in snap.by_doc.get(doc, ()):
-            if not request.roles or snap.chunks[cid].role in request.roles:
-                ids.add(cid)
-    return ids
+    native = getattr(snap, "native_filter", None)
+    return native(chunk_filter) if native else chunk_filter.ids(snap.by_doc, snap.chunks)
+
+
+def fetch(snap, ids) -> dict[int, Chunk]:
+    """The chunk records of ids, in one round trip where the engine is remote; ids gone since are left out."""
+    many = getattr(snap, "fetch", None)
+    if many is not None:
+        return many(ids)
+    chunks = snap.chunks
+    return {cid: chunks[cid] for cid in ids if cid in chunks}
 
 
 def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str], request: SearchRequest,
@@ -153,7 +161,7 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
     validate_mode(request.mode)
     fusion = validate_fusion(request.fusion or params.fusion)
     allowed = allowed_ids(snap, request)
-    if allowed is not None and not allowed:
+    if isinstance(allowed, set) and not allowed:
         return []
     want = request.offset + request.k + 1
     pool = max(params.pool, want)
@@ -165,17 +173,19 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
         fused = fuse(vector, keyword, fusion, params)
     else:  # one retriever: its own order, whatever the fusion weights
         fused = {cid: float(score) for cid, score, *_rest in vector or keyword}
+    chunks = fetch(snap, fused)
+    fused = {cid: score for cid, score in fused.items() if cid in chunks}
     strengths = request.strengths or dict.fromkeys(request.intent_roles, 1.0)
     if strengths and not request.roles:
-        fused = prefer_roles(fused, snap.chunks, strengths, params)
+        fused = prefer_roles(fused, chunks, strengths, params)
     ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
-    ranked = [cid for cid in ranked if cid not in request.exclude and snap.chunks[cid].dup_of is None]
-    chosen = result_order(ranked, snap.chunks, want, _per_doc(request, params), params.overlap)
+    ranked = [cid for cid in ranked if cid not in request.exclude and chunks[cid].dup_of is None]
+    chosen = result_order(ranked, chunks, want, _per_doc(request, params), params.overlap)
     vec = {cid: (rank + 1, score) for rank, (cid, score) in enumerate(vector)}
     kw = {cid: (rank + 1, score, matched) for rank, (cid, score, matched) in enumerate(keyword)}
     shown = topic_words(terms) if request.topic is None else request.topic
     sims = similarities(snap, query_vector, chosen)
-    return [_hit(snap, cid, fused[cid], vec, kw, shown, sims.get(cid)) for cid in chosen]
+    return [_hit(snap, chunks[cid], fused[cid], vec, kw, shown, sims.get(cid)) for cid in chosen]
 
 
 def _per_doc(request: SearchRequest, params: SearchParams) -> int:
@@ -234,11 +244,11 @@ def overlaps(left: Chunk, right: Chunk, left_grams: set[str], right_grams: set[s
     return jaccard(left_grams, right_grams) >= limit
 
 
-def _hit(snap: Snapshot, cid: int, score: float, vec: dict, kw: dict, shown: list[str],
+def _hit(snap: Snapshot, chunk: Chunk, score: float, vec: dict, kw: dict, shown: list[str],
          similarity: float | None) -> Hit:
     """`vec` and `kw` map chunk id to (rank, score[, matched terms]) from each retriever; `shown` are the
     query's topic words, the only ones a reader sees marked (no bigram, role or function word)."""
-    chunk = snap.chunks[cid]
+    cid = chunk.id
     wanted = set(shown)
     matched = [t for t in (kw[cid][2] if cid in kw else shown) if t in wanted]
     if cid not in kw:
