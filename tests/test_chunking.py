@@ -146,3 +146,20 @@ def test_a_continuation_paragraph_without_a_cue_stays_under_its_point():
     lines = ["二、存在的问题", "（一）学习不够深入。理论学习流于形式。", "有的党员参加学习只是应付。"]
     outline = build_outline(lines, [None] * len(lines), "t")
     assert outline.paragraphs[-1].heading_path == ["二、存在的问题", "（一）学习不够深入"]
+
+
+def test_an_introduction_run_into_its_points_is_a_chunk_a_heading_sentence_or_a_bare_lead_in_is_not():
+    # corpus/政府办党组书记抓基层党建工作述职报告.txt: the introduction had a line of its own there; a copy that
+    # lost its line breaks runs it into the points and must still keep it
+    intro = "2020年，在抓基层党建方面，虽然做了一些工作，但仍存在不足和薄弱环节需要加大重视、加快改进。"
+    points = ("一是政治理论学习不够主动、深入。平时强调业务知识学习较多，对政治理论学习不主动、不系统。"
+              "二是抓党建工作精力投入不够。由于政府办平时工作任务较为繁重，在服务领导及日常业务工作上投入精力过多，"
+              "无形中挤占了抓党建工作的时间和精力。三是创新意识不够强。抓党建工作的思路和办法不多，习惯于按部就班。")
+    texts = [p.text for p in chunk_paragraph(Paragraph(intro + points, ["二、存在的主要问题及原因"], 0, 9), ChunkParams())]
+    assert texts[0] == intro and texts[1].startswith("一是政治理论") and len(texts) == 4
+    heading = "（一）履行基层党建工作责任"
+    texts = [p.text for p in chunk_paragraph(Paragraph(heading + "。" + points, ["一、主要工作", heading], 0, 2),
+                                             ChunkParams())]
+    assert texts[0].startswith("一是") and len(texts) == 3  # the heading sentence is the heading path
+    texts = [p.text for p in chunk_paragraph(Paragraph("究其主要原因，" + points, ["二、问题"], 0, 9), ChunkParams())]
+    assert texts[0].startswith("一是") and len(texts) == 3

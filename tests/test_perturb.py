@@ -48,13 +48,14 @@ def test_chrome_lines_are_reported_as_removed(tmp_path):
 
 
 def test_one_line_reports_recover_most_chunks(tmp_path):
-    """Paragraph breaks without a marker are lost in a one-line copy, so this bar is lower (see bench)."""
+    """Paragraph breaks without a marker are lost in a one-line copy; headings run into their text are cut where
+    their words end (layout.heading_end), and an introduction run into its points stays a chunk."""
     shares = []
     for source in SOURCES:
         clean = parse_file(source)
         parsed = parse_file(write(tmp_path, f"{source.stem}.txt", perturb.one_line(source.read_text(encoding="utf-8"))))
         shares.append(perturb.agreement(clean.pieces, parsed.pieces)[0])
-    assert sum(shares) / len(shares) >= 0.85 and min(shares) >= 0.45, shares
+    assert sum(shares) / len(shares) >= 0.95 and min(shares) >= 0.9, shares
 
 
 def test_headless_reports_keep_their_chunks(tmp_path):

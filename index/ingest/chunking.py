@@ -61,7 +61,8 @@ def chunk_paragraph(paragraph: Paragraph, params: ChunkParams, is_last: bool = F
         if part_start > 0 and roles.path_role(paragraph.heading_path) is None:
             role = "causes"  # a hint for reading roles from the text: this part follows a cause cue
         long_paragraph = len(paragraph.text) >= params.point_split_min
-        for point_index, (seg_start, seg_end) in _segments(part, params, long_paragraph):
+        heading = paragraph.heading_path[-1] if paragraph.heading_path and part_start == 0 else ""
+        for point_index, (seg_start, seg_end) in _segments(part, params, long_paragraph, heading):
             for lo, hi in split_long(part[seg_start:seg_end], params.max_chars):
                 begin, end = part_start + seg_start + lo, part_start + seg_start + hi
                 text = paragraph.text[begin:end]
@@ -86,16 +87,28 @@ def _parts(paragraph: Paragraph) -> list[tuple[int, int]]:
     return [(0, cut), (cut, len(paragraph.text))]
 
 
-def _segments(text: str, params: ChunkParams, long_paragraph: bool) -> list[tuple[int, tuple[int, int]]]:
+def _segments(text: str, params: ChunkParams, long_paragraph: bool,
+              heading: str = "") -> list[tuple[int, tuple[int, int]]]:
     """(point_index, span) of each point; the whole text as point -1 when it is not split."""
     starts = [pos for pos, _ in point_starts(text)]
     if len(starts) < 2 or not long_paragraph:
         return [(-1, (0, len(text)))]
     bounds = starts + [len(text)]
     segments = [(i, (bounds[i], bounds[i + 1])) for i in range(len(starts))]
-    if starts[0] > params.lead_max:
+    if starts[0] > params.lead_max or not _only_heading(text[:starts[0]], heading):
         segments.insert(0, (-1, (0, starts[0])))
     return segments
+
+
+def _only_heading(lead: str, heading: str) -> bool:
+    """Whether the text before the first point says nothing of its own: the heading sentence (already in the
+    heading path) and at most a clause that announces the list (究其原因，…在于：). A full sentence of its own
+    is a chunk whether it had its own line or ran into the points, so a page that lost its line breaks
+    chunks like the original."""
+    rest = lead.strip()
+    if heading and rest.startswith(heading):
+        rest = rest[len(heading):].lstrip("。！？!?：:；;，, ")
+    return not any(mark in rest for mark in "。！？!?")
 
 
 def split_long(text: str, max_chars: int) -> list[tuple[int, int]]:
