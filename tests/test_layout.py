@@ -139,3 +139,27 @@ def test_one_line_sub_headings_come_apart_from_their_text():
     one = "三、下一步整改方向和措施" + "".join(h + b * 5 for h, b in zip(heads, bodies))
     parts = layout.split_unbroken("报告正文。" + one)
     assert parts[1:] == ["三、下一步整改方向和措施"] + [x for h, b in zip(heads, bodies) for x in (h, b * 5)]
+
+
+def test_title_after_a_long_page_header_and_a_contact_line_come_apart_from_the_opening():
+    # corpus/政府办党组书记抓基层党建工作述职报告.txt: host notices, the title, a contact line, the opening
+    notices = ("仅供学习 禁止外传 用后删除酷乐文行自建平台、实时分享根据实际需求和形式任务不断迭代现在订阅立享前3年的所有权益和资料"
+               "【打击倒卖活动】举报倒卖会员资料的人，举报成功免费赠送一年会员材料！会员群：免费QQ群："
+               "【会员资料仅供内部交流使用，严禁外传及用于商业用途，违者后果自负】")
+    title, contact = "政府办党组书记抓基层党建工作述职报告", "酷乐文行整理，咨询QQ206157060"
+    opening = "根据区委工作要求，我就政府办党组X年度党组书记履职情况述职如下："
+    assert layout.split_title(notices + title + contact + opening) == [notices, title, contact, opening]
+    # a number inside report text is no contact line
+    assert layout.split_title("全年投入资金1500000元用于阵地建设。") == ["全年投入资金1500000元用于阵地建设。"]
+    # a title at the very start wins over a later phrase that ends like one (…重要讲话精神)
+    lead = "机关党总支书记党建述职报告" + "一年来，我坚持以上率下。认真学习习近平总书记重要讲话精神，抓实主责主业。"
+    assert layout.split_title(lead)[:2] == ["", "机关党总支书记党建述职报告"]
+
+
+def test_paired_heading_ends_after_its_second_clause_before_a_sentence_opener():
+    # corpus/机关党总支书记党建述职报告.txt with the heading's full stop lost: 带动 is no listed nominal head,
+    # but two clauses of one length make a complete heading
+    head = "（二）聚焦精准谋划，强化党建示范带动"
+    body = "按照党支部建设标准化要求和局党组“三抓三促”要求，深入开展党支部标准化规范化建设，推动党建工作提质增效。"
+    assert layout.heading_end(head + body) == len(head)
+    assert layout.heading_end("（二）聚焦精准谋划按照" + body) is None  # one clause: no evidence

@@ -75,6 +75,7 @@ class HeadingWords:
 
 @lru_cache(maxsize=2)
 def heading_words(path: Path = HEADING_WORDS) -> HeadingWords:
+    """Read the [section], [ends] and [openers] lists of the data file (one word a line, # comments)."""
     sections: dict[str, list[str]] = {"section": [], "ends": [], "openers": []}
     current = None
     for raw in Path(path).read_text(encoding="utf-8").splitlines():
@@ -121,10 +122,20 @@ def heading_end(part: str) -> int | None:
 
 
 def _words_end_heading(head: str, rest: str, words: HeadingWords, top: bool) -> bool:
+    """A report-part noun ends a top heading on its own (headings of parts are noun phrases); a sub-heading
+    is a verb phrase whose nominal head is ambiguous (工作|责任制), so a sentence opener must follow it."""
     if top and head.endswith(words.section) and not _goes_on(rest, words):
         return True
-    return (len(head) >= MIN_RUN_HEADING and head.endswith(words.ends + words.section)
-            and (rest.startswith(words.openers) or _YEAR.match(rest) is not None))
+    if not (rest.startswith(words.openers) or _YEAR.match(rest)):
+        return False
+    return len(head) >= MIN_RUN_HEADING and (head.endswith(words.ends + words.section) or _parallel(head))
+
+
+def _parallel(head: str) -> bool:
+    """Two clauses of about one length (强化政治引领，筑牢思想根基): the paired heading style of 公文, complete
+    at the end of its second clause whatever noun that ends on."""
+    clauses = re.split("[，,]", head)
+    return len(clauses) == 2 and min(map(len, clauses)) >= 4 and abs(len(clauses[0]) - len(clauses[1])) <= 2
 
 
 def _balanced(head: str) -> bool:
@@ -136,16 +147,24 @@ def _goes_on(rest: str, words: HeadingWords) -> bool:
     return rest[0] in _JOINERS or rest.startswith(words.section + words.ends)
 
 
-_TITLE = re.compile(r"^(.{0,80}?[。！？!?】」]|)([^。！？!?，,：:]{4,40}?(?:报告|总结|汇报|发言|材料|讲话))"
+# a title at the very start wins; else up to a page header of notices ending at a sentence end or bracket
+_TITLE = re.compile(r"^(|.{0,300}?[。！？!?】」])([^。！？!?，,：:]{4,40}?(?:报告|总结|汇报|发言|材料|讲话))"
                     r"(?!如下|工作|情况)(?=[^。！？!?，,：:）)])")
+# a host page's contact line ends with its number: text glued right after it started a new line
+_CONTACT_END = re.compile(r"(?:QQ|qq|ＱＱ|微信|电话|手机)[:：]?\s*\d{6,}(?=[\u4e00-\u9fff])")
 
 
 def split_title(lead: str) -> list[str]:
-    """`…述职报告2019年，在…`: a report title run into the opening is cut off where its type word ends."""
+    """The text before the first heading: `…述职报告2019年，在…` is cut where the title's type word ends,
+    and a contact line (…咨询QQ123456根据…) where its number ends, so notices and opening come apart."""
     match = _TITLE.match(lead)
-    if not match:
-        return [lead]
-    return [match.group(1), match.group(2), lead[match.end():]]
+    parts = [match.group(1), match.group(2), lead[match.end():]] if match else [lead]
+    return [piece for part in parts for piece in _cut_after_contacts(part)]
+
+
+def _cut_after_contacts(text: str) -> list[str]:
+    cuts = [0, *(m.end() for m in _CONTACT_END.finditer(text)), len(text)]
+    return [text[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
 def wrap_width(lines: list[str]) -> int | None:
