@@ -148,9 +148,12 @@ def test_title_after_a_long_page_header_and_a_contact_line_come_apart_from_the_o
                "【会员资料仅供内部交流使用，严禁外传及用于商业用途，违者后果自负】")
     title, contact = "政府办党组书记抓基层党建工作述职报告", "酷乐文行整理，咨询QQ206157060"
     opening = "根据区委工作要求，我就政府办党组X年度党组书记履职情况述职如下："
-    assert layout.split_title(notices + title + contact + opening) == [notices, title, contact, opening]
+    assert layout.split_title(notices + title + contact + opening) == [notices, title, contact + opening]
+    assert noise.split_after_contacts(contact + opening) == [contact, opening]
+    kept, _, removed = tidy([title, contact + opening])  # also what a hard wrap re-joined
+    assert kept == [title, opening] and removed == [contact]
     # a number inside report text is no contact line
-    assert layout.split_title("全年投入资金1500000元用于阵地建设。") == ["全年投入资金1500000元用于阵地建设。"]
+    assert noise.split_after_contacts("全年投入资金1500000元用于阵地建设。") == ["全年投入资金1500000元用于阵地建设。"]
     # a title at the very start wins over a later phrase that ends like one (…重要讲话精神)
     lead = "机关党总支书记党建述职报告" + "一年来，我坚持以上率下。认真学习习近平总书记重要讲话精神，抓实主责主业。"
     assert layout.split_title(lead)[:2] == ["", "机关党总支书记党建述职报告"]

@@ -150,21 +150,12 @@ def _goes_on(rest: str, words: HeadingWords) -> bool:
 # a title at the very start wins; else up to a page header of notices ending at a sentence end or bracket
 _TITLE = re.compile(r"^(|.{0,300}?[。！？!?】」])([^。！？!?，,：:]{4,40}?(?:报告|总结|汇报|发言|材料|讲话))"
                     r"(?!如下|工作|情况)(?=[^。！？!?，,：:）)])")
-# a host page's contact line ends with its number: text glued right after it started a new line
-_CONTACT_END = re.compile(r"(?:QQ|qq|ＱＱ|微信|电话|手机)[:：]?\s*\d{6,}(?=[\u4e00-\u9fff])")
-
-
 def split_title(lead: str) -> list[str]:
-    """The text before the first heading: `…述职报告2019年，在…` is cut where the title's type word ends,
-    and a contact line (…咨询QQ123456根据…) where its number ends, so notices and opening come apart."""
+    """`…述职报告2019年，在…`: a report title run into the opening is cut off where its type word ends."""
     match = _TITLE.match(lead)
-    parts = [match.group(1), match.group(2), lead[match.end():]] if match else [lead]
-    return [piece for part in parts for piece in _cut_after_contacts(part)]
-
-
-def _cut_after_contacts(text: str) -> list[str]:
-    cuts = [0, *(m.end() for m in _CONTACT_END.finditer(text)), len(text)]
-    return [text[a:b] for a, b in zip(cuts, cuts[1:])]
+    if not match:
+        return [lead]
+    return [match.group(1), match.group(2), lead[match.end():]]
 
 
 def wrap_width(lines: list[str]) -> int | None:

@@ -134,3 +134,14 @@ def cut_spans(line: str, spans: list[tuple[int, int]]) -> tuple[str, list[str]]:
         out.append(line[last:start] + (" " if re.fullmatch(r"[0-9A-Za-z]{2}", joint) else ""))
         last = end
     return "".join(out) + line[last:], cut
+
+
+# a host page's contact line ends with its number: text right after it (a lost line break, or a wrapped
+# line re-joined to the next) is another line
+_CONTACT_END = re.compile(r"(?:QQ|qq|ＱＱ|微信|电话|手机)[:：]?\s*\d{6,}(?=[\u4e00-\u9fff])")
+
+
+def split_after_contacts(line: str) -> list[str]:
+    """`…咨询QQ206157060根据区委…` -> the contact line and the text glued to it."""
+    cuts = [0, *(m.end() for m in _CONTACT_END.finditer(line)), len(line)]
+    return [line[a:b] for a, b in zip(cuts, cuts[1:]) if line[a:b]]

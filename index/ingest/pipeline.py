@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fanwen.index.ingest.chunking import ChunkParams, Piece, chunk_outline
 from fanwen.index.ingest import layout, noise
-from fanwen.index.ingest.clean import Rules, load_rules, normalize_line, strip_boilerplate
+from fanwen.index.ingest.clean import Rules, is_boilerplate, load_rules, normalize_line, strip_boilerplate
 from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.limits import ReadLimits
 from fanwen.index.ingest.readers import read_document
@@ -99,7 +99,9 @@ def drop_boilerplate(lines: list[str], levels: list[int | None], rules: Rules) -
     """Pattern boilerplate after re-joining, so a wrapped ad line matches as a whole."""
     kept, kept_levels, removed = [], [], []
     for line, level in zip(lines, levels):
-        result = strip_boilerplate([line], rules.lines)
+        # only a line that is to lose boilerplate is cut at contact numbers: report text stays as written
+        pieces = noise.split_after_contacts(line) if is_boilerplate(line, rules.lines) else [line]
+        result = strip_boilerplate(pieces, rules.lines)
         removed.extend(result.removed)
         for text in result.lines:
             kept.append(text)
