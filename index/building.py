@@ -136,7 +136,9 @@ def retag_headless(work: store.Snapshot, docs: list[ParsedDocument]) -> None:
     trusted = [c for c in work.chunks.values() if c.role_confidence >= role_model.TRUSTED]
     if not headless or len(trusted) < role_model.MIN_TRAIN or len({c.role for c in trusted}) < 2:
         return
-    model = role_model.fit(work.vectors.get([c.id for c in trusted]), [c.role for c in trusted])
+    # A bounded sample: training on every labelled chunk made one write cost minutes in a large library.
+    trusted = [trusted[i] for i in role_model.training_sample([c.id for c in trusted], [c.role for c in trusted])]
+    model = role_model.fit_cached(work.vectors.get([c.id for c in trusted]), [c.role for c in trusted])
     for doc in headless:
         chunks = [work.chunks[i] for i in work.by_doc[doc.doc_id]]
         roles, confidence = role_model.retag([c.text for c in chunks], doc.title,

@@ -85,3 +85,25 @@ def test_library_retags_a_headless_report_and_stores_confidence(tmp_path):
     reopened = Library(tmp_path / "home", BigramEmbedder())  # confidence survives the SQLite round trip
     assert [reopened.chunk(c.id).role_confidence for c in chunks] == [c.role_confidence for c in chunks]
     assert "role_confidence" in next(iter(reopened.snapshot.chunks.values())).to_dict()
+
+
+def test_training_sample_is_bounded_deterministic_and_keeps_small_roles():
+    ids = list(range(5000))
+    labels = ["achievements"] * 4000 + ["problems"] * 990 + ["causes"] * 10
+    picked = role_model.training_sample(ids, labels, per_role=300)
+    assert picked == sorted(picked) == role_model.training_sample(ids, labels, per_role=300)
+    roles = [labels[i] for i in picked]
+    assert (roles.count("achievements"), roles.count("problems"), roles.count("causes")) == (300, 300, 10)
+    # growing the library by a few chunks leaves most of the sample as it was
+    grown = role_model.training_sample(ids + [5000, 5001], labels + ["problems", "problems"], per_role=300)
+    assert len(set(picked) & set(grown)) >= len(picked) - 2
+
+
+def test_fit_cached_reuses_the_model_for_the_same_rows_only():
+    texts, labels = [PROBLEM, CAUSE, PLAN, DONE] * 5, ["problems", "causes", "plans", "achievements"] * 5
+    vectors = bigram_vectors(texts)
+    first = role_model.fit_cached(vectors, labels)
+    assert role_model.fit_cached(vectors.copy(), list(labels)) is first
+    other = role_model.fit_cached(vectors[::-1].copy(), labels[::-1])
+    assert other is not first
+    assert np.allclose(role_model.predict(other, vectors), role_model.predict(role_model.fit(vectors, labels), vectors))

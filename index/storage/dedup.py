@@ -100,58 +100,104 @@ def prefix_keys(text: str, threshold: float = THRESHOLD, size: int = 4) -> np.nd
     """Keys of the first |S| - ceil(t·|S|) + 1 shingles of S in the global order (prefix filtering):
     two sets with Jaccard >= t always share a shingle within both prefixes, so indexing prefixes
     alone finds every near-duplicate exactly, at a fifth of the postings."""
-    grams = sorted(shingles(text, size), key=_order)
-    if not grams:
+    return _prefix(shingles(text, size), threshold)
+
+
+def _prefix(grams: set[str], threshold: float = THRESHOLD) -> np.ndarray:
+    ordered = sorted(grams, key=_order)
+    if not ordered:
         return np.zeros(0, dtype=np.uint32)
-    length = len(grams) - math.ceil(threshold * len(grams) - 1e-9) + 1
-    return np.array([_order(g)[0] for g in grams[:length]], dtype=np.uint32)
+    length = len(ordered) - math.ceil(threshold * len(ordered) - 1e-9) + 1
+    return np.array([_order(g)[0] for g in ordered[:length]], dtype=np.uint32)
 
 
 class PrefixIndex:
     """Immutable postings from prefix-shingle keys to chunk ids, in parts (one per segment or write);
-    a new chunk is compared with the chunks sharing a prefix key, never with the whole library."""
+    a new chunk is compared with the chunks sharing a prefix key, never with the whole library.
+    Each posting also carries its chunk's shingle count and the key's place in that chunk's ordered
+    shingles (0, 0: unknown, an index written before they were kept), so that candidates whose size or
+    first shared place rules out Jaccard >= t are never read (length and positional filters)."""
 
     def __init__(self, parts: tuple = ()):
-        self.parts = tuple(parts)  # (keys uint32 sorted, ids int64) pairs
+        self.parts = tuple(_full(p) for p in parts)  # (keys uint32 sorted, ids int64, sizes, places uint32)
 
     @staticmethod
-    def part(items: list[tuple[int, str]]) -> tuple[np.ndarray, np.ndarray]:
-        keys = [prefix_keys(text) for _, text in items]
-        ids = np.repeat(np.array([cid for cid, _ in items], dtype=np.int64), [len(k) for k in keys])
+    def part(items: list[tuple[int, str]]) -> tuple[np.ndarray, ...]:
+        grams = [shingles(text) for _, text in items]
+        keys = [_prefix(g) for g in grams]
+        lengths = [len(k) for k in keys]
+        ids = np.repeat(np.array([cid for cid, _ in items], dtype=np.int64), lengths)
+        sizes = np.repeat(np.array([len(g) for g in grams], dtype=np.uint32), lengths)
+        places = np.concatenate([np.arange(n, dtype=np.uint32) for n in lengths] or [np.zeros(0, np.uint32)])
         flat = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint32)
         order = np.argsort(flat, kind="stable")
-        return flat[order], ids[order]
+        return flat[order], ids[order], sizes[order], places[order]
 
-    def with_part(self, part: tuple[np.ndarray, np.ndarray]) -> "PrefixIndex":
+    def with_part(self, part: tuple) -> "PrefixIndex":
         return PrefixIndex(self.parts + (part,)) if len(part[0]) else self
 
-    def merged(self, keep=None) -> tuple[np.ndarray, np.ndarray]:
+    def merged(self, keep=None) -> tuple[np.ndarray, ...]:
         """All parts as one, restricted to ids for which keep(ids) is true (a boolean mask function)."""
-        keys = np.concatenate([p[0] for p in self.parts] or [np.zeros(0, np.uint32)])
-        ids = np.concatenate([p[1] for p in self.parts] or [np.zeros(0, np.int64)])
-        if keep is not None and len(ids):
-            mask = keep(ids)
-            keys, ids = keys[mask], ids[mask]
-        order = np.argsort(keys, kind="stable")
-        return keys[order], ids[order]
+        arrays = [np.concatenate([p[i] for p in self.parts] or [np.zeros(0, t)])
+                  for i, t in enumerate((np.uint32, np.int64, np.uint32, np.uint32))]
+        if keep is not None and len(arrays[1]):
+            mask = keep(arrays[1])
+            arrays = [a[mask] for a in arrays]
+        order = np.argsort(arrays[0], kind="stable")
+        return tuple(a[order] for a in arrays)
 
     def candidates(self, keys: np.ndarray) -> np.ndarray:
-        found = []
-        for part_keys, part_ids in self.parts:
-            lo = np.searchsorted(part_keys, keys, "left")
-            hi = np.searchsorted(part_keys, keys, "right")
-            found.extend(part_ids[a:b] for a, b in zip(lo.tolist(), hi.tolist()) if b > a)
+        found = [m[0] for m in self.matches(keys)]
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
+    def matches(self, keys: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+        """Per part: (ids, sizes, places, probe) of every posting of keys; probe is the place in keys."""
+        out = []
+        for part_keys, part_ids, part_sizes, part_places in self.parts:
+            lo = np.searchsorted(part_keys, keys, "left")
+            counts = np.searchsorted(part_keys, keys, "right") - lo
+            total = int(counts.sum())
+            if total:
+                starts = np.cumsum(counts) - counts
+                rows = np.arange(total) - np.repeat(starts - lo, counts)
+                out.append((part_ids[rows], part_sizes[rows], part_places[rows],
+                            np.repeat(np.arange(len(keys)), counts)))
+        return out
 
-def best_earlier(chunk_id: int, doc: str, text: str, index: PrefixIndex, lookup) -> tuple[int | None, float]:
+
+def _full(part: tuple) -> tuple[np.ndarray, ...]:
+    zeros = np.zeros(len(part[1]), dtype=np.uint32)
+    return tuple(part) + (zeros,) * (4 - len(part))
+
+
+def _verifiable(index: PrefixIndex, grams: set[str], below: int, threshold: float) -> np.ndarray:
+    """Ids below `below` sharing a prefix key with grams that may reach Jaccard >= threshold, ascending.
+    J >= t needs overlap o >= t/(1+t)·(|A|+|B|), so |B| within [t|A|, |A|/t]; and with the first shared
+    key at places i, j of the ordered sets, o <= 1 + min(|A|-1-i, |B|-1-j) (an earlier common shingle
+    would be a shared prefix key). Over all shared keys the largest bound is taken, so a crc32 collision
+    can only let a candidate through, never drop one."""
+    found = index.matches(_prefix(grams))
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    ids, sizes, places, probe = (np.concatenate(a) for a in zip(*found))
+    n, sizes = len(grams), sizes.astype(np.int64)
+    bound = 1 + np.minimum(n - 1 - probe, sizes - 1 - places.astype(np.int64))
+    order = np.lexsort((-bound, ids))  # by id, the largest bound first
+    ids, sizes, bound = ids[order], sizes[order], bound[order]
+    first = np.concatenate([[True], ids[1:] != ids[:-1]])
+    ids, sizes, bound = ids[first], sizes[first], bound[first]
+    need = np.ceil(threshold / (1 + threshold) * (n + sizes) - 1e-9)
+    possible = (sizes >= threshold * n - 1e-9) & (sizes * threshold <= n + 1e-9) & (bound >= need)
+    return ids[(ids < below) & ((sizes == 0) | possible)]
+
+
+def best_earlier(chunk_id: int, doc: str, text: str, index: PrefixIndex, lookup,
+                 threshold: float = THRESHOLD) -> tuple[int | None, float]:
     """The lower-id chunk of another document most similar to text (ties: lower id), as find_duplicates
-    picks it; lookup(id) gives (doc, text) of a live chunk or None."""
+    picks it, among those that can reach `threshold`; lookup(id) gives (doc, text) of a live chunk or None."""
     grams = shingles(text)
     best, best_score = None, 0.0
-    for cid in index.candidates(prefix_keys(text)).tolist():
-        if cid >= chunk_id:
-            break  # candidates come sorted
+    for cid in _verifiable(index, grams, chunk_id, threshold).tolist():
         other = lookup(cid)
         if other is None or other[0] == doc:
             continue

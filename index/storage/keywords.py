@@ -46,6 +46,9 @@ class BM25Index:
         self._vocab: dict[str, int] = {}
         self._docs: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id -> (term columns, counts)
         self._scoring_cache: _Scoring | None = None
+        # (row ids, columns, counts, lengths) as load() read them, until a change: the first search after
+        # opening builds its matrix from these flat arrays instead of re-joining 100,000 small ones.
+        self._loaded: tuple | None = None
         # Searches rebuild the matrix lazily, so mutations and rebuilds must not interleave.
         self._lock = threading.Lock()
 
@@ -75,7 +78,7 @@ class BM25Index:
         with self._lock:
             for chunk_id, counts in zip(id_list, counted):
                 self._docs[chunk_id] = self._encode(counts)
-            self._scoring_cache = None
+            self._scoring_cache = self._loaded = None
 
     def _encode(self, counts: Counter) -> tuple[np.ndarray, np.ndarray]:
         vocab = self._vocab
@@ -88,7 +91,7 @@ class BM25Index:
         with self._lock:
             removed = sum(self._docs.pop(chunk_id, None) is not None for chunk_id in set(id_list))
             if removed:
-                self._scoring_cache = None
+                self._scoring_cache = self._loaded = None
         return removed
 
     def _scoring(self) -> _Scoring:
@@ -98,8 +101,11 @@ class BM25Index:
             return self._scoring_cache
 
     def _build(self) -> _Scoring:
-        row_ids = np.array(sorted(self._docs), dtype=np.int64)
-        columns, counts, lengths = self._flatten(row_ids)
+        if self._loaded is not None:
+            row_ids, columns, counts, lengths = self._loaded
+        else:
+            row_ids = np.array(sorted(self._docs), dtype=np.int64)
+            columns, counts, lengths = self._flatten(row_ids)
         n_rows = len(row_ids)
         rows = np.repeat(np.arange(n_rows), lengths)
         doc_len = np.bincount(rows, weights=counts, minlength=n_rows)
@@ -163,6 +169,7 @@ class BM25Index:
         copy = BM25Index(self._tokenize, self.k1, self.b)
         with self._lock:
             copy._vocab, copy._docs = dict(self._vocab), dict(self._docs)
+            copy._loaded, copy._scoring_cache = self._loaded, self._scoring_cache  # same postings, same matrix
         return copy
 
     def subset(self, ids: Iterable[int]) -> BM25Index:
@@ -183,7 +190,7 @@ class BM25Index:
             for chunk_id, (columns, counts) in other._docs.items():
                 self._docs[chunk_id] = (np.array([self._vocab.setdefault(terms[c], len(self._vocab))
                                                   for c in columns.tolist()], dtype=np.int32), counts)
-            self._scoring_cache = None
+            self._scoring_cache = self._loaded = None
 
     def save(self, folder: Path) -> None:
         """Write bm25.json (ids, vocabulary, parameters) and bm25.npz (term counts) into folder."""
@@ -221,9 +228,13 @@ class BM25Index:
                                zh=f"{folder} 的关键词索引前后不一致：请运行 fanwen index --rebuild 重建索引")
         index = cls(tokenize, k1=meta["k1"], b=meta["b"])
         index._vocab = {term: column for column, term in enumerate(vocab)}
-        for row, chunk_id in enumerate(ids):
-            start, end = indptr[row], indptr[row + 1]
-            index._docs[int(chunk_id)] = (columns[start:end].copy(), counts[start:end].copy())
+        # Views into the loaded arrays (postings are never mutated in place), not 200,000 small copies.
+        bounds = indptr.tolist()
+        index._docs = {chunk_id: (columns[bounds[row]:bounds[row + 1]], counts[bounds[row]:bounds[row + 1]])
+                       for row, chunk_id in enumerate(ids)}
+        row_ids = np.array(ids, dtype=np.int64)
+        if len(row_ids) < 2 or bool((np.diff(row_ids) > 0).all()):  # save() writes ids ascending
+            index._loaded = (row_ids, columns, counts, np.diff(indptr))
         return index
 
 
