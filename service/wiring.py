@@ -23,7 +23,7 @@ def open_library(settings: Settings, model: str | None = None, rebuild: bool = F
     if settings.query_cache_size:
         embedder = CachedEmbedder(embedder, size=settings.query_cache_size)
     return Library(settings.home, embedder, vector_kind=settings.vector_kind, rebuild=rebuild,
-                   read_limits=settings.read_limits())
+                   read_limits=settings.read_limits(), database_url=settings.database_url)
 
 
 def set_openmp_policy(settings: Settings) -> None:

@@ -166,3 +166,24 @@ def new_page(chromium_browser):
     for record in opened:
         assert not record["errors"], f"uncaught errors in the page: {record['errors']}"
         assert not record["foreign"], f"page fetched from another origin: {record['foreign']}"
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """A real PostgreSQL 16 with pgvector (the pgserver wheel) in a temp folder, stopped after the run."""
+    import pgserver
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture
+def pg_url(pg_server, request):
+    """The URL of a fresh, empty database on the test server (one per test)."""
+    import re
+
+    name = "t_" + re.sub(r"\W", "_", request.node.name.lower())[:50]
+    pg_server.psql(f"DROP DATABASE IF EXISTS {name};")
+    pg_server.psql(f"CREATE DATABASE {name};")
+    return pg_server.get_uri(name)

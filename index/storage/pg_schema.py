@@ -1,0 +1,82 @@
+"""PostgreSQL schema of the pgvector engine: versioned migrations applied by fanwen on first connect."""
+from __future__ import annotations
+
+import json
+
+from fanwen.index.errors import ConfigurationError, ModelMismatch
+
+LOCK_KEY = 0x66616E77  # 'fanw': advisory lock held by migrations and by every write
+SCHEMA_VERSION = 1
+
+# Each entry moves the schema one version up; {dim} is the model's vector size, fixed at creation.
+MIGRATIONS = [
+    """
+    CREATE EXTENSION IF NOT EXISTS vector;
+    CREATE TABLE fanwen_meta (key text PRIMARY KEY, value jsonb NOT NULL);
+    CREATE TABLE fanwen_documents (
+        id text PRIMARY KEY, title text NOT NULL, path text NOT NULL, format text NOT NULL,
+        sha256 text NOT NULL, chunks int NOT NULL, chars int NOT NULL, added text NOT NULL);
+    CREATE TABLE fanwen_chunks (
+        id bigint PRIMARY KEY, doc text NOT NULL REFERENCES fanwen_documents(id) ON DELETE CASCADE,
+        ord int NOT NULL, text text NOT NULL, heading_path jsonb NOT NULL, role text NOT NULL,
+        role_confidence real NOT NULL, para_index int NOT NULL, point_index int NOT NULL,
+        start_pos int NOT NULL, end_pos int NOT NULL, placeholders jsonb NOT NULL, dup_of bigint,
+        length int NOT NULL, embedding vector({dim}) NOT NULL, head vector({dim}));
+    CREATE INDEX fanwen_chunks_doc ON fanwen_chunks (doc, ord);
+    CREATE INDEX fanwen_chunks_role ON fanwen_chunks (role);
+    CREATE INDEX fanwen_chunks_dup ON fanwen_chunks (id) WHERE dup_of IS NOT NULL;
+    CREATE INDEX fanwen_chunks_hnsw ON fanwen_chunks USING hnsw (embedding vector_ip_ops);
+    CREATE INDEX fanwen_chunks_head_hnsw ON fanwen_chunks USING hnsw (head vector_ip_ops);
+    -- BM25 from term statistics: postings (term, chunk, tf), document frequencies, corpus totals
+    CREATE TABLE fanwen_postings (
+        term text NOT NULL, chunk_id bigint NOT NULL REFERENCES fanwen_chunks(id) ON DELETE CASCADE,
+        tf int NOT NULL, PRIMARY KEY (term, chunk_id));
+    CREATE INDEX fanwen_postings_chunk ON fanwen_postings (chunk_id);
+    CREATE TABLE fanwen_terms (term text PRIMARY KEY, df int NOT NULL);
+    CREATE TABLE fanwen_stats (id int PRIMARY KEY CHECK (id = 1), chunks bigint NOT NULL, tokens bigint NOT NULL);
+    INSERT INTO fanwen_stats VALUES (1, 0, 0);
+    -- near-duplicate detection: prefix-shingle keys (dedup.prefix_keys) of every chunk
+    CREATE TABLE fanwen_dedup (key bigint NOT NULL,
+        chunk_id bigint NOT NULL REFERENCES fanwen_chunks(id) ON DELETE CASCADE, size int NOT NULL);
+    CREATE INDEX fanwen_dedup_key ON fanwen_dedup (key, chunk_id);
+    CREATE INDEX fanwen_dedup_chunk ON fanwen_dedup (chunk_id);
+    """,
+]
+
+
+def migrate(conn, model: str, dim: int) -> dict:
+    """Create or upgrade the schema (under the write lock, so two first connects do not race) and check
+    that the database was built with this model; returns the meta table as a dict."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+        exists = conn.execute("SELECT to_regclass('fanwen_meta') IS NOT NULL").fetchone()[0]
+        version = read_meta(conn).get("schema_version", 0) if exists else 0
+        if version > SCHEMA_VERSION:
+            raise ConfigurationError(
+                f"database schema version {version} is newer than this fanwen ({SCHEMA_VERSION}): upgrade fanwen",
+                zh=f"数据库的结构版本 {version} 比本程序支持的 {SCHEMA_VERSION} 新：请升级 fanwen")
+        for step in range(version, SCHEMA_VERSION):
+            conn.execute(MIGRATIONS[step].format(dim=int(dim)))
+        if version == 0:
+            put_meta(conn, model=model, dim=int(dim), generation=0, next_id=0)
+        if version < SCHEMA_VERSION:
+            put_meta(conn, schema_version=SCHEMA_VERSION)
+        meta = read_meta(conn)
+    if meta.get("model") != model:
+        raise ModelMismatch(
+            f"database index was built with model {meta.get('model')!r}, not {model!r}: open it with that model "
+            f"or rebuild it with 'fanwen index --rebuild'",
+            zh=f"数据库里的索引是用模型 {meta.get('model')!r} 建的，不是 {model!r}：请改用该模型，"
+               f"或运行 fanwen index --rebuild 重建索引")
+    return meta
+
+
+def read_meta(conn) -> dict:
+    return {key: value for key, value in conn.execute("SELECT key, value FROM fanwen_meta")}
+
+
+def put_meta(conn, **values) -> None:
+    """Set meta keys inside the caller's transaction."""
+    for key, value in values.items():
+        conn.execute("INSERT INTO fanwen_meta VALUES (%s, %s::jsonb) ON CONFLICT (key) DO UPDATE SET value = "
+                     "excluded.value", (key, json.dumps(value)))

@@ -1,0 +1,215 @@
+"""What a search reads from PostgreSQL: documents, chunks, pgvector search and BM25 computed in SQL."""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from contextlib import contextmanager
+
+import numpy as np
+
+from fanwen.index.records import Chunk, Document
+from fanwen.index.storage.filters import ChunkFilter
+
+CHUNK_COLUMNS = ("id, doc, text, heading_path, role, role_confidence, para_index, point_index, start_pos, "
+                 "end_pos, placeholders, dup_of")
+
+
+def chunk_from_row(row) -> Chunk:
+    (cid, doc, text, heading_path, role, confidence, para, point, start, end, placeholders, dup_of) = row
+    return Chunk(int(cid), doc, text, list(heading_path), role, para, point, start, end,
+                 [tuple(span) for span in placeholders], None if dup_of is None else int(dup_of),
+                 round(float(confidence), 3))
+
+
+def vector_literal(vector) -> str:
+    """pgvector's text form; repr of float32 values round-trips exactly."""
+    return "[" + ",".join(map(repr, np.asarray(vector, dtype=np.float32).astype(float).tolist())) + "]"
+
+
+def parse_vector(text: str) -> np.ndarray:
+    return np.array(json.loads(text), dtype=np.float32)
+
+
+class PgView:
+    """One generation of the database as a search sees it. Each statement reads committed data;
+    `reading()` pins one snapshot for a whole search (REPEATABLE READ)."""
+
+    def __init__(self, engine, generation: int, meta: dict):
+        self.engine, self.generation = engine, generation
+        self.manifest = {"engine": "postgresql", "model": meta.get("model"), "dim": meta.get("dim"),
+                         "vector_kind": "hnsw", "generation": generation, "schema_version": meta.get("schema_version")}
+        self._docs: dict[str, Document] | None = None
+        self._all: dict[int, Chunk] | None = None
+        self.chunks = PgChunks(self)
+        self.by_doc = PgByDoc(self)
+        self.vectors = PgVectors(self, "embedding")
+        self.heads = PgVectors(self, "head")
+        self.keywords = PgKeywords(self, engine.tokenize)
+
+    def sql(self, query: str, params=()) -> list[tuple]:
+        return self.engine.connection().execute(query, params).fetchall()
+
+    @contextmanager
+    def reading(self):
+        with self.engine.connection().transaction():
+            yield self
+
+    @property
+    def docs(self) -> dict[str, Document]:
+        if self._docs is None:  # a generation's documents never change; thousands of rows at most
+            rows = self.sql("SELECT id, title, path, format, sha256, chunks, chars, added FROM fanwen_documents")
+            self._docs = {row[0]: Document(*row) for row in rows}
+        return self._docs
+
+    def native_filter(self, chunk_filter: ChunkFilter) -> ChunkFilter:
+        return chunk_filter  # the stores below turn it into SQL
+
+    def fetch(self, ids) -> dict[int, Chunk]:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return {}
+        rows = self.sql(f"SELECT {CHUNK_COLUMNS} FROM fanwen_chunks WHERE id = ANY(%s)", (ids,))
+        return {chunk.id: chunk for chunk in map(chunk_from_row, rows)}
+
+    def all_chunks(self) -> dict[int, Chunk]:
+        """Every chunk, read once per generation (the copy check's shingle index is built from them)."""
+        if self._all is None:
+            rows = self.sql(f"SELECT {CHUNK_COLUMNS} FROM fanwen_chunks ORDER BY id")
+            self._all = {chunk.id: chunk for chunk in map(chunk_from_row, rows)}
+        return self._all
+
+    def total(self) -> tuple[int, int]:
+        """(chunks, keyword tokens) of the whole library."""
+        chunks, tokens = self.sql("SELECT chunks, tokens FROM fanwen_stats WHERE id = 1")[0]
+        return int(chunks), int(tokens)
+
+
+class PgChunks(Mapping):
+    """id -> Chunk, read on demand."""
+
+    def __init__(self, view: PgView):
+        self.view = view
+
+    def __getitem__(self, cid) -> Chunk:
+        found = self.view.fetch([cid])
+        if not found:
+            raise KeyError(cid)
+        return found[int(cid)]
+
+    def __contains__(self, cid) -> bool:
+        return isinstance(cid, int) and bool(self.view.sql("SELECT 1 FROM fanwen_chunks WHERE id = %s", (cid,)))
+
+    def __len__(self) -> int:
+        return self.view.total()[0]
+
+    def __iter__(self):
+        return iter(self.view.all_chunks())
+
+    def values(self):
+        return self.view.all_chunks().values()
+
+
+class PgByDoc(Mapping):
+    """document id -> its chunk ids in reading order."""
+
+    def __init__(self, view: PgView):
+        self.view = view
+
+    def __getitem__(self, doc: str) -> list[int]:
+        if doc not in self.view.docs:
+            raise KeyError(doc)
+        return [row[0] for row in self.view.sql("SELECT id FROM fanwen_chunks WHERE doc = %s ORDER BY ord", (doc,))]
+
+    def __iter__(self):
+        return iter(self.view.docs)
+
+    def __len__(self) -> int:
+        return len(self.view.docs)
+
+
+class PgVectors:
+    """A vector column searched with pgvector (HNSW, inner product on normalised vectors = cosine)."""
+
+    def __init__(self, view: PgView, column: str):
+        self.view, self.column = view, column
+
+    def count(self) -> int:
+        if self.column == "embedding":
+            return self.view.total()[0]
+        return self.view.sql(f"SELECT count({self.column}) FROM fanwen_chunks")[0][0]
+
+    def get(self, ids) -> np.ndarray:
+        ids = [int(i) for i in ids]
+        rows = dict(self.view.sql(f"SELECT id, {self.column}::text FROM fanwen_chunks WHERE id = ANY(%s)", (ids,)))
+        dim = int(self.view.manifest["dim"])
+        return np.array([parse_vector(rows[i]) if rows.get(i) else np.zeros(dim, np.float32) for i in ids],
+                        dtype=np.float32).reshape(len(ids), dim)
+
+    def search(self, query, k: int, allowed: ChunkFilter | None = None) -> list[list[tuple[int, float]]]:
+        rows = np.atleast_2d(np.asarray(query, dtype=np.float32))
+        where, params = (allowed or ChunkFilter()).sql("c")
+        # A filtered search scans the rows passing the filter exactly (`+ 0` keeps the planner off the
+        # HNSW index, which would filter after taking its nearest few and return too little).
+        order = f"(c.{self.column} <#> %s::vector)" + (" + 0" if allowed is not None and allowed.restricts else "")
+        out = []
+        for row in rows:
+            literal = vector_literal(row)
+            self.view.engine.set_search_breadth(k)
+            found = self.view.sql(
+                f"SELECT c.id, -(c.{self.column} <#> %s::vector) FROM fanwen_chunks c "
+                f"WHERE c.{self.column} IS NOT NULL AND {where} ORDER BY {order}, c.id LIMIT %s",
+                (literal, *params, literal, int(k)))
+            out.append([(int(cid), float(score)) for cid, score in found])
+        return out
+
+
+class PgKeywords:
+    """Okapi BM25 (the same formula as keywords.BM25Index) computed from the term statistics tables."""
+
+    def __init__(self, view: PgView, tokenize, k1: float = 1.2, b: float = 0.75):
+        self.view, self._tokenize, self.k1, self.b = view, tokenize, k1, b
+        self._known: dict[str, bool] = {}
+
+    @property
+    def analyzer(self):
+        return self._tokenize
+
+    def terms(self, text: str) -> list[str]:
+        return self._tokenize(text)
+
+    def count(self) -> int:
+        return self.view.total()[0]
+
+    def __contains__(self, term: str) -> bool:
+        if term not in self._known:
+            self._known[term] = bool(self.view.sql("SELECT 1 FROM fanwen_terms WHERE term = %s AND df > 0", (term,)))
+        return self._known[term]
+
+    def search(self, terms: list[str], k: int, allowed: ChunkFilter | None = None,
+               weights: dict[str, float] | None = None) -> list[tuple[int, float, list[str]]]:
+        query = list(dict.fromkeys(terms))
+        if k <= 0 or not query:
+            return []
+        weights = weights or {}
+        where, params = (allowed or ChunkFilter()).sql("c")
+        rows = self.view.sql(BM25_SQL.format(where=where), (
+            query, [float(weights.get(t, 1.0)) for t in query], self.k1, self.b, self.k1, *params, int(k)))
+        return [(int(cid), float(score), list(matched)) for cid, score, matched in rows]
+
+
+# idf = ln(1 + (N - df + 0.5) / (df + 0.5)); tf part = tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen))
+BM25_SQL = """
+WITH q AS (SELECT term, w, ord FROM unnest(%s::text[], %s::float8[]) WITH ORDINALITY AS q(term, w, ord)),
+st AS (SELECT chunks::float8 AS n, CASE WHEN tokens > 0 THEN tokens::float8 / chunks ELSE 1 END AS avglen,
+              %s::float8 AS k1, %s::float8 AS b FROM fanwen_stats WHERE id = 1),
+qt AS (SELECT q.term, q.w, q.ord, ln(1 + (st.n - t.df + 0.5) / (t.df + 0.5)) AS idf
+       FROM q JOIN fanwen_terms t ON t.term = q.term AND t.df > 0, st)
+SELECT chunk_id, score, matched FROM (
+  SELECT p.chunk_id, sum(qt.w * qt.idf * p.tf * (%s::float8 + 1)
+                         / (p.tf + st.k1 * (1 - st.b + st.b * c.length / st.avglen))) AS score,
+         array_agg(qt.term ORDER BY qt.ord) AS matched
+  FROM qt JOIN fanwen_postings p ON p.term = qt.term JOIN fanwen_chunks c ON c.id = p.chunk_id, st
+  WHERE {where}
+  GROUP BY p.chunk_id) scored
+WHERE score > 0 ORDER BY score DESC, chunk_id LIMIT %s
+"""

@@ -1,0 +1,160 @@
+"""The PostgreSQL + pgvector engine, on a real PostgreSQL 16 (pgserver wheel): same answers, nothing lost."""
+import random
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fanwen.index.errors import ModelMismatch, NotFound
+from fanwen.index.library import Library
+from fanwen.index.storage.dedup import find_duplicates
+from tests.conftest import CORPUS
+from tests.test_incremental import CountingEmbedder, report
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+QUERY_FILES = [p for p in (EVAL / "dev_queries.yaml", EVAL / "dev_queries_2.yaml") if p.is_file()]
+
+
+@pytest.fixture(scope="module")
+def pg_corpus(pg_server, embedder, tmp_path_factory):
+    pg_server.psql("DROP DATABASE IF EXISTS corpus; CREATE DATABASE corpus;")
+    library = Library(tmp_path_factory.mktemp("pg-home"), embedder, database_url=pg_server.get_uri("corpus"))
+    library.add_paths([CORPUS])
+    return library
+
+
+def dev_queries() -> list[str]:
+    queries = [q["q"] for path in QUERY_FILES for q in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    assert len(queries) >= 30, f"the dev query sets in {EVAL} are missing"
+    return queries
+
+
+def top5(library, query, **options):
+    return [(hit.chunk.doc, hit.chunk.start, hit.chunk.text) for hit in library.search(query, k=5, **options).hits]
+
+
+def test_same_top5_as_the_embedded_engine_on_every_dev_query(pg_corpus, corpus_library):
+    assert sorted(pg_corpus.snapshot.docs) == sorted(corpus_library.snapshot.docs)
+    assert len(pg_corpus.snapshot.chunks) == len(corpus_library.snapshot.chunks)
+    differ = [q for q in dev_queries() if top5(pg_corpus, q) != top5(corpus_library, q)]
+    assert not differ, f"{len(differ)} queries rank differently: {differ[:3]}"
+
+
+@pytest.mark.parametrize("options", [{"roles": ["causes"]}, {"mode": "keyword"}, {"mode": "vector"},
+                                     {"roles": ["plans", "problems"], "per_doc": 1}])
+def test_filters_and_modes_match_the_embedded_engine(pg_corpus, corpus_library, options):
+    doc = sorted(corpus_library.snapshot.docs)[1]
+    for query in ("问题原因 党建业务融合", "下一步 加强党风廉政建设", "理论学习不深入"):
+        assert top5(pg_corpus, query, **options) == top5(corpus_library, query, **options)
+        assert top5(pg_corpus, query, docs=[doc]) == top5(corpus_library, query, docs=[doc])
+    hits = pg_corpus.search("党建业务融合", k=10, roles=["causes"]).hits
+    assert hits and all(hit.chunk.role == "causes" for hit in hits)
+
+
+def test_similar_neighbours_and_copy_check_read_the_database(pg_corpus, corpus_library):
+    from fanwen.index.drafting.copycheck import check_text
+
+    doc = sorted(pg_corpus.snapshot.docs)[0]
+    ids = pg_corpus.snapshot.by_doc[doc]
+    chunk = pg_corpus.chunk(ids[2])
+    assert pg_corpus.neighbours(chunk.id)[0].id == ids[1]
+    assert [h.chunk.text for h in pg_corpus.similar(chunk.id)] == [
+        h.chunk.text for h in corpus_library.similar(corpus_library.snapshot.by_doc[doc][2])]
+    assert check_text(pg_corpus, chunk.text).share > 0.9
+
+
+def consistent(library) -> bool:
+    """In one transaction: every document has all its chunks, each chunk its postings, totals agree."""
+    view = library.snapshot
+    with view.reading():
+        bad_docs = view.sql("SELECT count(*) FROM fanwen_documents d WHERE d.chunks <> "
+                            "(SELECT count(*) FROM fanwen_chunks c WHERE c.doc = d.id)")[0][0]
+        no_postings = view.sql("SELECT count(*) FROM fanwen_chunks c WHERE NOT EXISTS "
+                               "(SELECT 1 FROM fanwen_postings p WHERE p.chunk_id = c.id)")[0][0]
+        totals = view.sql("SELECT (SELECT chunks FROM fanwen_stats) = (SELECT count(*) FROM fanwen_chunks), "
+                          "(SELECT coalesce(sum(df), 0) FROM fanwen_terms) = (SELECT count(*) FROM fanwen_postings)")[0]
+    return bad_docs == 0 and no_postings == 0 and all(totals)
+
+
+def write_reports(folder: Path, count: int, seed: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"r{seed}-{i}.txt"
+        path.write_text(report(random.Random(seed * 100 + i), f"第{seed}组第{i}份"), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_writes_keep_ids_totals_and_duplicates_exact(pg_url, tmp_path):
+    lib = Library(tmp_path / "home", CountingEmbedder(), database_url=pg_url)
+    paths = write_reports(tmp_path / "docs", 6, 1)
+    assert lib.add_paths(paths).files == 6
+    assert lib.add_file(paths[0])[1].unchanged == [paths[0].stem]  # same source, same text: nothing to do
+    copy = tmp_path / "copy.txt"
+    copy.write_text(paths[1].read_text(encoding="utf-8"), encoding="utf-8")
+    assert lib.add_file(copy)[1].unchanged  # identical text is not added twice
+    paths[2].write_text(report(random.Random(99), "改过的"), encoding="utf-8")
+    assert lib.add_file(paths[2])[1].replaced == [paths[2].stem]  # the same source is the same document
+    lib.remove(paths[3].stem)
+    with pytest.raises(NotFound):
+        lib.remove(paths[3].stem)
+    snap = lib.snapshot
+    assert sorted(snap.docs) == sorted(p.stem for p in paths if p != paths[3]) and consistent(lib)
+    chunks = snap.all_chunks()
+    expected = find_duplicates([(c.id, c.doc, c.text) for c in chunks.values()])
+    assert {cid: c.dup_of for cid, c in chunks.items() if c.dup_of is not None} == expected
+    assert Library(tmp_path / "other", CountingEmbedder(), database_url=pg_url).snapshot.docs == snap.docs
+
+
+def test_a_second_process_sees_writes_and_a_rebuild_keeps_every_document(pg_url, tmp_path):
+    first = Library(tmp_path / "a", CountingEmbedder(), database_url=pg_url)
+    second = Library(tmp_path / "b", CountingEmbedder(), database_url=pg_url)
+    first.add_paths(write_reports(tmp_path / "docs", 3, 2))
+    import time
+
+    time.sleep(0.6)  # the refresh interval
+    assert sorted(second.snapshot.docs) == sorted(first.snapshot.docs)
+    before = {doc: d.chunks for doc, d in second.snapshot.docs.items()}
+    second.rebuild()
+    assert {doc: d.chunks for doc, d in first.snapshot.docs.items()} == before and consistent(first)
+
+
+def test_a_database_built_with_another_model_is_refused_with_the_fix(pg_url, tmp_path, embedder):
+    Library(tmp_path / "a", CountingEmbedder(), database_url=pg_url)
+    with pytest.raises(ModelMismatch, match="--rebuild"):
+        Library(tmp_path / "b", embedder, database_url=pg_url)
+
+
+def test_four_writers_and_a_reader_lose_nothing_and_never_see_half_a_document(pg_url, tmp_path):
+    Library(tmp_path / "home", CountingEmbedder(), database_url=pg_url)  # schema created before the race
+    errors, done, seen, files = [], threading.Event(), [], []
+    for writer in range(4):
+        files += write_reports(tmp_path / f"w{writer}", 3, 10 + writer)
+
+    def write(writer):
+        try:
+            lib = Library(tmp_path / f"home{writer}", CountingEmbedder(), database_url=pg_url)
+            for path in sorted((tmp_path / f"w{writer}").iterdir()):
+                lib.add_file(path)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    def read():
+        lib = Library(tmp_path / "reader", CountingEmbedder(), database_url=pg_url)
+        while not done.is_set():
+            seen.append((len(lib.engine.held_documents()), consistent(lib)))
+            done.wait(0.05)
+
+    threads = [threading.Thread(target=read)] + [threading.Thread(target=write, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads[1:]:
+        thread.join()
+    done.set()
+    threads[0].join()
+    assert not errors
+    final = Library(tmp_path / "final", CountingEmbedder(), database_url=pg_url)
+    assert sorted(final.snapshot.docs) == sorted(p.stem for p in files) and consistent(final)
+    assert all(ok for _, ok in seen) and len({n for n, _ in seen}) > 1
