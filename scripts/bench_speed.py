@@ -1,16 +1,21 @@
-"""Search latency, build throughput and memory: the sample corpus, and a generated 100,000-chunk index.
+"""Search latency, build throughput, write and open costs: the sample corpus, and a generated 100,000-chunk index.
 
-Usage: python scripts/bench_speed.py [--chunks 100000] [--queries 200] [--vector-kind flat|hnsw]
+Usage: python scripts/bench_speed.py [--chunks 100000] [--queries 200] [--vector-kind flat|hnsw] [--before REF]
+       python scripts/bench_speed.py --quick          (5,000 chunks, 30 queries, flat only: a smoke run)
 The generated index uses random unit vectors and shuffled corpus sentences; on it the bench adds a real
-30-chunk report with the real model (beside that report's embedding time alone), removes it, opens the
-index in a fresh process (time, resident memory) and searches it with the query embedded.
+30-chunk report with the real model (beside that report's embedding time alone), searches with the query
+embedded, removes the report, and opens the index (time, resident memory), each in a fresh process. With
+--before REF (a git commit) the same is measured, in the same run, on a copy of the same index with the
+library code of REF, printed side by side.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -107,7 +112,7 @@ def synthetic_snapshot(n: int, dim: int, kind: str, sentences: list[str], tokeni
     return snap, vector_time, keyword_time
 
 
-def bench_large(n: int, repeat: int, embedder, kinds: list[str], write_kind: str):
+def bench_large(n: int, repeat: int, embedder, kinds: list[str], write_kind: str, before: str | None):
     from fanwen.index.retrieval.search import SearchRequest, run_search
     from fanwen.index.retrieval.tokenize import default_tokenizer
 
@@ -125,7 +130,8 @@ def bench_large(n: int, repeat: int, embedder, kinds: list[str], write_kind: str
         run(0)
         print(f"{n} chunks, {kind}: hybrid search (query already embedded):", percentiles(timed(run, repeat)))
         if kind == write_kind:
-            bench_writes(snap, n, embedder, sentences, repeat)
+            bench_writes(snap, n, sentences, repeat, before)
+        del snap
 
 
 def report_text(sentences: list[str], paragraphs: int) -> str:
@@ -140,51 +146,105 @@ def report_text(sentences: list[str], paragraphs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def bench_writes(snap, n: int, embedder, sentences: list[str], repeat: int) -> None:
-    """Add a 30-chunk report to the n-chunk index, remove it, open the index, search it."""
-    from fanwen.index.building import BATCH, embedding_text
-    from fanwen.index.library import Library
+def bench_writes(snap, n: int, sentences: list[str], repeat: int, before: str | None) -> None:
+    """Write the n-chunk index once, then measure add / search / remove / open on copies of it, in fresh
+    processes: with this tree's code, and with the code of commit `before` when given."""
     from fanwen.index.storage.generations import save_snapshot
 
-    home = Path(tempfile.mkdtemp(prefix="fanwen-large-"))
+    base = Path(tempfile.mkdtemp(prefix="fanwen-large-"))
     started = time.perf_counter()
-    save_snapshot(home, snap)
-    print(f"{n} chunks: first write of the whole index (with dedup prefix keys) {time.perf_counter() - started:.1f} s")
-    open_index(home, n)
+    save_snapshot(base / "home", snap)
+    print(f"{n} chunks: first write of the whole index (with dedup prefix keys) {time.perf_counter() - started:.1f} s; "
+          f"index folder {sum(p.stat().st_size for p in base.rglob('*') if p.is_file()) / 2**20:.0f} MiB")
+    report = base / "report.txt"
+    report.write_text(report_text(sentences, 30), encoding="utf-8")
+    versions = [("this tree", None)] + ([(f"before ({before})", code_of(before, base))] if before else [])
+    results = []
+    for label, code in versions:
+        home = base / f"home-{len(results)}"
+        shutil.copytree(base / "home", home)
+        results.append((label, measure_in_process(home, report, repeat, code)))
+        shutil.rmtree(home, ignore_errors=True)
+    print_writes(n, results)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def code_of(ref: str, base: Path) -> Path:
+    """The library code of a commit as an importable `fanwen` package (git archive: the work tree is untouched)."""
+    root = base / "code"
+    (root / "src").mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "index", "service"], capture_output=True,
+                             check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(root / "src")], input=archive, check=True)
+    (root / "fanwen").mkdir()
+    (root / "fanwen" / "__init__.py").write_text("", encoding="utf-8")
+    for name in ("index", "service"):
+        (root / "fanwen" / name).symlink_to(root / "src" / name)
+    return root
+
+
+def measure_in_process(home: Path, report: Path, repeat: int, code: Path | None) -> dict:
+    args = [sys.executable, __file__, "--measure", str(home), str(report), "--queries", str(repeat)]
+    if code is not None:
+        args += ["--code", str(code)]
+    out = subprocess.run(args, capture_output=True, text=True)
+    if out.returncode:
+        sys.stderr.write(out.stderr[-3000:])
+        return {}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(home: Path, report: Path, repeat: int) -> dict:
+    """Run in a fresh process: open (time to a searchable snapshot incl. first keyword search, resident
+    memory), add the report beside its embedding time alone, Library.search p50, remove the report."""
+    import psutil
+    from fanwen.index.building import BATCH, embedding_text
+    from fanwen.index.library import Library
+    from fanwen.index.retrieval.embed import load_embedder
+    from fanwen.index.retrieval.tokenize import default_tokenizer
+    from fanwen.index.storage.generations import load_snapshot
+
+    embedder, tokenize, process = load_embedder(), default_tokenizer(), psutil.Process()
+    tokenize("党建")
+    embedder.embed_passages(["预热"])  # model loading is not part of any figure
+    rss, started = process.memory_info().rss, time.perf_counter()
+    snap = load_snapshot(home, tokenize)
+    snap.keywords.search(["党建"], 5)
+    fig = {"open": time.perf_counter() - started, "open_mib": (process.memory_info().rss - rss) / 2**20}
+    del snap
     library = Library(home, embedder)
-    path = home.parent / f"{home.name}-report.txt"
-    path.write_text(report_text(sentences, 30), encoding="utf-8")
     started = time.perf_counter()
-    doc_id, report = library.add_file(path)
-    added = time.perf_counter() - started
+    doc_id, added = library.add_file(report)
+    fig["add"], fig["chunks"] = time.perf_counter() - started, added.chunks
     texts = [embedding_text(library.snapshot.chunks[i]) for i in library.snapshot.by_doc[doc_id]]
     started = time.perf_counter()
     for start in range(0, len(texts), BATCH):
         embedder.embed_passages(texts[start:start + BATCH])
-    embed = time.perf_counter() - started
-    print(f"{n} chunks: adding a {report.chunks}-chunk report {added:.2f} s; embedding its chunks alone {embed:.2f} s "
-          f"(target <= 1.5 x {embed:.2f} + 1 = {1.5 * embed + 1:.2f} s)")
-    for q in QUERIES:
-        library.search(q)  # warm-up, and the keyword matrix is built once after the write
-    print(f"{n} chunks: hybrid search with the query embedded (Library.search):", percentiles(
-        timed(lambda i: library.search(QUERIES[i % len(QUERIES)]), repeat)))
+    fig["embed"] = time.perf_counter() - started
+    started = time.perf_counter()
+    library.search(QUERIES[0])  # the first search after a write builds the keyword matrix once
+    fig["first_search"] = time.perf_counter() - started
+    searches = timed(lambda i: library.search(QUERIES[i % len(QUERIES)]), repeat)
+    fig["search_p50"], fig["search_p95"] = float(np.percentile(searches, 50)), float(np.percentile(searches, 95))
     started = time.perf_counter()
     library.remove(doc_id)
-    print(f"{n} chunks: removing that report {time.perf_counter() - started:.2f} s")
-    print(f"{n} chunks: index folder {sum(p.stat().st_size for p in home.rglob('*') if p.is_file()) / 2**20:.0f} MiB, "
-          f"segments {len(list((home / 'segments').iterdir()))}")
+    fig["remove"] = time.perf_counter() - started
+    return fig
 
 
-def open_index(home: Path, n: int) -> None:
-    """Open the index in a fresh process: time to a searchable snapshot, and that process's resident memory."""
-    code = ("import sys,time,psutil;sys.path.insert(0,%r);from fanwen.index.storage.generations import load_snapshot;"
-            "from fanwen.index.retrieval.tokenize import default_tokenizer;p=psutil.Process();t=default_tokenizer();t('党建');"
-            "b=p.memory_info().rss;s0=time.perf_counter();s=load_snapshot(%r,t);s.keywords.search(['党建'],5);"
-            "print(b/2**20,p.memory_info().rss/2**20,len(s.chunks),time.perf_counter()-s0)") % (str(ROOT), str(home))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    print(f"{n} chunks: opening the index {float(out[3]):.2f} s (incl. first keyword search); resident memory "
-          f"{float(out[1]):.0f} MiB (process before loading {float(out[0]):.0f} MiB, "
-          f"index share {float(out[1]) - float(out[0]):.0f} MiB)")
+def print_writes(n: int, results: list[tuple[str, dict]]) -> None:
+    rows = [("add a report (s)", "add"), ("  its embedding alone (s)", "embed"), ("  target 1.5 x embed + 1 (s)", None),
+            ("remove it (s)", "remove"), ("open the index (s)", "open"), ("  index share of memory (MiB)", "open_mib"),
+            ("first search after the write (s)", "first_search"),
+            ("hybrid search, query embedded, p50 (ms)", "search_p50"), ("  p95 (ms)", "search_p95")]
+    print(f"{n} chunks, a {results[0][1].get('chunks', '?')}-chunk report: " + " | ".join(l for l, _ in results))
+    for label, key in rows:
+        cells = []
+        for _, fig in results:
+            value = (1.5 * fig["embed"] + 1 if key is None else fig.get(key)) if fig else None
+            scale = 1000 if key and key.startswith("search") else 1
+            cells.append("failed" if value is None else f"{value * scale:8.2f}")
+        print(f"  {label:<42}" + " | ".join(cells))
 
 
 def main() -> int:
@@ -194,11 +254,22 @@ def main() -> int:
     parser.add_argument("--vector-kind", choices=["flat", "hnsw"], default="flat",
                         help="the kind the write/open bench uses (1,000,000 chunks wants hnsw)")
     parser.add_argument("--search-kinds", default="flat,hnsw", help="kinds whose search speed is measured")
+    parser.add_argument("--before", metavar="REF", help="also measure writes and opening with the code of this commit")
+    parser.add_argument("--quick", action="store_true", help="5,000 chunks, 30 queries, flat only")
+    parser.add_argument("--measure", nargs=2, metavar=("HOME", "REPORT"), help=argparse.SUPPRESS)
+    parser.add_argument("--code", help=argparse.SUPPRESS)  # a `fanwen` package folder to import instead
     args = parser.parse_args()
+    if args.measure:  # the fresh process of measure_in_process
+        if args.code:
+            sys.path.insert(0, args.code)
+        print(json.dumps(measure(Path(args.measure[0]), Path(args.measure[1]), args.queries)))
+        return 0
+    if args.quick:
+        args.chunks, args.queries, args.search_kinds = 5_000, 30, args.vector_kind
     print(f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']} (as the service sets it)")
     embedder, _ = bench_corpus(args.queries)
     kinds = list(dict.fromkeys(args.search_kinds.split(",") + [args.vector_kind]))
-    bench_large(args.chunks, args.queries, embedder, kinds, args.vector_kind)
+    bench_large(args.chunks, args.queries, embedder, kinds, args.vector_kind, args.before)
     return 0
 
 
