@@ -14,13 +14,14 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from fanwen.index.drafting.copycheck import MAX_CHARS
-from fanwen.index.errors import unsupported_format
+from fanwen.index.errors import InvalidInput, unsupported_format
 from fanwen.index.ingest.limits import strip_controls
 from fanwen.index.ingest.readers import SUPPORTED
 
 from fanwen.service.wiring import rewrite_endpoint
 
-from .contract import COUNTS, DRAFT_TEXT, FOCUS, QUERY, THRESHOLD, checked_query, errors
+from .contract import (CHECK_BODY, CHOICES, COUNTS, FOCUS, QUERY, checked_choices, checked_focus,
+                       checked_query, errors)
 from .deps import library_of, safe_name, search_key, settings_of
 from .errors import ApiError, too_large
 from .parse_worker import limits_of, read_upload_text
@@ -39,25 +40,25 @@ class DraftBody(BaseModel):
                                           json_schema_extra=COUNTS)
     rewrite: bool = Field(False, strict=True, description="adapt exemplars with the configured language model")
     format: str = Field("json", description="json, markdown or docx", json_schema_extra={"enum": list(FORMATS)})
-    choices: dict[str, int] | None = Field(None, description="slot key -> chunk id of that slot's role, e.g. a "
-                                                             "swapped alternate (400 when the outline has no such "
-                                                             "slot or the chunk another role)")
+    choices: dict[str, Any] | None = Field(None, description="slot key -> chunk id of that slot's role, e.g. a "
+                                                             "swapped alternate (409 when the outline has no such "
+                                                             "slot or the chunk is of another role)",
+                                           json_schema_extra=CHOICES)
     citations: bool = Field(False, strict=True,
                             description="markdown/docx: a 出处 line after every point (json always cites)")
 
 
 @router.post("/draft", dependencies=[Depends(search_key)], summary="Outline of a report from exemplars",
              responses={200: {"content": {"application/json": {}, "text/markdown": {}, DOCX: {}}},
-                        **errors(400, 401, 422, 503)})
+                        **errors(400, 401, 409, 422, 503)})
 def draft(request: Request, body: DraftBody):
-    from fanwen.index.drafting.outline import build_outline
     from fanwen.index.drafting.export import to_docx, to_markdown
     from fanwen.index.drafting.rewrite import rewrite_outline
 
     if body.format not in FORMATS:
         raise ApiError(400, "invalid_parameter", f"unknown format {body.format!r}: allowed {', '.join(FORMATS)}",
                        zh=f"未知的导出格式 {body.format!r}：只能是 {'、'.join(FORMATS)}")
-    outline = build_outline(library_of(request), checked_query(body.topic, "topic"), body.focus, body.counts, body.choices)
+    outline = _outline(library_of(request), body)
     if body.rewrite:
         rewrite_outline(outline, rewrite_endpoint(settings_of(request)))
     if body.format == "markdown":
@@ -71,12 +72,21 @@ def draft(request: Request, body: DraftBody):
     return outline.to_dict()
 
 
+def _outline(library, body: DraftBody):
+    """The outline; choices that do not fit it (made for an outline of another index state) are a 409."""
+    from fanwen.index.drafting.outline import build_outline
+
+    topic, focus, choices = checked_query(body.topic, "topic"), checked_focus(body.focus), checked_choices(body.choices)
+    try:
+        return build_outline(library, topic, focus, body.counts, choices)
+    except InvalidInput as exc:
+        if exc.field != "choices":
+            raise
+        raise ApiError(409, "conflict", exc.en, zh=exc.zh) from None
+
+
 @router.post("/check", dependencies=[Depends(search_key)], summary="Copy check (查重) of a draft",
-             responses=errors(400, 401, 413, 415, 422, 503), openapi_extra={"requestBody": {"content": {
-                 "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
-                     "text": DRAFT_TEXT, "threshold": THRESHOLD}}},
-                 "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
-                     "file": {"type": "string", "format": "binary"}, "threshold": THRESHOLD}}}}}})
+             responses=errors(400, 401, 413, 415, 422, 503), openapi_extra={"requestBody": CHECK_BODY})
 async def check(request: Request):
     """JSON `{"text": …, "threshold": 0.5}` or a multipart upload in field `file` (.txt .md .docx .pdf)."""
     from fanwen.index.drafting.copycheck import check_text
