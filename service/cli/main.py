@@ -13,6 +13,7 @@ from fanwen.index.records import ROLES
 from fanwen.service.settings import Settings, load_settings
 from fanwen.service.wiring import open_library, open_nonempty_library
 
+from .doctor import add_doctor_command, cmd_doctor
 from .drafting import DRAFTING_COMMANDS, add_drafting_commands
 from .parser import ChineseArgumentParser, english
 from .render import ProgressBar, render_result
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="监听地址（默认 FANWEN_HOST，否则 127.0.0.1；局域网共享用 0.0.0.0）")
     p.add_argument("--port", type=int, help="端口（默认 FANWEN_PORT，否则 8000）")
     add_drafting_commands(sub)
+    add_doctor_command(sub)
     return parser
 
 
@@ -169,7 +171,8 @@ def cmd_remove(args, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "search": cmd_search, "docs": cmd_docs, "remove": cmd_remove, **DRAFTING_COMMANDS}
+COMMANDS = {"index": cmd_index, "search": cmd_search, "docs": cmd_docs, "remove": cmd_remove, "doctor": cmd_doctor,
+            **DRAFTING_COMMANDS}
 
 
 if __name__ == "__main__":
