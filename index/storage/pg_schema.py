@@ -28,9 +28,10 @@ MIGRATIONS = [
     CREATE INDEX fanwen_chunks_hnsw ON fanwen_chunks USING hnsw (embedding vector_ip_ops);
     CREATE INDEX fanwen_chunks_head_hnsw ON fanwen_chunks USING hnsw (head vector_ip_ops);
     -- BM25 from term statistics: postings (term, chunk, tf), document frequencies, corpus totals
+    -- length (the chunk's token count) is repeated here so scoring reads the postings index alone
     CREATE TABLE fanwen_postings (
         term text NOT NULL, chunk_id bigint NOT NULL REFERENCES fanwen_chunks(id) ON DELETE CASCADE,
-        tf int NOT NULL, PRIMARY KEY (term, chunk_id));
+        tf int NOT NULL, length int NOT NULL, PRIMARY KEY (term, chunk_id) INCLUDE (tf, length));
     CREATE INDEX fanwen_postings_chunk ON fanwen_postings (chunk_id);
     CREATE TABLE fanwen_terms (term text PRIMARY KEY, df int NOT NULL);
     CREATE TABLE fanwen_stats (id int PRIMARY KEY CHECK (id = 1), chunks bigint NOT NULL, tokens bigint NOT NULL);

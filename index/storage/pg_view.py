@@ -40,6 +40,7 @@ class PgView:
                          "vector_kind": "hnsw", "generation": generation, "schema_version": meta.get("schema_version")}
         self._docs: dict[str, Document] | None = None
         self._all: dict[int, Chunk] | None = None
+        self._total: tuple[int, int] | None = None
         self.chunks = PgChunks(self)
         self.by_doc = PgByDoc(self)
         self.vectors = PgVectors(self, "embedding")
@@ -79,9 +80,11 @@ class PgView:
         return self._all
 
     def total(self) -> tuple[int, int]:
-        """(chunks, keyword tokens) of the whole library."""
-        chunks, tokens = self.sql("SELECT chunks, tokens FROM fanwen_stats WHERE id = 1")[0]
-        return int(chunks), int(tokens)
+        """(chunks, keyword tokens) of the whole library, read once per generation."""
+        if self._total is None:
+            chunks, tokens = self.sql("SELECT chunks, tokens FROM fanwen_stats WHERE id = 1")[0]
+            self._total = int(chunks), int(tokens)
+        return self._total
 
 
 class PgChunks(Mapping):
@@ -150,14 +153,16 @@ class PgVectors:
         where, params = (allowed or ChunkFilter()).sql("c")
         # A filtered search scans the rows passing the filter exactly (`+ 0` keeps the planner off the
         # HNSW index, which would filter after taking its nearest few and return too little).
-        order = f"(c.{self.column} <#> %s::vector)" + (" + 0" if allowed is not None and allowed.restricts else "")
+        order = f"c.{self.column} <#> %s::vector"
+        if allowed is not None and allowed.restricts:
+            order = f"({order}) + 0"
         out = []
         for row in rows:
             literal = vector_literal(row)
             self.view.engine.set_search_breadth(k)
             found = self.view.sql(
                 f"SELECT c.id, -(c.{self.column} <#> %s::vector) FROM fanwen_chunks c "
-                f"WHERE c.{self.column} IS NOT NULL AND {where} ORDER BY {order}, c.id LIMIT %s",
+                f"WHERE c.{self.column} IS NOT NULL AND {where} ORDER BY {order} LIMIT %s",
                 (literal, *params, literal, int(k)))
             out.append([(int(cid), float(score)) for cid, score in found])
         return out
@@ -192,6 +197,8 @@ class PgKeywords:
             return []
         weights = weights or {}
         where, params = (allowed or ChunkFilter()).sql("c")
+        if allowed is not None and allowed.restricts:  # the filter reads the chunks table; scoring does not
+            where = f"p.chunk_id IN (SELECT c.id FROM fanwen_chunks c WHERE {where})"
         rows = self.view.sql(BM25_SQL.format(where=where), (
             query, [float(weights.get(t, 1.0)) for t in query], self.k1, self.b, self.k1, *params, int(k)))
         return [(int(cid), float(score), list(matched)) for cid, score, matched in rows]
@@ -206,9 +213,9 @@ qt AS (SELECT q.term, q.w, q.ord, ln(1 + (st.n - t.df + 0.5) / (t.df + 0.5)) AS 
        FROM q JOIN fanwen_terms t ON t.term = q.term AND t.df > 0, st)
 SELECT chunk_id, score, matched FROM (
   SELECT p.chunk_id, sum(qt.w * qt.idf * p.tf * (%s::float8 + 1)
-                         / (p.tf + st.k1 * (1 - st.b + st.b * c.length / st.avglen))) AS score,
+                         / (p.tf + st.k1 * (1 - st.b + st.b * p.length / st.avglen))) AS score,
          array_agg(qt.term ORDER BY qt.ord) AS matched
-  FROM qt JOIN fanwen_postings p ON p.term = qt.term JOIN fanwen_chunks c ON c.id = p.chunk_id, st
+  FROM qt JOIN fanwen_postings p ON p.term = qt.term, st
   WHERE {where}
   GROUP BY p.chunk_id) scored
 WHERE score > 0 ORDER BY score DESC, chunk_id LIMIT %s

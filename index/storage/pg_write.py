@@ -167,10 +167,10 @@ def _insert(conn, work: PgWork, todo, new: list[Chunk]) -> None:
                             c.role_confidence, c.para_index, c.point_index, c.start, c.end,
                             json.dumps([list(s) for s in c.placeholders]), None, lengths[c.id],
                             vector_literal(work.vectors.rows[c.id]), None if head is None else vector_literal(head)))
-    with conn.cursor().copy("COPY fanwen_postings (term, chunk_id, tf) FROM STDIN") as copy:
+    with conn.cursor().copy("COPY fanwen_postings (term, chunk_id, tf, length) FROM STDIN") as copy:
         for c in new:
             for term, tf in work.keywords.counts[c.id].items():
-                copy.write_row((term, c.id, tf))
+                copy.write_row((term, c.id, tf, lengths[c.id]))
     with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size) FROM STDIN") as copy:
         for c in new:
             size = len(shingles(c.text))
