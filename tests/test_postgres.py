@@ -127,6 +127,29 @@ def test_a_database_built_with_another_model_is_refused_with_the_fix(pg_url, tmp
         Library(tmp_path / "b", embedder, database_url=pg_url)
 
 
+def test_the_schema_is_versioned_and_a_newer_one_is_refused(pg_url, tmp_path):
+    import psycopg
+
+    from fanwen.index.errors import ConfigurationError
+    from fanwen.index.storage.pg_schema import SCHEMA_VERSION
+
+    Library(tmp_path / "a", CountingEmbedder(), database_url=pg_url)
+    Library(tmp_path / "b", CountingEmbedder(), database_url=pg_url)  # a second connect migrates nothing
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT value FROM fanwen_meta WHERE key = 'schema_version'").fetchone()[0] == SCHEMA_VERSION
+        conn.execute("UPDATE fanwen_meta SET value = %s::jsonb WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    with pytest.raises(ConfigurationError, match="升级"):
+        Library(tmp_path / "c", CountingEmbedder(), database_url=pg_url)
+
+
+def test_an_unreachable_database_is_one_line_naming_the_setting(tmp_path):
+    from fanwen.index.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="FANWEN_DATABASE_URL") as caught:
+        Library(tmp_path / "a", CountingEmbedder(), database_url="postgresql://nobody@127.0.0.1:1/none")
+    assert "\n" not in str(caught.value)
+
+
 def test_four_writers_and_a_reader_lose_nothing_and_never_see_half_a_document(pg_url, tmp_path):
     Library(tmp_path / "home", CountingEmbedder(), database_url=pg_url)  # schema created before the race
     errors, done, seen, files = [], threading.Event(), [], []
