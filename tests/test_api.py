@@ -160,3 +160,31 @@ def test_search_during_upload_answers_from_the_previous_index(writable_server):
     # only whole states were ever visible: before, after one upload, after both
     assert seen <= {before["chunks"], before["chunks"] + per_doc, after["chunks"]}
     assert after["index_version"] == before["index_version"] + 2
+
+
+def test_the_query_pattern_is_portable_and_is_what_the_routes_check(live_server):
+    import re
+
+    schema = httpx.get(f"{live_server}/openapi.json").json()
+    pattern = schema["components"]["schemas"]["SearchBody"]["properties"]["query"]["pattern"]
+    assert "\\p{" not in pattern and "\\s" not in pattern  # engines disagree on these
+    for text, ok in (("党建", True), ("a", True), ("①", True), ("Ｋ", True), ("！？。", False), ("\x01 ", False)):
+        assert bool(re.search(pattern, text)) is ok, text
+        response = httpx.post(f"{live_server}/api/search", json={"query": text, "k": 1})
+        assert (response.status_code == 200) is ok, (text, response.text)
+
+
+def test_draft_choices_that_do_not_fit_the_outline_are_a_409(live_server):
+    body = {"topic": "党建", "counts": {"opening": 0}, "choices": {"opening-1": 0}}
+    response = httpx.post(f"{live_server}/api/draft", json=body, timeout=300)
+    assert response.status_code == 409 and error_of(response)["code"] == "conflict", response.text
+    assert "opening-1" in error_of(response)["message"]
+    malformed = httpx.post(f"{live_server}/api/draft", json={"topic": "党建", "choices": {"opening-1": -1}})
+    assert malformed.status_code == 400 and "choices" in error_of(malformed)["message"]
+
+
+def test_a_focus_list_holds_one_word_an_entry_and_check_needs_a_body(live_server):
+    response = httpx.post(f"{live_server}/api/draft", json={"topic": "党建", "focus": ["两新组织 社区治理"]})
+    assert response.status_code == 400 and "重点词列表的每一项应是一个词" in error_of(response)["message"]
+    empty = httpx.post(f"{live_server}/api/check")
+    assert empty.status_code == 400 and error_of(empty)["code"] == "invalid_parameter"
