@@ -158,10 +158,8 @@ def _assemble(manifest: dict, parts: list[tuple[Path, dict]], tokenize) -> Snaps
     for cid, dup_of in manifest.get("patches", {}).items():
         if int(cid) in chunks:
             chunks[int(cid)].dup_of = dup_of
-    snap = Snapshot(manifest, docs, chunks, stores[0], stores[2], stores[1], manifest.get("generation", 0),
-                    seg.doc_order(chunks))
-    snap.doc_segment, snap.folders = doc_segment, [path for path, _ in parts]
-    return snap
+    return Snapshot(manifest, docs, chunks, stores[0], stores[2], stores[1], manifest.get("generation", 0),
+                    seg.doc_order(chunks), doc_segment, [path for path, _ in parts])
 
 
 def read_documents(home: Path) -> dict[str, Document]:
