@@ -72,7 +72,7 @@ def build(url: str, n: int, dim: int, model: str, sentences: list[str]) -> dict:
         put_meta(conn, generation=1, next_id=n)
         conn.execute("SET maintenance_work_mem = '2GB'")
         for label, sql in (("btree_s", "CREATE INDEX fanwen_postings_chunk ON fanwen_postings (chunk_id); "
-                                       "CREATE INDEX fanwen_dedup_key ON fanwen_dedup (key, chunk_id)"),
+                                       "CREATE INDEX fanwen_dedup_key ON fanwen_dedup (key) INCLUDE (chunk_id, size, place)"),
                            ("hnsw_s", "CREATE INDEX fanwen_chunks_hnsw ON fanwen_chunks USING hnsw "
                                       "(embedding vector_ip_ops)"),
                            ("head_hnsw_s", "CREATE INDEX fanwen_chunks_head_hnsw ON fanwen_chunks USING hnsw "
@@ -109,11 +109,11 @@ def _load_batch(conn, ids, dim, rng, pyrng, sentences, index_terms, prefix_keys,
                 length = sum(count.values())
                 for term, tf in count.items():
                     copy.write_row((term, i, tf, length))
-        with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size) FROM STDIN") as copy:
+        with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size, place) FROM STDIN") as copy:
             for i, text in zip(ids, texts):
                 size = len(shingles(text))
-                for key in prefix_keys(text).tolist():
-                    copy.write_row((key, i, size))
+                for place, key in enumerate(prefix_keys(text).tolist()):
+                    copy.write_row((key, i, size, place))
     return sum(sum(c.values()) for c in counts)
 
 

@@ -170,7 +170,7 @@ def _full(part: tuple) -> tuple[np.ndarray, ...]:
     return tuple(part) + (zeros,) * (4 - len(part))
 
 
-def _verifiable(index: PrefixIndex, grams: set[str], below: int, threshold: float) -> np.ndarray:
+def verifiable(index, grams: set[str], below: int, threshold: float) -> np.ndarray:
     """Ids below `below` sharing a prefix key with grams that may reach Jaccard >= threshold, ascending.
     J >= t needs overlap o >= t/(1+t)·(|A|+|B|), so |B| within [t|A|, |A|/t]; and with the first shared
     key at places i, j of the ordered sets, o <= 1 + min(|A|-1-i, |B|-1-j) (an earlier common shingle
@@ -196,8 +196,13 @@ def best_earlier(chunk_id: int, doc: str, text: str, index: PrefixIndex, lookup,
     """The lower-id chunk of another document most similar to text (ties: lower id), as find_duplicates
     picks it, among those that can reach `threshold`; lookup(id) gives (doc, text) of a live chunk or None."""
     grams = shingles(text)
+    return closest(grams, doc, verifiable(index, grams, chunk_id, threshold).tolist(), lookup)
+
+
+def closest(grams: set[str], doc: str, candidates: list[int], lookup) -> tuple[int | None, float]:
+    """The candidate of another document with the highest Jaccard to grams (ties: the first)."""
     best, best_score = None, 0.0
-    for cid in _verifiable(index, grams, chunk_id, threshold).tolist():
+    for cid in candidates:
         other = lookup(cid)
         if other is None or other[0] == doc:
             continue

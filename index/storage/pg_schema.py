@@ -38,8 +38,9 @@ MIGRATIONS = [
     INSERT INTO fanwen_stats VALUES (1, 0, 0);
     -- near-duplicate detection: prefix-shingle keys (dedup.prefix_keys) of every chunk
     CREATE TABLE fanwen_dedup (key bigint NOT NULL,
-        chunk_id bigint NOT NULL REFERENCES fanwen_chunks(id) ON DELETE CASCADE, size int NOT NULL);
-    CREATE INDEX fanwen_dedup_key ON fanwen_dedup (key, chunk_id);
+        chunk_id bigint NOT NULL REFERENCES fanwen_chunks(id) ON DELETE CASCADE,
+        size int NOT NULL, place int NOT NULL);  -- shingle count, and the key's place in the chunk's prefix
+    CREATE INDEX fanwen_dedup_key ON fanwen_dedup (key) INCLUDE (chunk_id, size, place);
     CREATE INDEX fanwen_dedup_chunk ON fanwen_dedup (chunk_id);
     """,
 ]

@@ -10,7 +10,7 @@ from fanwen.index import building
 from fanwen.index.identity import check_removals
 from fanwen.index.ingest import role_model
 from fanwen.index.records import Chunk, Document
-from fanwen.index.storage.dedup import THRESHOLD, jaccard, prefix_keys, shingles
+from fanwen.index.storage.dedup import THRESHOLD, closest, prefix_keys, shingles, verifiable
 from fanwen.index.storage.pg_schema import put_meta, read_meta
 from fanwen.index.storage.pg_view import parse_vector, vector_literal
 
@@ -171,34 +171,36 @@ def _insert(conn, work: PgWork, todo, new: list[Chunk]) -> None:
         for c in new:
             for term, tf in work.keywords.counts[c.id].items():
                 copy.write_row((term, c.id, tf, lengths[c.id]))
-    with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size) FROM STDIN") as copy:
+    with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size, place) FROM STDIN") as copy:
         for c in new:
             size = len(shingles(c.text))
-            for key in prefix_keys(c.text).tolist():
-                copy.write_row((key, c.id, size))
+            for place, key in enumerate(prefix_keys(c.text).tolist()):
+                copy.write_row((key, c.id, size, place))
     ids = [c.id for c in new]
     conn.execute("INSERT INTO fanwen_terms (term, df) SELECT term, count(*) FROM fanwen_postings WHERE chunk_id = "
                  "ANY(%s) GROUP BY term ON CONFLICT (term) DO UPDATE SET df = fanwen_terms.df + excluded.df", (ids,))
     conn.execute("UPDATE fanwen_stats SET chunks = chunks + %s, tokens = tokens + %s", (len(new), sum(lengths.values())))
 
 
-def best_earlier(conn, chunk_id: int, doc: str, text: str, lookup) -> tuple[int | None, float]:
-    """The lower-id chunk of another document most similar to text (ties: lower id), as dedup.best_earlier
-    picks it: candidates share a prefix-shingle key, and their size can still reach the threshold."""
-    grams = shingles(text)
-    low, high = THRESHOLD * len(grams) - 1e-9, len(grams) / THRESHOLD + 1e-9
-    rows = conn.execute("SELECT DISTINCT chunk_id FROM fanwen_dedup WHERE key = ANY(%s) AND chunk_id < %s "
-                        "AND size BETWEEN %s AND %s ORDER BY chunk_id",
-                        ([int(k) for k in prefix_keys(text)], chunk_id, low, high)).fetchall()
-    best, best_score = None, 0.0
-    for (cid,) in rows:
-        other = lookup(cid)
-        if other is None or other[0] == doc:
-            continue
-        score = jaccard(grams, shingles(other[1]))
-        if score > best_score:
-            best, best_score = cid, score
-    return best, best_score
+class SqlPrefixIndex:
+    """dedup.PrefixIndex's postings lookup, answered by the fanwen_dedup table."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def matches(self, keys: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+        """(ids, sizes, places, probe) of every posting of keys, as PrefixIndex.matches gives them."""
+        probes: dict[int, list[int]] = {}
+        for place, key in enumerate(keys.tolist()):
+            probes.setdefault(int(key), []).append(place)
+        rows = self.conn.execute("SELECT key, chunk_id, size, place FROM fanwen_dedup WHERE key = ANY(%s)",
+                                 (list(probes),)).fetchall()
+        found = [(cid, size, place, probe) for key, cid, size, place in rows for probe in probes[key]]
+        if not found:
+            return []
+        ids, sizes, places, probe = zip(*found)
+        return [(np.array(ids, np.int64), np.array(sizes, np.uint32), np.array(places, np.uint32),
+                 np.array(probe, np.int64))]
 
 
 def mark_duplicates(conn, new: list[Chunk], dropped: list[int]) -> int:
@@ -208,17 +210,14 @@ def mark_duplicates(conn, new: list[Chunk], dropped: list[int]) -> int:
     freed = [] if floor is None else [r[0] for r in conn.execute(
         "SELECT id FROM fanwen_chunks WHERE dup_of IS NOT NULL AND id > %s", (floor,))]
     known = {c.id: (c.doc, c.text) for c in new}
-
-    def lookup(cid):
-        if cid not in known:
-            row = conn.execute("SELECT doc, text FROM fanwen_chunks WHERE id = %s", (cid,)).fetchone()
-            known[cid] = None if row is None else tuple(row)
-        return known[cid]
-
-    decided = {}
+    _read_texts(conn, known, freed)
+    index, decided = SqlPrefixIndex(conn), {}
     for cid in sorted(set(known) | set(freed)):
-        doc, text = lookup(cid)
-        best, score = best_earlier(conn, cid, doc, text, lookup)
+        doc, text = known[cid]
+        grams = shingles(text)
+        candidates = verifiable(index, grams, cid, THRESHOLD).tolist()
+        _read_texts(conn, known, candidates)  # one round trip for all of them
+        best, score = closest(grams, doc, candidates, known.get)
         dup_of = None
         if best is not None and score >= THRESHOLD:
             root = decided[best] if best in decided else conn.execute(
@@ -229,3 +228,10 @@ def mark_duplicates(conn, new: list[Chunk], dropped: list[int]) -> int:
         conn.execute("UPDATE fanwen_chunks c SET dup_of = u.dup_of FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, dup_of) "
                      "WHERE c.id = u.id AND c.dup_of IS DISTINCT FROM u.dup_of", (list(decided), list(decided.values())))
     return sum(1 for c in new if decided.get(c.id) is not None)
+
+
+def _read_texts(conn, known: dict, ids: list[int]) -> None:
+    missing = [cid for cid in ids if cid not in known]
+    if missing:
+        known.update((cid, (doc, text)) for cid, doc, text in conn.execute(
+            "SELECT id, doc, text FROM fanwen_chunks WHERE id = ANY(%s)", (missing,)))
