@@ -36,6 +36,9 @@ def variant(library, params=None, **snapshot_changes):
     if params is not None:
         other.params = params
     if snapshot_changes:
+        # the copy gets its own engine: a shallow copy would share it, and every later search of the
+        # original would read the swapped-in stores (every ablation row then measured the plain stores)
+        other.engine = copy.copy(library.engine)
         other.engine.replace_view(dataclasses.replace(library.snapshot, **snapshot_changes))
     return other
 

@@ -12,8 +12,8 @@ from fanwen.index.records import Chunk, Hit
 from fanwen.index.storage.filters import ChunkFilter
 from fanwen.index.storage.generations import Snapshot
 from fanwen.index.retrieval.params import FUSIONS, MODES, SearchParams, validate_fusion, validate_mode
-from fanwen.index.retrieval.intent import topic_words
-from fanwen.index.retrieval.tokenize import find_spans
+from fanwen.index.retrieval.intent import NON_TOPIC, topic_words
+from fanwen.index.retrieval.tokenize import BIGRAM, find_spans
 from fanwen.index.storage.vectors import VectorStore
 
 __all__ = ["FUSIONS", "MODES", "MAX_K", "MAX_OFFSET", "SearchParams", "SearchRequest", "run_search", "ranked_hits",
@@ -261,10 +261,10 @@ def _hit(snap: Snapshot, chunk: Chunk, score: float, vec: dict, kw: dict, shown:
 
 
 def query_terms(keywords: BM25Index, text: str, params: SearchParams) -> tuple[list[str], dict[str, float]]:
-    """Typed words at weight 1, then sub-words, bigrams and thesaurus synonyms at their lower weights."""
+    """Typed words at weight 1 (generic ones lower), then sub-words, bigrams and synonyms at their weights."""
     analyzer = keywords.analyzer
     words = analyzer(text)
-    weights = dict.fromkeys(words, 1.0)
+    weights = {word: params.generic_weight if word in NON_TOPIC else 1.0 for word in words}
     extra = []
     if params.subword_weight > 0 and hasattr(analyzer, "subwords"):
         extra.append((analyzer.subwords(words), params.subword_weight))
@@ -276,5 +276,6 @@ def query_terms(keywords: BM25Index, text: str, params: SearchParams) -> tuple[l
         extra.append((expand(words, keywords), params.synonym_weight))
     for terms, weight in extra:
         for term in terms:
-            weights[term] = max(weight, weights.get(term, 0.0))
+            scale = params.generic_weight if term.removeprefix(BIGRAM) in NON_TOPIC else 1.0
+            weights[term] = max(weight * scale, weights.get(term, 0.0))
     return list(weights), weights
