@@ -8,7 +8,7 @@ from fanwen.index.errors import InvalidInput
 from fanwen.index.library import Library
 from fanwen.index.records import Chunk, Document
 from fanwen.index.retrieval.params import SearchParams
-from fanwen.index.retrieval.search import SearchRequest, diversify, fuse, run_search
+from fanwen.index.retrieval.search import SearchRequest, diversify, fuse, query_terms, run_search
 from fanwen.index.retrieval.tokenize import default_tokenizer
 from fanwen.index.storage.generations import Snapshot, new_manifest
 from fanwen.index.storage.keywords import BM25Index
@@ -146,3 +146,58 @@ def test_long_pasted_passage_finds_its_source(stub_library):
     pasted = "我们全面推行网格员包片联户，组建党员志愿服务队，把网格化管理抓实抓细，" * 3
     result = stub_library.search(pasted, k=3)
     assert result.roles == [] and result.hits[0].chunk.text.startswith("一是抓好网格化管理")
+
+
+def test_generic_words_weigh_less_than_topic_words():
+    keywords = BM25Index(default_tokenizer())
+    keywords.add([1], ["部分党员谈心谈话情况"])
+    terms, weights = query_terms(keywords, "部分 谈心谈话", SearchParams())
+    assert weights["谈心谈话"] == 1.0 and weights["部分"] == SearchParams().generic_weight < 1.0
+    assert weights["~部分"] == pytest.approx(SearchParams().bigram_weight * SearchParams().generic_weight)
+    _, flat = query_terms(keywords, "部分 谈心谈话", SearchParams(generic_weight=1.0))
+    assert flat["部分"] == 1.0
+
+
+def test_a_generic_word_does_not_outrank_the_topic():
+    """部分 is in every kind of paragraph: repeated, it must not beat the one paragraph on the asked topic."""
+    embedder = StubEmbedder()
+    on_topic = chunk(0, "d0", "坚持开展谈心谈话，及时掌握党员思想动态。")
+    generic = [chunk(i + 1, f"d{i + 1}", text) for i, text in enumerate(
+        ["部分党员部分干部参加部分活动的积极性不高。", "部分支部的部分制度还停留在部分纸面上。"] + OFF_TOPIC)]
+    snap = snapshot([on_topic] + generic, embedder)
+    query = "部分 谈心"
+    terms, weights = query_terms(snap.keywords, query, SearchParams())
+    hits = run_search(snap, embedder.embed_queries([query])[0], terms, SearchRequest(k=3, weights=weights))
+    assert hits[0].chunk.id == on_topic.id
+
+
+def test_default_first_page_takes_a_third_paragraph_of_one_report_not_a_fourth():
+    embedder = StubEmbedder()
+    same = [chunk(i + 1, "a", text) for i, text in enumerate(
+        ["推行党员积分制管理，每月公示得分。", "党员积分制管理与评先评优挂钩。",
+         "党员积分制管理纳入支部考核。", "修订党员积分制管理细则十二条。"])]
+    weaker = [chunk(10 + i, f"b{i}", text) for i, text in enumerate(
+        ["积分制在机关支部试行。", "社区推行积分兑换服务。", "年度考核采用量化计分。"])]
+    snap = snapshot(same + weaker, embedder)
+    query = "党员积分制管理"
+    hits = run_search(snap, embedder.embed_queries([query])[0], default_tokenizer()(query), SearchRequest(k=5))
+    docs = [hit.chunk.doc for hit in hits]
+    assert docs.count("a") == SearchParams().per_doc == 3 and len(hits) == 5
+
+
+DRAFT = ("今年以来，我们在社区全面推行网格员包片联户，把党员志愿服务队编进网格，网格化管理做到了抓实抓细。"
+         "下一步，我们还要继续完善网格化管理，让每一名网格员都熟悉自己联系的住户。")
+
+
+def test_long_passage_with_role_words_asks_for_no_role_and_finds_its_source(stub_library):
+    result = stub_library.search(DRAFT, k=3)
+    assert result.roles == [] and result.hits[0].chunk.text.startswith("一是抓好网格化管理")
+
+
+def test_longest_allowed_query_ranks_like_its_first_sentence(stub_library):
+    """A pasted 1,000-character draft that keeps to one subject finds what its first sentence finds."""
+    pasted = (DRAFT * 20)[:1000]
+    short = stub_library.search(DRAFT[:50], k=1).hits[0].chunk.id
+    result = stub_library.search(pasted, k=3)
+    assert len(pasted) == 1000 and result.hits[0].chunk.id == short
+    assert result.hits[0].chunk.text.startswith("一是抓好网格化管理")
