@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from contextlib import contextmanager
 
@@ -192,30 +193,45 @@ class PgKeywords:
 
     def search(self, terms: list[str], k: int, allowed: ChunkFilter | None = None,
                weights: dict[str, float] | None = None) -> list[tuple[int, float, list[str]]]:
+        """Best-first (id, score, matched query terms), as BM25Index.search ranks them."""
         query = list(dict.fromkeys(terms))
         if k <= 0 or not query:
             return []
-        weights = weights or {}
+        chunks, tokens = self.view.total()
+        factors = self._factors(query, weights or {}, chunks)
+        if not factors:
+            return []
         where, params = (allowed or ChunkFilter()).sql("c")
         if allowed is not None and allowed.restricts:  # the filter reads the chunks table; scoring does not
             where = f"p.chunk_id IN (SELECT c.id FROM fanwen_chunks c WHERE {where})"
+        avglen = tokens / chunks if tokens > 0 else 1.0
         rows = self.view.sql(BM25_SQL.format(where=where), (
-            query, [float(weights.get(t, 1.0)) for t in query], self.k1, self.b, self.k1, *params, int(k)))
-        return [(int(cid), float(score), list(matched)) for cid, score, matched in rows]
+            self.k1 * (1 - self.b), self.k1 * self.b / avglen, list(factors), list(factors.values()), *params, int(k)))
+        matched = self._matched(query, [cid for cid, _ in rows])
+        return [(int(cid), float(score), matched.get(cid, [])) for cid, score in rows]
+
+    def _factors(self, query: list[str], weights: dict[str, float], n: int) -> dict[str, float]:
+        """term -> weight · idf · (k1 + 1), for the query terms the library holds."""
+        found = dict(self.view.sql("SELECT term, df FROM fanwen_terms WHERE term = ANY(%s) AND df > 0", (query,)))
+        return {t: weights.get(t, 1.0) * math.log1p((n - found[t] + 0.5) / (found[t] + 0.5)) * (self.k1 + 1)
+                for t in query if t in found}
+
+    def _matched(self, query: list[str], ids: list[int]) -> dict[int, list[str]]:
+        """Which query terms each of ids contains, in query order (read for the few ranked ids only)."""
+        place = {t: i for i, t in enumerate(query)}
+        out: dict[int, list[str]] = {}
+        for cid, term in self.view.sql("SELECT chunk_id, term FROM fanwen_postings WHERE term = ANY(%s) AND "
+                                       "chunk_id = ANY(%s)", (query, ids)):
+            out.setdefault(cid, []).append(term)
+        return {cid: sorted(found, key=place.get) for cid, found in out.items()}
 
 
-# idf = ln(1 + (N - df + 0.5) / (df + 0.5)); tf part = tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen))
+# BM25 with the per-term constants computed by the caller: factor = w · idf · (k1 + 1), and the length
+# norm tf + k1 (1 - b) + k1 b len / avglen: one multiply-add per posting, nothing joined per posting.
 BM25_SQL = """
-WITH q AS (SELECT term, w, ord FROM unnest(%s::text[], %s::float8[]) WITH ORDINALITY AS q(term, w, ord)),
-st AS (SELECT chunks::float8 AS n, CASE WHEN tokens > 0 THEN tokens::float8 / chunks ELSE 1 END AS avglen,
-              %s::float8 AS k1, %s::float8 AS b FROM fanwen_stats WHERE id = 1),
-qt AS (SELECT q.term, q.w, q.ord, ln(1 + (st.n - t.df + 0.5) / (t.df + 0.5)) AS idf
-       FROM q JOIN fanwen_terms t ON t.term = q.term AND t.df > 0, st)
-SELECT chunk_id, score, matched FROM (
-  SELECT p.chunk_id, sum(qt.w * qt.idf * p.tf * (%s::float8 + 1)
-                         / (p.tf + st.k1 * (1 - st.b + st.b * p.length / st.avglen))) AS score,
-         array_agg(qt.term ORDER BY qt.ord) AS matched
-  FROM qt JOIN fanwen_postings p ON p.term = qt.term, st
+SELECT chunk_id, score FROM (
+  SELECT p.chunk_id, sum(q.factor * p.tf / (p.tf + %s::float8 + %s::float8 * p.length)) AS score
+  FROM unnest(%s::text[], %s::float8[]) AS q(term, factor) JOIN fanwen_postings p ON p.term = q.term
   WHERE {where}
   GROUP BY p.chunk_id) scored
 WHERE score > 0 ORDER BY score DESC, chunk_id LIMIT %s

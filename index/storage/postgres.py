@@ -44,6 +44,7 @@ class PostgresEngine:
         if conn is None or conn.closed or conn.broken:
             conn = self._connect(autocommit=True)
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            conn.execute("SET work_mem = '64MB'")  # keyword scoring hashes its postings in memory
             self._local.conn, self._local.breadth = conn, 0
         return conn
 
