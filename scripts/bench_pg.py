@@ -174,15 +174,20 @@ def main() -> int:
     if args.measure:
         print(json.dumps(measure(args.measure[0], Path(args.measure[1]), args.queries)))
         return 0
+    return main_with(args.chunks, args.queries, args.url)
+
+
+def main_with(chunks: int, queries: int, url: str | None = None) -> int:
+    """Build and measure on `url`, or on a PostgreSQL started from the pgserver wheel for the run."""
     server = None
-    if not args.url:
+    if not url:
         import pgserver
 
         server = pgserver.get_server(tempfile.mkdtemp(prefix="fanwen-pg-"), cleanup_mode="stop")
         server.psql("CREATE DATABASE bench;")
-        args.url = server.get_uri("bench")
+        url = server.get_uri("bench")
     try:
-        run(args)
+        run(argparse.Namespace(chunks=chunks, queries=queries, url=url))
     finally:
         if server is not None:
             server.cleanup()

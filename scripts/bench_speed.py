@@ -1,6 +1,7 @@
 """Search latency, build throughput, write and open costs: the sample corpus, and a generated 100,000-chunk index.
 
 Usage: python scripts/bench_speed.py [--chunks 100000] [--queries 200] [--vector-kind flat|hnsw] [--before REF]
+                                    [--postgresql]
        python scripts/bench_speed.py --quick          (5,000 chunks, 30 queries, flat only: a smoke run)
 The generated index uses random unit vectors and shuffled corpus sentences; on it the bench adds a real
 30-chunk report with the real model (beside that report's embedding time alone), searches with the query
@@ -256,6 +257,8 @@ def main() -> int:
     parser.add_argument("--search-kinds", default="flat,hnsw", help="kinds whose search speed is measured")
     parser.add_argument("--before", metavar="REF", help="also measure writes and opening with the code of this commit")
     parser.add_argument("--quick", action="store_true", help="5,000 chunks, 30 queries, flat only")
+    parser.add_argument("--postgresql", action="store_true",
+                        help="also the PostgreSQL + pgvector engine at the same size (scripts/bench_pg.py; pgserver)")
     parser.add_argument("--measure", nargs=2, metavar=("HOME", "REPORT"), help=argparse.SUPPRESS)
     parser.add_argument("--code", help=argparse.SUPPRESS)  # a `fanwen` package folder to import instead
     args = parser.parse_args()
@@ -270,6 +273,10 @@ def main() -> int:
     embedder, _ = bench_corpus(args.queries)
     kinds = list(dict.fromkeys(args.search_kinds.split(",") + [args.vector_kind]))
     bench_large(args.chunks, args.queries, embedder, kinds, args.vector_kind, args.before)
+    if args.postgresql:  # the same generated text, report and queries, so the engines compare side by side
+        import bench_pg
+
+        bench_pg.main_with(args.chunks, args.queries)
     return 0
 
 
