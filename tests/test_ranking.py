@@ -151,27 +151,30 @@ def test_long_pasted_passage_finds_its_source(stub_library):
 def test_generic_words_weigh_less_than_topic_words():
     keywords = BM25Index(default_tokenizer())
     keywords.add([1], ["部分党员谈心谈话情况"])
-    terms, weights = query_terms(keywords, "部分 谈心谈话", SearchParams())
-    assert weights["谈心谈话"] == 1.0 and weights["部分"] == SearchParams().generic_weight < 1.0
-    assert weights["~部分"] == pytest.approx(SearchParams().bigram_weight * SearchParams().generic_weight)
+    terms, weights = query_terms(keywords, "部分 谈心谈话", SearchParams(generic_weight=0.3))
+    assert weights["谈心谈话"] == 1.0 and weights["部分"] == 0.3
+    assert weights["~部分"] == pytest.approx(SearchParams().bigram_weight * 0.3)
     _, flat = query_terms(keywords, "部分 谈心谈话", SearchParams(generic_weight=1.0))
     assert flat["部分"] == 1.0
 
 
-def test_a_generic_word_does_not_outrank_the_topic():
-    """部分 is in every kind of paragraph: repeated, it must not beat the one paragraph on the asked topic."""
+@pytest.mark.parametrize("generic, first", [(0.3, True), (1.0, False)])
+def test_a_down_weighted_generic_word_does_not_outrank_the_topic(generic, first):
+    """部分 is in every kind of paragraph: weighted down, repeated, it no longer beats the one on the topic."""
     embedder = StubEmbedder()
     on_topic = chunk(0, "d0", "坚持开展谈心谈话，及时掌握党员思想动态。")
-    generic = [chunk(i + 1, f"d{i + 1}", text) for i, text in enumerate(
+    fillers = [chunk(i + 1, f"d{i + 1}", text) for i, text in enumerate(
         ["部分党员部分干部参加部分活动的积极性不高。", "部分支部的部分制度还停留在部分纸面上。"] + OFF_TOPIC)]
-    snap = snapshot([on_topic] + generic, embedder)
+    snap = snapshot([on_topic] + fillers, embedder)
     query = "部分 谈心"
-    terms, weights = query_terms(snap.keywords, query, SearchParams())
-    hits = run_search(snap, embedder.embed_queries([query])[0], terms, SearchRequest(k=3, weights=weights))
-    assert hits[0].chunk.id == on_topic.id
+    params = SearchParams(generic_weight=generic)
+    terms, weights = query_terms(snap.keywords, query, params)
+    hits = run_search(snap, embedder.embed_queries([query])[0], terms, SearchRequest(k=3, weights=weights), params)
+    assert (hits[0].chunk.id == on_topic.id) is first
 
 
-def test_default_first_page_takes_a_third_paragraph_of_one_report_not_a_fourth():
+@pytest.mark.parametrize("cap", [2, 3])
+def test_first_page_takes_up_to_the_cap_from_one_report(cap):
     embedder = StubEmbedder()
     same = [chunk(i + 1, "a", text) for i, text in enumerate(
         ["推行党员积分制管理，每月公示得分。", "党员积分制管理与评先评优挂钩。",
@@ -180,9 +183,10 @@ def test_default_first_page_takes_a_third_paragraph_of_one_report_not_a_fourth()
         ["积分制在机关支部试行。", "社区推行积分兑换服务。", "年度考核采用量化计分。"])]
     snap = snapshot(same + weaker, embedder)
     query = "党员积分制管理"
-    hits = run_search(snap, embedder.embed_queries([query])[0], default_tokenizer()(query), SearchRequest(k=5))
+    hits = run_search(snap, embedder.embed_queries([query])[0], default_tokenizer()(query),
+                      SearchRequest(k=5), SearchParams(per_doc=cap))
     docs = [hit.chunk.doc for hit in hits]
-    assert docs.count("a") == SearchParams().per_doc == 3 and len(hits) == 5
+    assert docs.count("a") == cap and len(hits) == 5
 
 
 DRAFT = ("今年以来，我们在社区全面推行网格员包片联户，把党员志愿服务队编进网格，网格化管理做到了抓实抓细。"
