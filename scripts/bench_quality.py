@@ -191,7 +191,7 @@ def ablations(library, plain) -> list[tuple[str, object]]:
             ("long-query mode off", change(long_query=10_000)),
             ("per_doc 0 (no cap)", change(per_doc=0)), ("per_doc 1", change(per_doc=1)), ("per_doc 2", change(per_doc=2)),
             ("per_doc 3", change(per_doc=3)),
-            ("generic words at full weight", change(generic_weight=1.0)), ("generic words off", change(generic_weight=0.0)),
+            ("generic words 0.3", change(generic_weight=0.3)), ("generic words off", change(generic_weight=0.0)),
             ("fusion rrf" if p.fusion != "rrf" else "fusion weighted",
              change(fusion="rrf" if p.fusion != "rrf" else "weighted")),
             ("rrf_k 10", change(rrf_k=10)),
