@@ -187,14 +187,21 @@ class SqlPrefixIndex:
 
     def __init__(self, conn):
         self.conn = conn
+        self.window = (0.0, float("inf"), 2**62)  # sizes and ids a candidate may have (see `narrow`)
+
+    def narrow(self, grams: set[str], below: int) -> None:
+        """Read only postings that verifiable() could keep for grams: a lower id, a size within [t·n, n/t]."""
+        self.window = (THRESHOLD * len(grams) - 1e-9, len(grams) / THRESHOLD + 1e-9, below)
 
     def matches(self, keys: np.ndarray) -> list[tuple[np.ndarray, ...]]:
-        """(ids, sizes, places, probe) of every posting of keys, as PrefixIndex.matches gives them."""
+        """(ids, sizes, places, probe) of the postings of keys inside the window, as PrefixIndex.matches."""
         probes: dict[int, list[int]] = {}
         for place, key in enumerate(keys.tolist()):
             probes.setdefault(int(key), []).append(place)
-        rows = self.conn.execute("SELECT key, chunk_id, size, place FROM fanwen_dedup WHERE key = ANY(%s)",
-                                 (list(probes),)).fetchall()
+        low, high, below = self.window
+        rows = self.conn.execute("SELECT key, chunk_id, size, place FROM fanwen_dedup WHERE key = ANY(%s) "
+                                 "AND chunk_id < %s AND size BETWEEN %s AND %s",
+                                 (list(probes), below, low, high)).fetchall()
         found = [(cid, size, place, probe) for key, cid, size, place in rows for probe in probes[key]]
         if not found:
             return []
@@ -215,6 +222,7 @@ def mark_duplicates(conn, new: list[Chunk], dropped: list[int]) -> int:
     for cid in sorted(set(known) | set(freed)):
         doc, text = known[cid]
         grams = shingles(text)
+        index.narrow(grams, cid)
         candidates = verifiable(index, grams, cid, THRESHOLD).tolist()
         _read_texts(conn, known, candidates)  # one round trip for all of them
         best, score = closest(grams, doc, candidates, known.get)
