@@ -76,6 +76,16 @@ def test_similar_neighbours_and_copy_check_read_the_database(pg_corpus, corpus_l
     assert check_text(pg_corpus, chunk.text).share > 0.9
 
 
+def test_the_outline_is_the_same_from_either_engine(pg_corpus, corpus_library):
+    from fanwen.index.drafting.outline import build_outline
+
+    def chosen(library):
+        outline = build_outline(library, "街道党工委书记抓基层党建工作述职报告", ["两新组织"])
+        return [(slot.role, slot.exemplar.text) for slot in outline.slots()]
+
+    assert chosen(pg_corpus) == chosen(corpus_library) and chosen(pg_corpus)
+
+
 def consistent(library) -> bool:
     """In one transaction: every document has all its chunks, each chunk its postings, totals agree."""
     view = library.snapshot
