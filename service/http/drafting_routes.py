@@ -82,7 +82,7 @@ def _outline(library, body: DraftBody):
     except InvalidInput as exc:
         if exc.field != "choices":
             raise
-        raise ApiError(409, "conflict", exc.en, zh=exc.zh) from None
+        raise ApiError(409, "conflict", exc.en, zh=f"换用的段落与现在的提纲对不上：{exc.zh}") from None
 
 
 @router.post("/check", dependencies=[Depends(search_key)], summary="Copy check (查重) of a draft",
