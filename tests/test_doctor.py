@@ -82,7 +82,19 @@ def test_repair_rebuilds_a_damaged_segment_from_the_held_documents(home):
     assert found.returncode == 0 and '"hits": [{' in found.stdout, found.stderr
 
 
-def test_repair_without_the_document_list_asks_for_the_folder(home):
+def test_repair_after_a_lost_current_reads_the_newest_generation(home):
+    (home / "CURRENT").write_text("gen-999999", encoding="utf-8")
+    assert fanwen("doctor", home=home, timeout=120).returncode == 1  # still reported
+    repaired = fanwen("doctor", "--repair", home=home, timeout=600)
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert repaired.stdout.strip().splitlines()[-1].startswith("结论：索引完好，1 份文档"), repaired.stdout
+
+
+def test_repair_without_any_generation_asks_for_the_folder(home):
+    import shutil
+
+    for generation in home.glob("gen-*"):
+        shutil.rmtree(generation)
     (home / "CURRENT").write_text("gen-999999", encoding="utf-8")
     refused = fanwen("doctor", "--repair", home=home, timeout=120)
     assert refused.returncode == 2 and "fanwen doctor --repair corpus" in refused.stderr, refused.stderr

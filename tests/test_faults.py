@@ -103,3 +103,14 @@ def test_a_missing_model_file_is_one_line(tmp_path):
                             capture_output=True, text=True, timeout=120)
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 1 and len(lines) == 1 and "没有的模型" in lines[0], result.stderr
+
+
+def test_a_lost_current_pointer_opens_the_newest_whole_generation(writable_library, embedder):
+    """Never an empty index (whose first write would drop the old segments): the last good generation."""
+    from fanwen.index.library import Library
+
+    home, docs = writable_library.home, sorted(d.id for d in writable_library.documents())
+    (home / "CURRENT").unlink()
+    assert sorted(d.id for d in Library(home, embedder).documents()) == docs
+    (home / "CURRENT").write_text("gen-999999", encoding="utf-8")
+    assert sorted(d.id for d in Library(home, embedder).documents()) == docs

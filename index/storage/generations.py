@@ -102,11 +102,15 @@ def check_model(manifest: dict, home: Path, model: str) -> None:
 
 
 def current_generation(home: Path) -> Path | None:
+    """The live generation: the one CURRENT names, or, when CURRENT is lost or names no folder, the newest
+    generation that was completely written (its manifest is written before it gets its name), never nothing."""
     pointer = Path(home) / CURRENT
-    if not pointer.exists():
-        return None
-    folder = Path(home) / pointer.read_text(encoding="utf-8").strip()
-    return folder if folder.is_dir() else None
+    if pointer.exists():
+        folder = Path(home) / pointer.read_text(encoding="utf-8").strip()
+        if folder.name.startswith("gen-") and folder.is_dir():
+            return folder
+    whole = sorted(p for p in Path(home).glob("gen-*") if (p / "manifest.json").is_file())
+    return whole[-1] if whole else None
 
 
 def generation_number(home: Path) -> int:

@@ -88,10 +88,10 @@ def _repair(args, settings: Settings, health) -> None:
     from fanwen.index.storage.generations import read_documents
 
     try:
-        held = read_documents(settings.home) if not _pointer_lost(health) else None
+        held = read_documents(settings.home)  # a lost CURRENT falls back to the newest whole generation
     except FanwenError:
         held = None
-    if held is None and not args.paths:
+    if not held and not args.paths:
         raise InvalidInput("the list of held documents cannot be read: name the folders of the original files, "
                            "e.g. 'fanwen doctor --repair corpus'", field="paths",
                            zh="库中文档的清单读不出来，不知道原有哪些文档：请在命令后给出原文件所在的文件夹，"
@@ -103,8 +103,3 @@ def _repair(args, settings: Settings, health) -> None:
         print(f"跳过 {path}：{reason}", file=sys.stderr)
     print(f"已重建：{len(library.documents())} 份文档、{len(library.snapshot.chunks)} 段" if not english() else
           f"rebuilt: {len(library.documents())} document(s), {len(library.snapshot.chunks)} chunk(s)")
-
-
-def _pointer_lost(health) -> bool:
-    """CURRENT missing or naming no folder: the held documents cannot be listed from it."""
-    return any(f.where == "CURRENT" and not f.ok for f in health.findings)
