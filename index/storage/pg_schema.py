@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from fanwen.index.errors import ConfigurationError, ModelMismatch
+from fanwen.index.errors import ConfigurationError
+from fanwen.index.storage.generations import check_model
 
 LOCK_KEY = 0x66616E77  # 'fanw': advisory lock held by migrations and by every write
 SCHEMA_VERSION = 1
@@ -64,12 +65,7 @@ def migrate(conn, model: str, dim: int) -> dict:
         if version < SCHEMA_VERSION:
             put_meta(conn, schema_version=SCHEMA_VERSION)
         meta = read_meta(conn)
-    if meta.get("model") != model:
-        raise ModelMismatch(
-            f"database index was built with model {meta.get('model')!r}, not {model!r}: open it with that model "
-            f"or rebuild it with 'fanwen index --rebuild'",
-            zh=f"数据库里的索引是用模型 {meta.get('model')!r} 建的，不是 {model!r}：请改用该模型，"
-               f"或运行 fanwen index --rebuild 重建索引")
+    check_model(meta, "FANWEN_DATABASE_URL", model)
     return meta
 
 
