@@ -40,23 +40,10 @@ def build(url: str, n: int, dim: int, model: str, sentences: list[str]) -> dict:
     """n generated chunks (100 per document) loaded with COPY, then the indexes built; returns timings."""
     import psycopg
 
-    from fanwen.index.retrieval.tokenize import default_tokenizer
     from fanwen.index.storage.dedup import prefix_keys, shingles
     from fanwen.index.storage.pg_schema import migrate, put_meta
 
-    tokenize = default_tokenizer()
-    analyzer = getattr(tokenize, "index_terms", tokenize)
-    cache: dict[str, Counter] = {}
-
-    def index_terms(sentence: str) -> Counter:
-        if sentence not in cache:
-            cache[sentence] = Counter(analyzer(sentence))
-        return cache[sentence]
-
-    check = random.Random(1)
-    for _ in range(50):  # the shortcut above holds for this analyzer
-        pick = check.sample(sentences, 4)
-        assert Counter(analyzer("".join(pick))) == sum((index_terms(x) for x in pick), Counter())
+    index_terms = sentence_terms(sentences)
     rng, pyrng, fig = np.random.default_rng(7), random.Random(7), {}
     with psycopg.connect(url, autocommit=True) as conn:
         migrate(conn, model, dim)
@@ -70,25 +57,51 @@ def build(url: str, n: int, dim: int, model: str, sentences: list[str]) -> dict:
         conn.execute("INSERT INTO fanwen_terms SELECT term, count(*) FROM fanwen_postings GROUP BY term")
         conn.execute("UPDATE fanwen_stats SET chunks = %s, tokens = %s", (n, tokens))
         put_meta(conn, generation=1, next_id=n)
-        conn.execute("SET maintenance_work_mem = '2GB'")
-        for label, sql in (("btree_s", "CREATE INDEX fanwen_postings_chunk ON fanwen_postings (chunk_id); "
-                                       "CREATE INDEX fanwen_dedup_key ON fanwen_dedup (key) INCLUDE (chunk_id, size, place)"),
-                           ("hnsw_s", "CREATE INDEX fanwen_chunks_hnsw ON fanwen_chunks USING hnsw "
-                                      "(embedding vector_ip_ops)"),
-                           ("head_hnsw_s", "CREATE INDEX fanwen_chunks_head_hnsw ON fanwen_chunks USING hnsw "
-                                           "(head vector_ip_ops)")):
-            started = time.perf_counter()
-            conn.execute(sql)
-            fig[label] = time.perf_counter() - started
+        fig.update(_build_indexes(conn))
         conn.execute("VACUUM ANALYZE")
         fig["database_mib"] = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
+    return fig
+
+
+def sentence_terms(sentences: list[str]):
+    """The analyzer's term counts per sentence, cached: a generated text's terms are its sentences' terms,
+    because the analyzer cuts at the full stop ending each sentence (checked here on 50 samples)."""
+    from fanwen.index.retrieval.tokenize import default_tokenizer
+
+    tokenize = default_tokenizer()
+    analyzer = getattr(tokenize, "index_terms", tokenize)
+    cache: dict[str, Counter] = {}
+
+    def index_terms(sentence: str) -> Counter:
+        if sentence not in cache:
+            cache[sentence] = Counter(analyzer(sentence))
+        return cache[sentence]
+
+    check = random.Random(1)
+    for _ in range(50):
+        pick = check.sample(sentences, 4)
+        assert Counter(analyzer("".join(pick))) == sum((index_terms(x) for x in pick), Counter())
+    return index_terms
+
+
+def _build_indexes(conn) -> dict:
+    """The indexes dropped before loading, each timed."""
+    conn.execute("SET maintenance_work_mem = '2GB'")
+    fig = {}
+    for label, sql in (("btree_s", "CREATE INDEX fanwen_postings_chunk ON fanwen_postings (chunk_id); "
+                                   "CREATE INDEX fanwen_dedup_key ON fanwen_dedup (key) INCLUDE (chunk_id, size, place)"),
+                       ("hnsw_s", "CREATE INDEX fanwen_chunks_hnsw ON fanwen_chunks USING hnsw (embedding vector_ip_ops)"),
+                       ("head_hnsw_s", "CREATE INDEX fanwen_chunks_head_hnsw ON fanwen_chunks USING hnsw "
+                                       "(head vector_ip_ops)")):
+        started = time.perf_counter()
+        conn.execute(sql)
+        fig[label] = time.perf_counter() - started
     return fig
 
 
 def _load_batch(conn, ids, dim, rng, pyrng, sentences, index_terms, prefix_keys, shingles) -> int:
     picks = [pyrng.sample(range(len(sentences)), 4) for _ in ids]
     texts = ["".join(sentences[j] for j in pick) for pick in picks]
-    # The analyzer cuts at the full stops ending each sentence, so a text's terms are its sentences' terms.
     counts = [sum((index_terms(sentences[j]) for j in pick), Counter()) for pick in picks]
     vectors = rng.standard_normal((len(texts), dim)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)

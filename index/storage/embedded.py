@@ -1,13 +1,16 @@
 """The embedded engine: FAISS + BM25 + SQLite segments in one folder, generations swapped atomically."""
 from __future__ import annotations
 
+import fcntl
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from fanwen.index import building
 from fanwen.index.identity import check_removals
 from fanwen.index.building import IngestReport
+from fanwen.index.errors import IndexBusy
 from fanwen.index.records import Document
 from fanwen.index.storage import generations as store
 from fanwen.index.storage.keywords import BM25Index
@@ -82,7 +85,7 @@ class EmbeddedEngine:
               must_exist: bool = False) -> list[Document]:
         """One write: drop `removals`, place and embed `parsed`, publish; returns the dropped documents
         (their originals may go once this returns). `must_exist`: a removal of an unknown id is NotFound."""
-        with store.write_lock(self.home, self._write_lock):
+        with write_lock(self.home, self._write_lock):
             work = self._working_copy()
             check_removals(work.docs, removals, must_exist)
             gone = [work.docs[doc_id] for doc_id in removals if doc_id in work.docs]
@@ -120,3 +123,25 @@ class EmbeddedEngine:
             work.generation = store.generation_number(self.home)
             return work
         return self._latest().copy()
+
+
+@contextmanager
+def write_lock(home: Path, thread_lock, wait: float = 60.0):
+    """One writer at a time: threads of this process (thread_lock) and other processes (flock on .lock)."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    with thread_lock, open(home / ".lock", "w") as handle:
+        deadline = time.time() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.time() > deadline:
+                    raise IndexBusy(f"index at {home} is being written by another process; try again later",
+                                    zh=f"{home} 的索引正被另一个程序写入（如正在建索引或上传），请稍后再试") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,7 +1,6 @@
 """On-disk index generations: manifest, SQLite metadata, FAISS vectors and BM25, swapped atomically."""
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -9,14 +8,13 @@ import sqlite3
 import time
 import uuid
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
-from fanwen.index.errors import CorruptIndex, IndexBusy, ModelMismatch, WriteFailed
+from fanwen.index.errors import CorruptIndex, ModelMismatch, WriteFailed
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage import segments as seg
 from fanwen.index.storage.dedup import PrefixIndex
@@ -269,28 +267,6 @@ def _published(snap: Snapshot, home: Path, generation: int, entries: list[dict],
     snap.doc_segment.update((doc_id, name) for doc_id in write)
     snap.folders = [home / seg.FOLDER / e["name"] for e in entries]
     snap.pending = None
-
-
-@contextmanager
-def write_lock(home: Path, thread_lock, wait: float = 60.0):
-    """One writer at a time: threads of this process (thread_lock) and other processes (flock on .lock)."""
-    home = Path(home)
-    home.mkdir(parents=True, exist_ok=True)
-    with thread_lock, open(home / ".lock", "w") as handle:
-        deadline = time.time() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.time() > deadline:
-                    raise IndexBusy(f"index at {home} is being written by another process; try again later",
-                                    zh=f"{home} 的索引正被另一个程序写入（如正在建索引或上传），请稍后再试") from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _prune(home: Path, keep: str) -> None:
