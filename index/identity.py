@@ -118,4 +118,10 @@ def check_removals(docs, removals: list[str], must_exist: bool) -> None:
     """A removal names a held document (checked again under the write lock: another writer may have won)."""
     for doc_id in removals:
         if must_exist and doc_id not in docs:
-            raise NotFound(f"unknown document {doc_id!r}", zh=f"范文库里没有文档“{doc_id}”：用 fanwen docs 查看文档编号")
+            raise unknown_document(doc_id)
+
+
+def unknown_document(doc_id: str) -> NotFound:
+    """The one message for a document id the library does not hold."""
+    return NotFound(f"unknown document {doc_id!r}: see 'fanwen docs' for the ids",
+                    zh=f"范文库里没有文档“{doc_id}”：用 fanwen docs 查看文档编号")

@@ -22,6 +22,12 @@ def chunk_from_row(row) -> Chunk:
                  round(float(confidence), 3))
 
 
+def read_documents(conn) -> dict[str, Document]:
+    """Every document row, by id (thousands at most)."""
+    rows = conn.execute("SELECT id, title, path, format, sha256, chunks, chars, added FROM fanwen_documents")
+    return {row[0]: Document(*row) for row in rows}
+
+
 def vector_literal(vector) -> str:
     """pgvector's text form; repr of float32 values round-trips exactly."""
     return "[" + ",".join(map(repr, np.asarray(vector, dtype=np.float32).astype(float).tolist())) + "]"
@@ -58,9 +64,8 @@ class PgView:
 
     @property
     def docs(self) -> dict[str, Document]:
-        if self._docs is None:  # a generation's documents never change; thousands of rows at most
-            rows = self.sql("SELECT id, title, path, format, sha256, chunks, chars, added FROM fanwen_documents")
-            self._docs = {row[0]: Document(*row) for row in rows}
+        if self._docs is None:  # a generation's documents never change
+            self._docs = read_documents(self.engine.connection())
         return self._docs
 
     def native_filter(self, chunk_filter: ChunkFilter) -> ChunkFilter:

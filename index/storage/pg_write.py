@@ -12,7 +12,7 @@ from fanwen.index.ingest import role_model
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage.dedup import THRESHOLD, closest, prefix_keys, shingles, verifiable
 from fanwen.index.storage.pg_schema import put_meta, read_meta
-from fanwen.index.storage.pg_view import parse_vector, vector_literal
+from fanwen.index.storage.pg_view import parse_vector, read_documents, vector_literal
 
 TRAIN_SAMPLE = 4000  # heading-labelled chunks the role classifier of a headless upload learns from
 
@@ -107,7 +107,7 @@ def apply(conn, parsed, removals, report, progress, replace, must_exist, embedde
     meta = read_meta(conn)
     if rebuild:
         _clear(conn)
-    work = PgWork(conn, _documents(conn), int(meta.get("next_id", 0)), tokenize)
+    work = PgWork(conn, read_documents(conn), int(meta.get("next_id", 0)), tokenize)
     check_removals(work.docs, removals, must_exist)
     gone = [work.docs[doc_id] for doc_id in removals if doc_id in work.docs]
     dropped = [cid for doc_id in removals for cid in work.by_doc.get(doc_id, [])]
@@ -126,11 +126,6 @@ def apply(conn, parsed, removals, report, progress, replace, must_exist, embedde
     report.duplicates += mark_duplicates(conn, new, dropped)
     put_meta(conn, generation=int(meta.get("generation", 0)) + 1, next_id=work.next_id())
     return gone
-
-
-def _documents(conn) -> dict[str, Document]:
-    rows = conn.execute("SELECT id, title, path, format, sha256, chunks, chars, added FROM fanwen_documents")
-    return {row[0]: Document(*row) for row in rows}
 
 
 def _clear(conn) -> None:

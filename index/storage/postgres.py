@@ -8,7 +8,7 @@ from fanwen.index.errors import ConfigurationError
 from fanwen.index.records import Document
 from fanwen.index.storage import pg_write
 from fanwen.index.storage.pg_schema import LOCK_KEY, migrate
-from fanwen.index.storage.pg_view import PgView
+from fanwen.index.storage.pg_view import PgView, read_documents
 
 REFRESH_SECONDS = 0.5  # how stale a reader may be after another process writes
 SEARCH_BREADTH = 200  # hnsw.ef_search: candidates HNSW keeps per query (at least the pool a search asks for)
@@ -74,7 +74,7 @@ class PostgresEngine:
         return self._view
 
     def held_documents(self) -> dict[str, Document]:
-        return pg_write._documents(self.connection())
+        return read_documents(self.connection())
 
     def start_rebuild(self) -> None:
         self._rebuild = True
