@@ -77,8 +77,7 @@ class Library:
         try:
             return self.snapshot.docs[doc_id]
         except KeyError:
-            raise NotFound(f"unknown document {doc_id!r}: see 'fanwen docs' for the ids",
-                           zh=f"范文库里没有文档“{doc_id}”：用 fanwen docs 查看文档编号") from None
+            raise identity.unknown_document(doc_id) from None
 
     def chunk(self, chunk_id: int) -> Chunk:
         try:
@@ -100,22 +99,22 @@ class Library:
                offset: int = 0) -> SearchResult:
         """Hits offset … offset + k of the result order; `per_doc` and `fusion` default to the library's
         SearchParams (the per-report cap shapes the first results only, see search.result_order)."""
-        snap = self.snapshot  # one snapshot for the whole query, whatever a writer does
-        with _pinned(snap):
-            return self._search(snap, query, k, roles, docs, per_doc, mode, fusion, offset)
-
-    def _search(self, snap, query, k, roles, docs, per_doc, mode, fusion, offset) -> SearchResult:
-        params = self.params
+        snap, params = self.snapshot, self.params  # one snapshot for the whole query, whatever a writer does
         intent = parse_intent(query, params.inferred_intent, params.long_query)
         request = self._request(snap, k, roles, docs, per_doc, mode, fusion)
         request.offset = validate_offset(offset)
         request.intent_roles, request.strengths = intent.roles, intent.strengths
-        terms, request.weights = query_terms(snap.keywords, intent.topic, params)
-        request.topic = topic_words(terms)
-        # The model reads role words as context (问题 … 不够), so it gets the whole query by default.
+        # The model reads role words as context (问题 … 不够), so it gets the whole query by default. It runs
+        # before the consistent read a database engine holds open for the ranking, not inside it.
         text = intent.query if params.full_query_vector else intent.topic  # validated: no controls, surrogates
         vector = None if mode == "keyword" else self.embedder.embed_queries([text])[0]
-        ranked = run_ranked(snap, vector, terms, request, params)
+        with _pinned(snap):
+            return self._ranked_page(snap, intent, request, vector)
+
+    def _ranked_page(self, snap, intent, request: SearchRequest, vector) -> SearchResult:
+        terms, request.weights = query_terms(snap.keywords, intent.topic, self.params)
+        request.topic = topic_words(terms)
+        ranked = run_ranked(snap, vector, terms, request, self.params)
         known = [word for word in request.topic if word in snap.keywords]
         threshold = threshold_for(self.embedder.name) if vector is not None else None
         verdict = judge(ranked, request.topic, known, threshold)
