@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -25,15 +24,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-QUERIES = ["问题原因 党建业务融合", "下一步 加强党风廉政建设", "开展谈心谈话", "落实中央八项规定精神", "党员积分制管理",
-           "层层签订党建目标责任书", "原因 党建工作缺乏创新", "两新组织党建", "三会一课 组织生活会", "主题教育 成效"]
+# The same generated text, added report and queries as the embedded engine's bench, so the two compare.
+from bench_speed import QUERIES, corpus_sentences, report_text  # noqa: E402
 ROLES = ["achievements", "problems", "causes", "plans", "opening"]
 BATCH_ROWS = 20_000
-
-
-def corpus_sentences() -> list[str]:
-    corpus = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt")))
-    return re.findall(r"[^。！？\n]{8,}[。！？]", corpus)
 
 
 def build(url: str, n: int, dim: int, model: str, sentences: list[str]) -> dict:
@@ -128,16 +122,6 @@ def _load_batch(conn, ids, dim, rng, pyrng, sentences, index_terms, prefix_keys,
                 for place, key in enumerate(prefix_keys(text).tolist()):
                     copy.write_row((key, i, size, place))
     return sum(sum(c.values()) for c in counts)
-
-
-def report_text(sentences: list[str], paragraphs: int) -> str:
-    pick = random.Random(11).sample(sentences, 2 * paragraphs)
-    heads, lines = ["一、主要工作", "二、存在的问题", "三、下一步打算"], ["测速用述职报告"]
-    for i in range(paragraphs):
-        if i % (paragraphs // 3 + 1) == 0:
-            lines.append(heads[min(2, i // (paragraphs // 3 + 1))])
-        lines.append(pick[2 * i] + pick[2 * i + 1])
-    return "\n".join(lines) + "\n"
 
 
 def measure(url: str, report: Path, repeat: int) -> dict:

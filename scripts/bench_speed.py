@@ -118,8 +118,7 @@ def bench_large(n: int, repeat: int, embedder, kinds: list[str], write_kind: str
     from fanwen.index.retrieval.tokenize import default_tokenizer
 
     tokenize = default_tokenizer()
-    corpus = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt")))
-    sentences = [s for s in re.findall(r"[^。！？\n]{8,}[。！？]", corpus)]
+    sentences = corpus_sentences()
     query_vectors = embedder.embed_queries(QUERIES)
     query_terms = [tokenize(q) for q in QUERIES]
     for kind in kinds:
@@ -133,6 +132,12 @@ def bench_large(n: int, repeat: int, embedder, kinds: list[str], write_kind: str
         if kind == write_kind:
             bench_writes(snap, n, sentences, repeat, before)
         del snap
+
+
+def corpus_sentences() -> list[str]:
+    """The sample reports' sentences, from which generated chunks and the added report are made."""
+    corpus = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt")))
+    return re.findall(r"[^。！？\n]{8,}[。！？]", corpus)
 
 
 def report_text(sentences: list[str], paragraphs: int) -> str:
