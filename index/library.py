@@ -168,14 +168,14 @@ class Library:
         """Index one file; returns the document id it used. A file never replaces another document unless
         `replace` names it. A bad file raises (UnsupportedFormat, UnreadableFile)."""
         if replace is not None:
-            self.document(replace)  # before the parse: an unknown id is a 404, not a wasted read
+            self._held(replace)  # before the parse: an unknown id is a 404, not a wasted read
         return self.add_parsed(parse_file(Path(path), self.chunk_params, doc_id, self.read_limits), progress, replace)
 
     def add_parsed(self, parsed: ParsedDocument, progress: Progress | None = None,
                    replace: str | None = None) -> tuple[str, IngestReport]:
         """Index a file already parsed (a server parses uploads in a worker process); as add_file."""
         if replace is not None:
-            self.document(replace)
+            self._held(replace)
         report = IngestReport()
         self._apply([parsed], [], report, progress, replace)
         return parsed.doc_id, report
@@ -214,15 +214,23 @@ class Library:
 
     def remove(self, doc_id: str) -> int:
         """Drop a document, its chunks and, when it was uploaded, its stored original."""
-        chunks = self.document(doc_id).chunks
-        self._apply([], [doc_id], IngestReport(), None, must_exist=True)
-        return chunks
+        gone = self._apply([], [doc_id], IngestReport(), None, must_exist=True)  # checked under the write lock
+        return sum(doc.chunks for doc in gone)
+
+    def _held(self, doc_id: str) -> Document:
+        """A document the library holds. The view may lag another process's write by a moment,
+        so a miss asks the engine afresh before it is a NotFound."""
+        doc = self.snapshot.docs.get(doc_id) or self.engine.held_documents().get(doc_id)
+        if doc is None:
+            raise identity.unknown_document(doc_id)
+        return doc
 
     def _apply(self, parsed: list[ParsedDocument], removals: list[str], report: IngestReport, progress,
-               replace: str | None = None, must_exist: bool = False) -> None:
+               replace: str | None = None, must_exist: bool = False) -> list[Document]:
         gone = self.engine.apply(parsed, removals, report, progress, replace, must_exist)
         for doc in gone:  # only once the new generation is live
             building.delete_original(doc, self.home)
+        return gone
 
 
 def _pinned(snap):

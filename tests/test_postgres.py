@@ -169,6 +169,19 @@ def test_a_second_process_sees_writes_and_a_rebuild_keeps_every_document(pg_url,
     assert {doc: d.chunks for doc, d in first.snapshot.docs.items()} == before and consistent(first)
 
 
+def test_a_process_whose_view_lags_can_still_remove_and_replace_what_another_just_added(pg_url, tmp_path):
+    first = Library(tmp_path / "a", CountingEmbedder(), database_url=pg_url)
+    second = Library(tmp_path / "b", CountingEmbedder(), database_url=pg_url)
+    one, two = write_reports(tmp_path / "docs", 2, 3)
+    assert second.snapshot.docs == {}  # its view is now cached for up to the refresh interval
+    first.add_paths([one, two])
+    chunks = first.snapshot.docs[one.stem].chunks
+    assert one.stem not in second.snapshot.docs  # still the cached view: the lag this test is about
+    assert second.remove(one.stem) == chunks
+    assert second.add_file(one, replace=two.stem)[1].replaced == [two.stem]
+    assert sorted(second.snapshot.docs) == [two.stem] and consistent(second)  # the writer reads its own write
+
+
 def test_a_database_built_with_another_model_is_refused_with_the_fix(pg_url, tmp_path, embedder):
     Library(tmp_path / "a", CountingEmbedder(), database_url=pg_url)
     with pytest.raises(ModelMismatch, match="--rebuild"):

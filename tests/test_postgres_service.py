@@ -64,7 +64,8 @@ def test_two_servers_share_one_database(pg_url, tmp_path):
             return any(hit["doc"] == doc_id for hit in hits)
 
         eventually(b_finds_it)
-        assert httpx.delete(f"{b}/api/documents/{doc_id}").status_code == 200
+        deleted = httpx.delete(f"{b}/api/documents/{doc_id}")
+        assert deleted.status_code == 200, deleted.text
         eventually(lambda: doc_id not in [d["id"] for d in httpx.get(f"{a}/api/documents").json()["documents"]])
         health = [httpx.get(f"{url}/api/health").json() for url in (a, b)]
         assert health[0]["documents"] == health[1]["documents"] == 1
