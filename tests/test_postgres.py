@@ -203,6 +203,31 @@ def test_the_schema_is_versioned_and_a_newer_one_is_refused(pg_url, tmp_path):
         Library(tmp_path / "c", CountingEmbedder(), database_url=pg_url)
 
 
+def test_a_v1_database_is_upgraded_and_keyword_search_reads_the_impact_index(pg_url, tmp_path, monkeypatch):
+    import psycopg
+
+    from fanwen.index.storage import pg_schema
+
+    monkeypatch.setattr(pg_schema, "SCHEMA_VERSION", 1)  # the schema as fanwen 1 left it
+    old = Library(tmp_path / "a", CountingEmbedder(), database_url=pg_url)
+    old.add_paths(write_reports(tmp_path / "docs", 3, 5))
+    queries = ["党建工作", "加强党风廉政建设", "问题原因"]
+    before = [[(h.chunk.id, round(h.score, 9)) for h in old.search(q, mode="keyword").hits] for q in queries]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT to_regclass('fanwen_postings_impact')").fetchone()[0] is None
+    monkeypatch.undo()
+    new = Library(tmp_path / "b", CountingEmbedder(), database_url=pg_url)
+    assert new.snapshot.manifest["schema_version"] == pg_schema.SCHEMA_VERSION == 2
+    assert [[(h.chunk.id, round(h.score, 9)) for h in new.search(q, mode="keyword").hits] for q in queries] == before
+    view = new.snapshot
+    terms = view.keywords.terms("党建工作")
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("SET enable_seqscan = off")  # a 3-report table is read whole otherwise; the plan shape is the point
+        sql, params = view.keywords.statement(terms, 10)
+        plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + sql, params))
+    assert "fanwen_postings_impact" in plan
+
+
 def test_an_unreachable_database_is_one_line_naming_the_setting(tmp_path):
     from fanwen.index.errors import ConfigurationError
 

@@ -7,7 +7,12 @@ from fanwen.index.errors import ConfigurationError
 from fanwen.index.storage.generations import check_model
 
 LOCK_KEY = 0x66616E77  # 'fanw': advisory lock held by migrations and by every write
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# A posting's BM25 term component, tf / (tf + k1 (1 - b) + k1 b len / avglen) with k1 1.2 and b 0.75, at a fixed
+# reference average length: the impact a search reads each term's postings by, best first. Scores are then
+# computed exactly (the library's own average) for the postings read; only the order uses this constant, so
+# it is part of the v2 schema and never changes.
+IMPACT = "(tf::float8 / (tf::float8 + 0.3 + 0.9 * length::float8 / 200.0))"
 
 # Each entry moves the schema one version up; {dim} is the model's vector size, fixed at creation.
 MIGRATIONS = [
@@ -43,6 +48,12 @@ MIGRATIONS = [
         size int NOT NULL, place int NOT NULL);  -- shingle count, and the key's place in the chunk's prefix
     CREATE INDEX fanwen_dedup_key ON fanwen_dedup (key) INCLUDE (chunk_id, size, place);
     CREATE INDEX fanwen_dedup_chunk ON fanwen_dedup (chunk_id);
+    """,
+    # v2: each term's postings by impact (IMPACT), so a search reads a common term's best postings only
+    f"""
+    SET LOCAL maintenance_work_mem = '512MB';  -- sorts an existing library's postings in memory
+    CREATE INDEX fanwen_postings_impact ON fanwen_postings (term, {IMPACT} DESC, chunk_id)
+        INCLUDE (tf, length);
     """,
 ]
 

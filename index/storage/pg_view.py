@@ -10,9 +10,11 @@ import numpy as np
 
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage.filters import ChunkFilter
+from fanwen.index.storage.pg_schema import IMPACT
 
 CHUNK_COLUMNS = ("id, doc, text, heading_path, role, role_confidence, para_index, point_index, start_pos, "
                  "end_pos, placeholders, dup_of")
+TOP_POSTINGS = 2000  # postings an unfiltered keyword search reads per term, best impact first (at least k)
 
 
 def chunk_from_row(row) -> Chunk:
@@ -180,6 +182,7 @@ class PgKeywords:
     def __init__(self, view: PgView, tokenize, k1: float = 1.2, b: float = 0.75):
         self.view, self._tokenize, self.k1, self.b = view, tokenize, k1, b
         self._known: dict[str, bool] = {}
+        self._df: dict[str, int] = {}  # term -> document frequency (0: not in the library), this generation
 
     @property
     def analyzer(self):
@@ -200,26 +203,38 @@ class PgKeywords:
                weights: dict[str, float] | None = None) -> list[tuple[int, float, list[str]]]:
         """Best-first (id, score, matched query terms), as BM25Index.search ranks them."""
         query = list(dict.fromkeys(terms))
-        if k <= 0 or not query:
+        statement = self.statement(query, k, allowed, weights) if k > 0 and query else None
+        if statement is None:
             return []
-        chunks, tokens = self.view.total()
-        factors = self._factors(query, weights or {}, chunks)
-        if not factors:
-            return []
-        where, params = (allowed or ChunkFilter()).sql("c")
-        if allowed is not None and allowed.restricts:  # the filter reads the chunks table; scoring does not
-            where = f"p.chunk_id IN (SELECT c.id FROM fanwen_chunks c WHERE {where})"
-        avglen = tokens / chunks if tokens > 0 else 1.0
-        rows = self.view.sql(BM25_SQL.format(where=where), (
-            self.k1 * (1 - self.b), self.k1 * self.b / avglen, list(factors), list(factors.values()), *params, int(k)))
+        rows = self.view.sql(*statement)
         matched = self._matched(query, [cid for cid, _ in rows])
         return [(int(cid), float(score), matched.get(cid, [])) for cid, score in rows]
 
+    def statement(self, query: list[str], k: int, allowed: ChunkFilter | None = None,
+                  weights: dict[str, float] | None = None) -> tuple[str, tuple] | None:
+        """The scoring SQL and its parameters (None when the library holds no query term). Unfiltered, each
+        term gives its TOP_POSTINGS best postings by impact: all of them, so exact, when it has fewer."""
+        chunks, tokens = self.view.total()
+        factors = self._factors(query, weights or {}, chunks)
+        if not factors:
+            return None
+        avglen = tokens / chunks if tokens > 0 else 1.0
+        head = (self.k1 * (1 - self.b), self.k1 * self.b / avglen, list(factors), list(factors.values()))
+        if allowed is not None and allowed.restricts:  # the filter reads the chunks table; scoring does not
+            where, params = allowed.sql("c")
+            return BM25_SQL.format(postings=FILTERED.format(where=where)), (*head, *params, int(k))
+        return BM25_SQL.format(postings=BEST_FIRST), (*head, max(TOP_POSTINGS, int(k)), int(k))
+
     def _factors(self, query: list[str], weights: dict[str, float], n: int) -> dict[str, float]:
-        """term -> weight · idf · (k1 + 1), for the query terms the library holds."""
-        found = dict(self.view.sql("SELECT term, df FROM fanwen_terms WHERE term = ANY(%s) AND df > 0", (query,)))
-        return {t: weights.get(t, 1.0) * math.log1p((n - found[t] + 0.5) / (found[t] + 0.5)) * (self.k1 + 1)
-                for t in query if t in found}
+        """term -> weight · idf · (k1 + 1), for the query terms the library holds (document frequencies are
+        read once per generation: a view never changes)."""
+        missing = [t for t in query if t not in self._df]
+        if missing:
+            found = dict(self.view.sql("SELECT term, df FROM fanwen_terms WHERE term = ANY(%s) AND df > 0", (missing,)))
+            self._df.update((t, found.get(t, 0)) for t in missing)
+        df = self._df
+        return {t: weights.get(t, 1.0) * math.log1p((n - df[t] + 0.5) / (df[t] + 0.5)) * (self.k1 + 1)
+                for t in query if df[t] > 0}
 
     def _matched(self, query: list[str], ids: list[int]) -> dict[int, list[str]]:
         """Which query terms each of ids contains, in query order (read for the few ranked ids only)."""
@@ -236,8 +251,14 @@ class PgKeywords:
 BM25_SQL = """
 SELECT chunk_id, score FROM (
   SELECT p.chunk_id, sum(q.factor * p.tf / (p.tf + %s::float8 + %s::float8 * p.length)) AS score
-  FROM unnest(%s::text[], %s::float8[]) AS q(term, factor) JOIN fanwen_postings p ON p.term = q.term
-  WHERE {where}
+  FROM unnest(%s::text[], %s::float8[]) AS q(term, factor) {postings}
   GROUP BY p.chunk_id) scored
 WHERE score > 0 ORDER BY score DESC, chunk_id LIMIT %s
 """
+# Every posting of the terms, for the chunks passing a filter (a filter can keep few of a term's best).
+FILTERED = "JOIN fanwen_postings p ON p.term = q.term WHERE p.chunk_id IN (SELECT c.id FROM fanwen_chunks c WHERE {where})"
+# Each term's best postings by impact, read from the (term, impact) index: a word in most chunks costs at
+# most TOP_POSTINGS rows instead of all of them. A chunk outside a term's best keeps that term's (small) part
+# of its score out, so deep in a common term's list the ranking is approximate.
+BEST_FIRST = f"""CROSS JOIN LATERAL (
+    SELECT chunk_id, tf, length FROM fanwen_postings WHERE term = q.term ORDER BY {IMPACT} DESC, chunk_id LIMIT %s) p"""
