@@ -116,8 +116,8 @@ class EmbeddedEngine:
         return self._snap
 
     def _working_copy(self) -> store.Snapshot:
-        """A copy of the live generation to change (one copy of the vectors in memory; nothing read back
-        from disk unless another process wrote), or an empty index when rebuilding."""
+        """A copy of the live generation to change (it shares the vector and keyword parts, copy-on-write;
+        nothing is read back from disk unless another process wrote), or an empty index when rebuilding."""
         if self._rebuild:
             work = self._empty()
             work.generation = store.generation_number(self.home)

@@ -71,7 +71,8 @@ class Snapshot:
         return self.dedup
 
     def copy(self) -> Snapshot:
-        """A working copy that shares nothing a writer changes (Chunk objects are replaced, not edited)."""
+        """A working copy that shares nothing a writer changes (Chunk objects are replaced, not edited; the
+        stores' clones share their immutable parts and copy only tombstone sets)."""
         return Snapshot(json.loads(json.dumps(self.manifest)), dict(self.docs), dict(self.chunks),
                         self.vectors.clone(), self.keywords.clone(), self.heads.clone(), self.generation,
                         {doc: list(ids) for doc, ids in self.by_doc.items()}, dict(self.doc_segment),
@@ -136,31 +137,26 @@ def _segments(home: Path, folder: Path, manifest: dict) -> list[tuple[Path, dict
 
 
 def _assemble(manifest: dict, parts: list[tuple[Path, dict]], tokenize) -> Snapshot:
-    """One searchable snapshot from segments: the first is used as loaded, later (small) ones are
-    added to it, removed chunks are dropped in memory."""
-    docs, chunks, doc_segment, stores, dead = {}, {}, {}, None, set()
+    """One searchable snapshot from segments: their stores are searched side by side, each minus its removed
+    chunks, so nothing is copied (a write later shares them the same way)."""
+    docs, chunks, doc_segment, stores = {}, {}, {}, ([], [], [])
     for path, entry in parts:
         part = seg.read_segment(path, tokenize)
-        gone, dead_here = set(entry["dead_docs"]), set(entry["dead_chunks"])
-        dead |= dead_here
+        gone, dead_here = set(entry["dead_docs"]), entry["dead_chunks"]
         for doc_id, doc in part.docs.items():
             if doc_id not in gone:
                 docs[doc_id], doc_segment[doc_id] = doc, entry["name"]
-        chunks.update((cid, c) for cid, c in part.chunks.items() if cid not in dead_here)
-        if stores is None:
-            stores = (part.vectors, part.heads, part.keywords)
-        else:
-            for mine, theirs in zip(stores, (part.vectors, part.heads, part.keywords)):
-                mine.absorb(theirs)
-    if stores is None:  # every document was removed
-        kind = manifest.get("vector_kind", "flat")
-        stores = (VectorStore(manifest["dim"], kind), VectorStore(manifest["dim"], kind), BM25Index(tokenize))
-    for store in stores:
-        store.remove(sorted(dead))
+        dead = set(dead_here)
+        chunks.update((cid, c) for cid, c in part.chunks.items() if cid not in dead)
+        for mine, theirs in zip(stores, (part.vectors, part.heads, part.keywords)):
+            mine.append((theirs, dead_here))
+    empty = VectorStore(manifest["dim"], manifest.get("vector_kind", "flat"))
+    vectors, heads = VectorStore.stacked(stores[0], empty), VectorStore.stacked(stores[1], empty)
+    keywords = BM25Index.stacked(stores[2], tokenize)
     for cid, dup_of in manifest.get("patches", {}).items():
         if int(cid) in chunks:
             chunks[int(cid)].dup_of = dup_of
-    return Snapshot(manifest, docs, chunks, stores[0], stores[2], stores[1], manifest.get("generation", 0),
+    return Snapshot(manifest, docs, chunks, vectors, keywords, heads, manifest.get("generation", 0),
                     seg.doc_order(chunks), doc_segment, [path for path, _ in parts])
 
 

@@ -1,32 +1,25 @@
-"""Okapi BM25 keyword index over integer chunk ids; the tokenizer is passed in as a function."""
+"""Okapi BM25 keyword index over integer chunk ids, kept as shared immutable parts plus a small delta."""
 from __future__ import annotations
 
 import json
+import math
 import operator
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Sequence
 
 import numpy as np
-from scipy import sparse
 
 from fanwen.index.errors import CorruptIndex
+from fanwen.index.storage.keyword_part import Block, KeywordPart
 
 META_FILE = "bm25.json"
 COUNTS_FILE = "bm25.npz"
 FORMAT = "fanwen-bm25"
 VERSION = 1
-
-
-@dataclass(frozen=True)
-class _Scoring:
-    """Read-only snapshot used by searches; rows are documents in ascending id order."""
-
-    row_ids: np.ndarray  # int64, sorted
-    weights: sparse.csc_matrix  # BM25 tf factor per (row, term); idf is applied at query time
-    idf: np.ndarray
+MAX_PARTS = 8  # past this many parts, a clone merges all but the largest (copying the small ones only)
+DEAD_SHARE = 0.5  # a part with more of its chunks removed than this is merged away too
 
 
 def _as_id_list(ids: Iterable[int]) -> list[int]:
@@ -35,7 +28,10 @@ def _as_id_list(ids: Iterable[int]) -> list[int]:
 
 
 class BM25Index:
-    """Classic Okapi BM25 with idf = ln(1 + (N - df + 0.5) / (df + 0.5))."""
+    """Classic Okapi BM25 with idf = ln(1 + (N - df + 0.5) / (df + 0.5)), N, df and the average length taken
+    over the whole index. Chunks live in immutable parts (KeywordPart) that clones share, with the ids
+    removed from each beside it; added chunks go to a small delta. So a write neither copies nor rebuilds
+    the large part: a search scores each part with the library-wide statistics and merges the best."""
 
     def __init__(self, tokenize: Callable[[str], list[str]], k1: float = 1.2, b: float = 0.75):
         self._tokenize = tokenize
@@ -43,13 +39,10 @@ class BM25Index:
         self._index_terms = getattr(tokenize, "index_terms", tokenize)
         self.k1 = float(k1)
         self.b = float(b)
-        self._vocab: dict[str, int] = {}
-        self._docs: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id -> (term columns, counts)
-        self._scoring_cache: _Scoring | None = None
-        # (row ids, columns, counts, lengths) as load() read them, until a change: the first search after
-        # opening builds its matrix from these flat arrays instead of re-joining 100,000 small ones.
-        self._loaded: tuple | None = None
-        # Searches rebuild the matrix lazily, so mutations and rebuilds must not interleave.
+        self._blocks: list[Block] = []  # frozen parts, never changed: a removal replaces the Block
+        self._vocab: dict[str, int] = {}  # the delta's columns
+        self._docs: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # the delta: id -> (term columns, counts)
+        self._delta: KeywordPart | None = None  # the delta as a part, built at the first search after a change
         self._lock = threading.Lock()
 
     @property
@@ -61,10 +54,11 @@ class BM25Index:
         return self._tokenize(text)
 
     def count(self) -> int:
-        return len(self._docs)
+        with self._lock:
+            return sum(block.live() for block in self._blocks) + len(self._docs)
 
     def __contains__(self, term: str) -> bool:
-        return term in self._vocab
+        return term in self._vocab or any(term in block.part.vocab for block in self._blocks)
 
     def add(self, ids: Sequence[int], texts: Sequence[str]) -> None:
         """Index texts under ids; an id already present is replaced."""
@@ -76,9 +70,10 @@ class BM25Index:
         # Tokenizing is the slow part and needs no lock.
         counted = [Counter(self._index_terms(text)) for text in texts]
         with self._lock:
+            self._bury(id_list)
             for chunk_id, counts in zip(id_list, counted):
                 self._docs[chunk_id] = self._encode(counts)
-            self._scoring_cache = self._loaded = None
+            self._delta = None
 
     def _encode(self, counts: Counter) -> tuple[np.ndarray, np.ndarray]:
         vocab = self._vocab
@@ -87,47 +82,24 @@ class BM25Index:
 
     def remove(self, ids: Iterable[int]) -> int:
         """Drop ids from the index; returns how many were present."""
-        id_list = _as_id_list(ids)
+        id_list = list(set(_as_id_list(ids)))
         with self._lock:
-            removed = sum(self._docs.pop(chunk_id, None) is not None for chunk_id in set(id_list))
+            removed = sum(self._docs.pop(chunk_id, None) is not None for chunk_id in id_list)
             if removed:
-                self._scoring_cache = self._loaded = None
-        return removed
+                self._delta = None
+            return removed + self._bury(id_list)
 
-    def _scoring(self) -> _Scoring:
+    def _bury(self, id_list: list[int]) -> int:
+        before = sum(len(block.dead) for block in self._blocks)
+        self._blocks = [block.bury(id_list) for block in self._blocks]
+        return sum(len(block.dead) for block in self._blocks) - before
+
+    def _current(self) -> list[Block]:
+        """The frozen blocks and the delta as one, as they are now (callers search them without the lock)."""
         with self._lock:
-            if self._scoring_cache is None:
-                self._scoring_cache = self._build()
-            return self._scoring_cache
-
-    def _build(self) -> _Scoring:
-        if self._loaded is not None:
-            row_ids, columns, counts, lengths = self._loaded
-        else:
-            row_ids = np.array(sorted(self._docs), dtype=np.int64)
-            columns, counts, lengths = self._flatten(row_ids)
-        n_rows = len(row_ids)
-        rows = np.repeat(np.arange(n_rows), lengths)
-        doc_len = np.bincount(rows, weights=counts, minlength=n_rows)
-        avg_len = float(doc_len.mean()) if n_rows and doc_len.any() else 1.0
-        norm = self.k1 * (1.0 - self.b + self.b * doc_len / avg_len)
-        tf = counts.astype(np.float64)
-        values = tf * (self.k1 + 1.0) / (tf + norm[rows])
-        weights = sparse.csc_matrix((values, (rows, columns)), shape=(n_rows, len(self._vocab)))
-        weights.sort_indices()  # search() looks rows up in each column by binary search
-        df = np.diff(weights.indptr)
-        idf = np.log1p((n_rows - df + 0.5) / (df + 0.5))
-        return _Scoring(row_ids=row_ids, weights=weights, idf=idf)
-
-    def _flatten(self, row_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Concatenate (columns, counts) of the given ids, plus how many terms each id has."""
-        parts = [self._docs[chunk_id] for chunk_id in row_ids.tolist()]
-        lengths = np.array([len(cols) for cols, _ in parts], dtype=np.int64)
-        if not parts:
-            return np.zeros(0, np.int32), np.zeros(0, np.int32), lengths
-        columns = np.concatenate([cols for cols, _ in parts])
-        counts = np.concatenate([tfs for _, tfs in parts])
-        return columns, counts, lengths
+            if self._delta is None:
+                self._delta = KeywordPart.from_postings(self._docs, list(self._vocab))
+            return [block for block in self._blocks if block.live()] + [Block(self._delta)]
 
     def search(
         self, terms: list[str], k: int, allowed: Collection[int] | None = None,
@@ -137,79 +109,67 @@ class BM25Index:
 
         `weights` scales a term's contribution (default 1): expansions count for less than typed words.
         """
-        scoring = self._scoring()
-        weights = weights or {}
-        query = [t for t in dict.fromkeys(terms) if t in self._vocab]  # duplicates count once
-        if k <= 0 or not query or len(scoring.row_ids) == 0:
+        blocks = [block for block in self._current() if block.live()]
+        query = [t for t in dict.fromkeys(terms) if any(t in block.part.vocab for block in blocks)]  # once each
+        if k <= 0 or not query or not blocks:
             return []
-        matrix = scoring.weights
-        scores = np.zeros(len(scoring.row_ids))
-        postings = []
+        n = sum(block.live() for block in blocks)
+        words = sum(block.words() for block in blocks)
+        avgdl = words / n if words > 0 else 1.0
+        idf = {}
         for term in query:
-            column = self._vocab[term]
-            if column >= matrix.shape[1]:  # term first seen after this snapshot was built
-                postings.append(np.zeros(0, np.int32))
-                continue
-            start, end = matrix.indptr[column], matrix.indptr[column + 1]
-            rows = matrix.indices[start:end]
-            scores[rows] += weights.get(term, 1.0) * scoring.idf[column] * matrix.data[start:end]
-            postings.append(rows)
-        if allowed is not None:
-            scores[~_allowed_mask(scoring.row_ids, allowed)] = 0.0
-        top = _top_rows(scores, scoring.row_ids, k)
-        present = [_contains(rows, top) for rows in postings]
-        return [
-            (int(scoring.row_ids[row]), float(scores[row]),
-             [term for term, hits in zip(query, present) if hits[place]])
-            for place, row in enumerate(top)
-        ]
+            df = sum(block.df(term) for block in blocks)
+            idf[term] = math.log1p((n - df + 0.5) / (df + 0.5))
+        found = [hit for block in blocks
+                 for hit in block.top(query, idf, weights or {}, (self.k1, self.b, avgdl), k, allowed)]
+        # Parts hold disjoint ids, so the best k overall are among each part's best k.
+        return sorted(found, key=lambda hit: (-hit[1], hit[0]))[:k]
 
     def clone(self) -> BM25Index:
-        """A copy a writer may change while readers search this one (postings arrays are shared, never mutated)."""
+        """A copy a writer may change while readers search this one: the delta is frozen into a part that
+        both share with the other parts, so this costs the tombstone sets, not a copy of the postings."""
         copy = BM25Index(self._tokenize, self.k1, self.b)
+        blocks = self._current()
         with self._lock:
-            copy._vocab, copy._docs = dict(self._vocab), dict(self._docs)
-            copy._loaded, copy._scoring_cache = self._loaded, self._scoring_cache  # same postings, same matrix
+            if self._docs:
+                self._blocks.append(blocks[-1])
+                self._docs, self._vocab, self._delta = {}, {}, None
+            copy._blocks = list(self._blocks)
+        copy._merge_small()
         return copy
+
+    def _merge_small(self) -> None:
+        """Merge every part but the largest sound one when there are too many or one is mostly removed."""
+        sound = [b for b in self._blocks if len(b.dead) <= DEAD_SHARE * len(b.part)]
+        if len(self._blocks) <= MAX_PARTS and len(sound) == len(self._blocks):
+            return
+        keep = max(sound, key=Block.live, default=None)
+        merged = _joined([b for b in self._blocks if b is not keep])
+        self._blocks = ([keep] if keep is not None else []) + ([Block(merged)] if len(merged) else [])
 
     def subset(self, ids: Iterable[int]) -> BM25Index:
         """A new index holding only ids' postings (a segment of this one)."""
         part = BM25Index(self._tokenize, self.k1, self.b)
-        terms = list(self._vocab)
-        with self._lock:
-            for chunk_id in _as_id_list(ids):
-                columns, counts = self._docs[chunk_id]
-                part._docs[chunk_id] = (np.array([part._vocab.setdefault(terms[c], len(part._vocab))
-                                                  for c in columns.tolist()], dtype=np.int32), counts)
+        wanted = _as_id_list(ids)
+        for block in self._current():
+            rows = block.part.rows_of(wanted)
+            for chunk_id, row in zip(wanted, rows.tolist()):
+                if row >= 0 and chunk_id not in block.dead:
+                    terms, counts = block.part.posting(row)
+                    part._docs[chunk_id] = (np.array([part._vocab.setdefault(t, len(part._vocab)) for t in terms],
+                                                     dtype=np.int32), counts)
         return part
-
-    def absorb(self, other: BM25Index) -> None:
-        """Add every posting of other (a later segment) to this index; its ids replace equal ones here."""
-        terms = list(other._vocab)
-        with self._lock:
-            for chunk_id, (columns, counts) in other._docs.items():
-                self._docs[chunk_id] = (np.array([self._vocab.setdefault(terms[c], len(self._vocab))
-                                                  for c in columns.tolist()], dtype=np.int32), counts)
-            self._scoring_cache = self._loaded = None
 
     def save(self, folder: Path) -> None:
         """Write bm25.json (ids, vocabulary, parameters) and bm25.npz (term counts) into folder."""
-        with self._lock:
-            row_ids = np.array(sorted(self._docs), dtype=np.int64)
-            columns, counts, lengths = self._flatten(row_ids)
-            terms = list(self._vocab)
-        # Only terms still used are written, so vocabulary left by removed chunks is dropped.
-        used = np.unique(columns)
-        remap = np.full(len(terms), -1, dtype=np.int32)
-        remap[used] = np.arange(len(used), dtype=np.int32)
+        whole = _joined(self._current())  # only terms still used: vocabulary left by removed chunks goes
         meta = {
             "format": FORMAT, "version": VERSION, "k1": self.k1, "b": self.b,
-            "ids": row_ids.tolist(), "vocab": [terms[c] for c in used.tolist()],
+            "ids": whole.row_ids.tolist(), "vocab": whole.terms,
         }
         folder = Path(folder)
         (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        np.savez(folder / COUNTS_FILE, indptr=indptr, columns=remap[columns], counts=counts)
+        np.savez(folder / COUNTS_FILE, indptr=whole.indptr, columns=whole.columns, counts=whole.counts)
 
     @classmethod
     def load(cls, folder: Path, tokenize: Callable[[str], list[str]]) -> BM25Index:
@@ -222,47 +182,58 @@ class BM25Index:
         with np.load(folder / COUNTS_FILE, allow_pickle=False) as arrays:
             indptr, columns, counts = arrays["indptr"], arrays["columns"], arrays["counts"]
         ids, vocab = meta["ids"], meta["vocab"]
-        consistent = len(indptr) == len(ids) + 1 and int(indptr[-1]) == len(columns) == len(counts)
+        consistent = (len(indptr) == len(ids) + 1 and int(indptr[-1]) == len(columns) == len(counts)
+                      and (len(columns) == 0 or 0 <= int(columns.min()) <= int(columns.max()) < len(vocab)))
         if not consistent:
             raise CorruptIndex(f"{folder} holds an inconsistent BM25 index",
                                zh=f"{folder} 的关键词索引前后不一致：请运行 fanwen index --rebuild 重建索引")
         index = cls(tokenize, k1=meta["k1"], b=meta["b"])
-        index._vocab = {term: column for column, term in enumerate(vocab)}
-        # Views into the loaded arrays (postings are never mutated in place), not 200,000 small copies.
-        bounds = indptr.tolist()
-        index._docs = {chunk_id: (columns[bounds[row]:bounds[row + 1]], counts[bounds[row]:bounds[row + 1]])
-                       for row, chunk_id in enumerate(ids)}
         row_ids = np.array(ids, dtype=np.int64)
-        if len(row_ids) < 2 or bool((np.diff(row_ids) > 0).all()):  # save() writes ids ascending
-            index._loaded = (row_ids, columns, counts, np.diff(indptr))
+        if len(row_ids) > 1 and not bool((np.diff(row_ids) > 0).all()):  # save() writes ids ascending
+            index._blocks = [Block(_unsorted(row_ids, indptr, columns, counts, vocab))]
+        elif len(row_ids):
+            index._blocks = [Block(KeywordPart(row_ids, indptr, columns, counts, vocab))]
         return index
 
-
-def _allowed_mask(row_ids: np.ndarray, allowed: Collection[int]) -> np.ndarray:
-    """Boolean mask over rows whose id is in allowed (row_ids must be sorted)."""
-    mask = np.zeros(len(row_ids), dtype=bool)
-    wanted = np.fromiter((operator.index(i) for i in allowed), dtype=np.int64, count=len(allowed))
-    if len(wanted) == 0:
-        return mask
-    places = np.searchsorted(row_ids, wanted)
-    inside = places < len(row_ids)
-    places = places[inside]
-    mask[places[row_ids[places] == wanted[inside]]] = True
-    return mask
+    @classmethod
+    def stacked(cls, indexes: list[tuple[BM25Index, Iterable[int]]], tokenize) -> BM25Index:
+        """One index searching the parts of several (segments), minus each one's removed ids: nothing is copied."""
+        like = indexes[0][0] if indexes else None
+        joined = cls(tokenize, like.k1, like.b) if like is not None else cls(tokenize)
+        for index, dead in indexes:
+            dead_list = list(set(_as_id_list(dead)))
+            joined._blocks += [block.bury(dead_list) for block in index._current() if len(block.part)]
+        return joined
 
 
-def _contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """For each of rows, whether it occurs in sorted_rows."""
-    if len(sorted_rows) == 0:
-        return np.zeros(len(rows), dtype=bool)
-    places = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
-    return sorted_rows[places] == rows
+def _joined(blocks: list[Block]) -> KeywordPart:
+    """The live rows of blocks as one part, rows ascending, only the terms they use."""
+    terms: dict[str, int] = {}
+    ids, lengths, columns, counts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [
+        np.zeros(0, np.int32)]
+    for block in (b for b in blocks if b.live()):
+        row_ids, sizes, cols, tfs = block.part.live_arrays(block.dead_rows)
+        remap = np.array([terms.setdefault(t, len(terms)) for t in block.part.terms], dtype=np.int64)
+        ids.append(row_ids), lengths.append(sizes), columns.append(remap[cols]), counts.append(tfs)
+    indptr = np.concatenate([[0], np.cumsum(np.concatenate(lengths))]).astype(np.int64)
+    return _unsorted(np.concatenate(ids), indptr, np.concatenate(columns), np.concatenate(counts), list(terms),
+                     compact=True)
 
 
-def _top_rows(scores: np.ndarray, row_ids: np.ndarray, k: int) -> np.ndarray:
-    """Rows of the k best positive scores, best first, ties broken by smaller id."""
-    candidates = np.flatnonzero(scores > 0)
-    if len(candidates) > k:
-        candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
-    order = np.lexsort((row_ids[candidates], -scores[candidates]))
-    return candidates[order]
+def _unsorted(ids, indptr, columns, counts, terms: list[str], compact: bool = False) -> KeywordPart:
+    """A part from rows in any order (sorted here), keeping only the used terms when compact."""
+    lengths = np.diff(indptr)
+    if len(ids) > 1 and not bool((np.diff(ids) > 0).all()):
+        order = np.argsort(ids, kind="stable")
+        row_of_posting = np.repeat(np.arange(len(ids)), lengths)
+        rank = np.empty(len(ids), dtype=np.int64)
+        rank[order] = np.arange(len(ids))
+        postings = np.argsort(rank[row_of_posting], kind="stable")
+        ids, lengths, columns, counts = ids[order], lengths[order], columns[postings], counts[postings]
+    if compact:
+        used = np.unique(columns)
+        remap = np.full(len(terms), -1, dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        columns, terms = remap[columns], [terms[c] for c in used.tolist()]
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    return KeywordPart(ids, indptr, np.asarray(columns, dtype=np.int32), np.asarray(counts, dtype=np.int32), terms)

@@ -1,107 +1,66 @@
-"""FAISS inner-product store of L2-normalised float32 vectors keyed by int64 ids."""
+"""Copy-on-write vector store: immutable FAISS parts shared between snapshots, their tombstones, one small delta."""
 from __future__ import annotations
 
-import json
-import os
 import threading
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Collection, Iterable
 
-import faiss
 import numpy as np
 
-from fanwen.index.errors import CorruptIndex, NotFound
+from fanwen.index.errors import NotFound
+from fanwen.index.storage.vector_part import KINDS, Hits, VectorPart, _as_ids  # noqa: F401 (KINDS for callers)
 
-KINDS = ("flat", "hnsw")
-MAX_THREADS = min(2, os.cpu_count() or 1)
-# With a filter this small, exact scoring of the allowed vectors beats a filtered graph walk,
-# whose recall drops when most of the graph is excluded.
-EXACT_FILTER_LIMIT = 20_000
-# HNSW cannot delete, so removed entries linger as tombstones; past this many beyond the live
-# count the graph is rebuilt, which keeps search over-fetching cheap.
-TOMBSTONE_SLACK = 1024
-FORMAT = "fanwen-vectors"
-VERSION = 1
-
-Hits = list[tuple[int, float]]
+# Past this many frozen parts, a clone merges all but the largest into one, so searches stay a few FAISS calls.
+MAX_PARTS = 8
+# A part whose removed share passes this is merged away too: its tombstones cost over-fetching and memory.
+DEAD_SHARE = 0.5
 
 
-def _set_threads(parallel: bool) -> None:
-    """Use MAX_THREADS for graph building and query batches, one thread otherwise.
+@dataclass(frozen=True)
+class _Frozen:
+    """A part nobody changes any more, and the ids removed from it since it was frozen."""
 
-    The OpenMP thread count is per calling thread, so it is set before every faiss call.
-    faiss parallelises over queries, so a single query gains nothing from a thread team,
-    and on a busy host the team's barriers cost more than the work.
-    """
-    faiss.omp_set_num_threads(MAX_THREADS if parallel else 1)
+    part: VectorPart
+    dead: frozenset = frozenset()
 
+    def live(self) -> int:
+        return self.part.count() - len(self.dead)
 
-def _as_ids(ids: Iterable[int]) -> np.ndarray:
-    array = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids))
-    if array.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    if array.ndim != 1 or array.dtype.kind not in "iu":
-        raise ValueError(f"ids must be flat integers, got {array.dtype} {array.shape}")
-    if (array < 0).any():
-        raise ValueError("ids must be non-negative (faiss uses -1 for 'no result')")
-    return array.astype(np.int64)
+    @cached_property
+    def dead_array(self) -> np.ndarray:
+        return np.array(sorted(self.dead), dtype=np.int64)
 
-
-def _sidecar(path: Path) -> Path:
-    return path.with_name(path.name + ".json")
+    def bury(self, ids: list[int]) -> _Frozen:
+        """This part with those of ids it holds alive removed (itself when it holds none)."""
+        hits = {i for i, held in zip(ids, self.part.holds(ids)) if held and i not in self.dead}
+        return _Frozen(self.part, self.dead | hits) if hits else self
 
 
 class VectorStore:
-    """Add, remove, get and search vectors by id; kinds are exact "flat" and approximate "hnsw"."""
+    """Add, remove, get and search vectors by id; kinds are exact "flat" and approximate "hnsw".
+
+    clone() costs what changed since the last clone, not the library: the vectors live in frozen parts
+    that clones share (a removal is a tombstone beside the part), and new vectors go to a small delta."""
 
     def __init__(self, dim: int, kind: str = "flat", hnsw_m: int = 32, ef_search: int = 96):
-        if kind not in KINDS:
-            raise ValueError(f"unknown vector index kind {kind!r}; allowed: {', '.join(KINDS)}")
-        if dim < 1:
-            raise ValueError(f"vector dimension must be positive, got {dim}")
-        _set_threads(False)
-        self.dim, self.kind = int(dim), kind
-        self.hnsw_m, self.ef_search = int(hnsw_m), int(ef_search)
-        self._index = self._new_index()
-        self._lock = threading.Lock()
-        self._ids: set[int] = set()  # flat: faiss labels are the ids themselves
-        # hnsw: faiss labels are slots (insertion positions), so a replaced id gets a new slot
-        # and its old slot becomes a tombstone.
-        self._slot_ids = np.zeros(0, dtype=np.int64)
-        self._alive = np.zeros(0, dtype=bool)
-        self._slot_of: dict[int, int] = {}
+        self._delta = VectorPart(dim, kind, hnsw_m, ef_search)  # checks the settings
+        self.dim, self.kind, self.hnsw_m, self.ef_search = self._delta.dim, kind, int(hnsw_m), int(ef_search)
+        self._frozen: list[_Frozen] = []
+        self._lock = threading.RLock()
 
-    def _new_index(self) -> faiss.IndexIDMap2:
-        if self.kind == "flat":
-            return faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
-        graph = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        graph.hnsw.efConstruction = max(40, 2 * self.hnsw_m)
-        graph.hnsw.efSearch = self.ef_search
-        return faiss.IndexIDMap2(graph)
+    def _new_part(self) -> VectorPart:
+        return VectorPart(self.dim, self.kind, self.hnsw_m, self.ef_search)
 
     def count(self) -> int:
-        return len(self._ids) if self.kind == "flat" else len(self._slot_of)
-
-    def _check_vectors(self, vectors: np.ndarray, what: str) -> np.ndarray:
-        """Return vectors as contiguous float32 rows of unit length, or explain what is wrong."""
-        array = np.asarray(vectors, dtype=np.float32)
-        if array.ndim == 1:
-            array = array[None, :]
-        if array.ndim != 2 or array.shape[1] != self.dim:
-            raise ValueError(
-                f"{what} must have shape (n, {self.dim}) for this {self.dim}-dimensional store, "
-                f"got shape {tuple(np.shape(vectors))}"
-            )
-        if not np.isfinite(array).all():
-            raise ValueError(f"{what} contain NaN or infinite values")
-        norms = np.linalg.norm(array, axis=1, keepdims=True)
-        # Embedders normally normalise already; this guards inner product = cosine anyway.
-        return np.ascontiguousarray(array / np.maximum(norms, 1e-12), dtype=np.float32)
+        with self._lock:
+            return sum(f.live() for f in self._frozen) + self._delta.count()
 
     def add(self, ids: Iterable[int], vectors: np.ndarray) -> None:
         """Store vectors under ids; an id already present is replaced."""
         id_array = _as_ids(ids)
-        rows = self._check_vectors(vectors, "vectors")
+        rows = self._delta._check_vectors(vectors, "vectors")  # checked before anything is buried
         if len(rows) != len(id_array):
             raise ValueError(f"add() got {len(id_array)} ids but {len(rows)} vectors")
         if len(np.unique(id_array)) != len(id_array):
@@ -109,230 +68,159 @@ class VectorStore:
         if len(id_array) == 0:
             return
         with self._lock:
-            _set_threads(False)
-            self._remove_locked(id_array.tolist())
-            _set_threads(len(rows) > 1)
-            if self.kind == "flat":
-                self._index.add_with_ids(rows, id_array)
-                self._ids.update(id_array.tolist())
-            else:
-                self._append_slots(id_array, rows)
-                self._compact_if_needed()
-
-    def _append_slots(self, id_array: np.ndarray, rows: np.ndarray) -> None:
-        first = len(self._slot_ids)
-        slots = np.arange(first, first + len(id_array), dtype=np.int64)
-        self._index.add_with_ids(rows, slots)
-        self._slot_ids = np.concatenate([self._slot_ids, id_array])
-        self._alive = np.concatenate([self._alive, np.ones(len(id_array), dtype=bool)])
-        self._slot_of.update(zip(id_array.tolist(), slots.tolist()))
+            self._bury(id_array.tolist())
+            self._delta.add(id_array, rows)
 
     def remove(self, ids: Iterable[int]) -> int:
         """Drop ids from the store; returns how many were present."""
-        id_list = _as_ids(ids).tolist()
+        id_list = list(set(_as_ids(ids).tolist()))
         with self._lock:
-            _set_threads(False)
-            removed = self._remove_locked(id_list)
-            if self.kind == "hnsw":
-                self._compact_if_needed()
-            return removed
+            return self._delta.remove(id_list) + self._bury(id_list)
 
-    def _remove_locked(self, id_list: list[int]) -> int:
-        if self.kind == "flat":
-            present = [i for i in set(id_list) if i in self._ids]
-            if present:
-                self._index.remove_ids(np.array(present, dtype=np.int64))
-                self._ids.difference_update(present)
-            return len(present)
-        slots = [self._slot_of.pop(i) for i in set(id_list) if i in self._slot_of]
-        self._alive[slots] = False
-        return len(slots)
+    def _bury(self, id_list: list[int]) -> int:
+        before = sum(len(f.dead) for f in self._frozen)
+        self._frozen = [f.bury(id_list) for f in self._frozen]
+        return sum(len(f.dead) for f in self._frozen) - before
 
-    def _dead(self) -> int:
-        return len(self._slot_ids) - len(self._slot_of)
-
-    def _compact_if_needed(self) -> None:
-        if self._dead() > self.count() + TOMBSTONE_SLACK:
-            self._compact()
-
-    def _compact(self) -> None:
-        """Rebuild the HNSW graph from live vectors only, renumbering slots from zero."""
-        live = np.flatnonzero(self._alive).astype(np.int64)
-        rows = self._stored(live) if len(live) else None
-        ids = self._slot_ids[live]
-        self._index = self._new_index()
-        self._slot_ids = np.zeros(0, dtype=np.int64)
-        self._alive = np.zeros(0, dtype=bool)
-        self._slot_of = {}
-        if rows is not None:
-            _set_threads(True)
-            self._append_slots(ids, np.ascontiguousarray(rows, dtype=np.float32))
-
-    def _labels(self, ids: Iterable[int]) -> tuple[np.ndarray, list[int]]:
-        """faiss labels of the ids that are present, and the ids that are not."""
-        table = self._ids if self.kind == "flat" else self._slot_of
-        labels, missing = [], []
-        for chunk_id in ids:
-            if chunk_id in table:
-                labels.append(chunk_id if self.kind == "flat" else self._slot_of[chunk_id])
-            else:
-                missing.append(chunk_id)
-        return np.array(labels, dtype=np.int64), missing
-
-    def _stored(self, labels: np.ndarray) -> np.ndarray:
-        """Stored rows for faiss labels."""
-        if self.kind == "hnsw":
-            # Slots equal storage positions (the graph never deletes and compaction renumbers),
-            # and reading storage directly is far faster than IDMap2's per-label lookup.
-            return faiss.downcast_index(self._index.index).reconstruct_batch(labels)
-        return self._index.reconstruct_batch(labels)
+    def _sources(self) -> list[_Frozen]:
+        """Every part with its tombstones, the delta last (it is searched as it is at that moment)."""
+        with self._lock:
+            return [f for f in self._frozen if f.live()] + [_Frozen(self._delta)]
 
     def get(self, ids: Iterable[int]) -> np.ndarray:
         """Stored (normalised) vectors of ids, one row per id in the order given."""
         id_list = _as_ids(ids).tolist()
-        with self._lock:
-            _set_threads(False)
-            labels, missing = self._labels(id_list)
-            if missing:
-                raise NotFound(f"vector ids not in store: {missing[:10]}", zh=f"向量库中没有这些段落：{missing[:10]}，请重新检索")
-            if len(labels) == 0:
-                return np.zeros((0, self.dim), dtype=np.float32)
-            return self._stored(labels)
+        out = np.zeros((len(id_list), self.dim), dtype=np.float32)
+        todo = np.ones(len(id_list), dtype=bool)
+        for source in reversed(self._sources()):
+            if not todo.any():
+                break
+            here = [n for n in np.flatnonzero(todo).tolist() if id_list[n] not in source.dead]
+            held = [n for n, h in zip(here, source.part.holds([id_list[n] for n in here])) if h]
+            if held:
+                out[held] = source.part.get([id_list[n] for n in held])
+                todo[held] = False
+        if todo.any():
+            missing = [id_list[n] for n in np.flatnonzero(todo)[:10].tolist()]
+            raise NotFound(f"vector ids not in store: {missing}", zh=f"向量库中没有这些段落：{missing}，请重新检索")
+        return out
 
-    def search(
-        self, queries: np.ndarray, k: int, allowed: Collection[int] | None = None
-    ) -> list[Hits]:
+    def search(self, queries: np.ndarray, k: int, allowed: Collection[int] | None = None) -> list[Hits]:
         """Best-first (id, inner product) hits, one list per query row."""
-        rows = self._check_vectors(queries, "queries")
-        with self._lock:
-            if k <= 0 or self.count() == 0 or len(rows) == 0:
-                return [[] for _ in rows]
-            _set_threads(len(rows) > 1)
-            if allowed is None:
-                return self._search_all(rows, k)
-            labels, _ = self._labels(np.unique(_as_ids(allowed)).tolist())
-            if len(labels) == 0:
-                return [[] for _ in rows]
-            if self.kind == "hnsw" and len(labels) <= EXACT_FILTER_LIMIT:
-                return self._search_exact(rows, k, labels)
-            return self._search_selected(rows, k, labels)
-
-    def _search_all(self, rows: np.ndarray, k: int) -> list[Hits]:
-        total, live = self._index.ntotal, self.count()
-        # Over-fetch in proportion to the tombstones so k live hits usually arrive in one pass.
-        fetch = min(total, k if total == live else k * total // live + 16)
-        while True:
-            scores, labels = self._index.search(rows, fetch)
-            hits = self._collect(scores, labels, k)
-            if fetch >= total or all(len(row) >= min(k, live) for row in hits):
-                return hits
-            fetch = min(total, fetch * 2)
-
-    def _search_selected(self, rows: np.ndarray, k: int, labels: np.ndarray) -> list[Hits]:
-        selector = faiss.IDSelectorBatch(labels)
-        if self.kind == "flat":
-            params = faiss.SearchParameters(sel=selector)
-        else:
-            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(self.ef_search, k))
-        scores, found = self._index.search(rows, min(k, len(labels)), params=params)
-        return self._collect(scores, found, k)
-
-    def _search_exact(self, rows: np.ndarray, k: int, labels: np.ndarray) -> list[Hits]:
-        # faiss.knn rather than numpy: it follows the thread setting above, numpy's BLAS does not.
-        scores, best = faiss.knn(rows, self._stored(labels), min(k, len(labels)),
-                                 metric=faiss.METRIC_INNER_PRODUCT)
-        return self._collect(scores, labels[best], k)
-
-    def _collect(self, scores: np.ndarray, labels: np.ndarray, k: int) -> list[Hits]:
-        """Turn faiss result rows into (id, score) lists, skipping padding and tombstones."""
-        results = []
-        for row_scores, row_labels in zip(scores.tolist(), labels.tolist()):
-            hits: Hits = []
-            for score, label in zip(row_scores, row_labels):
-                if label < 0:
-                    continue
-                if self.kind == "hnsw":
-                    if not self._alive[label]:
-                        continue
-                    label = int(self._slot_ids[label])
-                hits.append((label, float(score)))
-                if len(hits) == k:
-                    break
-            results.append(hits)
-        return results
+        rows = self._delta._check_vectors(queries, "queries")
+        sources = [s for s in self._sources() if s.live()]
+        if k <= 0 or not sources or len(rows) == 0:
+            return [[] for _ in rows]
+        if allowed is not None:
+            allowed = np.unique(_as_ids(allowed))
+        if len(sources) == 1 and not sources[0].dead:  # the usual read after opening: FAISS's own answer
+            return sources[0].part.search(rows, k, allowed)
+        found = [_search_source(s, rows, k, allowed) for s in sources]
+        # Parts hold disjoint ids, so the best k of the union are among each part's best k.
+        return [sorted((hit for part in per_row for hit in part), key=lambda h: (-h[1], h[0]))[:k]
+                for per_row in zip(*found)]
 
     def clone(self) -> VectorStore:
-        """An independent copy (one memcpy of the vectors) a writer may change while readers use this one."""
+        """A copy a writer may change while readers use this one: it shares the frozen parts (this store's
+        delta is frozen first), so it costs the tombstone sets, not a copy of the vectors."""
+        copy = VectorStore(self.dim, self.kind, self.hnsw_m, self.ef_search)
         with self._lock:
-            _set_threads(False)
-            copy = VectorStore(self.dim, self.kind, self.hnsw_m, self.ef_search)
-            copy._index = faiss.clone_index(self._index)
-            copy._ids = set(self._ids)
-            copy._slot_ids, copy._alive = self._slot_ids.copy(), self._alive.copy()
-            copy._slot_of = dict(self._slot_of)
+            if self._delta.count():
+                self._frozen.append(_Frozen(self._delta))
+                self._delta = self._new_part()
+            copy._frozen = list(self._frozen)
+        copy._merge_small()
         return copy
+
+    def _merge_small(self) -> None:
+        """Merge every frozen part but the largest sound one when there are too many or one is mostly dead:
+        this copies the merged parts' vectors, never the large part's."""
+        sound = [f for f in self._frozen if len(f.dead) <= DEAD_SHARE * f.part.count()]
+        if len(self._frozen) <= MAX_PARTS and len(sound) == len(self._frozen):
+            return
+        keep = max(sound, key=_Frozen.live, default=None)
+        merged = [_live(f) for f in self._frozen if f is not keep]
+        ids = np.concatenate([ids for ids, _ in merged])
+        part = self._new_part()
+        if len(ids):
+            part.add(ids, np.vstack([rows for _, rows in merged]))
+        self._frozen = ([keep] if keep is not None else []) + ([_Frozen(part)] if len(ids) else [])
 
     def ids(self) -> np.ndarray:
         """The stored ids, ascending."""
-        with self._lock:
-            table = self._ids if self.kind == "flat" else self._slot_of
-            return np.array(sorted(table), dtype=np.int64)
+        return np.sort(np.concatenate([_live(s, vectors=False)[0] for s in self._sources()]))
 
     def subset(self, ids: Iterable[int]) -> VectorStore:
         """A new store holding those of ids this one holds (a segment of it)."""
+        wanted = np.unique(_as_ids(ids)).tolist()
+        held = np.zeros(len(wanted), dtype=bool)
+        for source in self._sources():
+            held |= np.array(source.part.holds(wanted), dtype=bool) & np.array([i not in source.dead for i in wanted])
+        present = np.array(wanted, dtype=np.int64)[held]
         part = VectorStore(self.dim, self.kind, self.hnsw_m, self.ef_search)
-        with self._lock:
-            table = self._ids if self.kind == "flat" else self._slot_of
-            id_array = np.array([i for i in _as_ids(ids).tolist() if i in table], dtype=np.int64)
-        if len(id_array):
-            part.add(id_array, self.get(id_array))
+        if len(present):
+            part.add(present, self.get(present))
         return part
 
-    def absorb(self, other: VectorStore) -> None:
-        """Add every vector of other (a later segment) to this store."""
-        ids = other.ids()
-        if len(ids):
-            self.add(ids, other.get(ids))
-
     def save(self, path: Path) -> None:
-        """Write the faiss index to path and its settings (and hnsw slot ids) to path + '.json'."""
-        path = Path(path)
+        """Write all the vectors as one FAISS file (+ '.json' sidecar) that load() reads back."""
         with self._lock:
-            _set_threads(False)
-            if self.kind == "hnsw" and self._dead():
-                self._compact()
-            faiss.write_index(self._index, str(path))
-            meta = {
-                "format": FORMAT, "version": VERSION, "kind": self.kind, "dim": self.dim,
-                "hnsw_m": self.hnsw_m, "ef_search": self.ef_search,
-                "slot_ids": self._slot_ids.tolist() if self.kind == "hnsw" else None,
-            }
-        _sidecar(path).write_text(json.dumps(meta), encoding="utf-8")
+            whole = self._whole()
+        whole.save(path)
+
+    def _whole(self) -> VectorPart:
+        """One part holding everything: usually the only one there is; else (a compaction) a merged copy,
+        which then replaces the parts, so the next search needs one FAISS call."""
+        live = [f for f in self._frozen if f.live()]
+        if not live:
+            return self._delta
+        if len(live) == 1 and not live[0].dead and not self._delta.count():
+            return live[0].part
+        ids = self.ids()
+        whole = self._new_part()
+        whole.add(ids, self.get(ids))
+        self._frozen, self._delta = [_Frozen(whole)], self._new_part()
+        return whole
 
     @classmethod
     def load(cls, path: Path) -> VectorStore:
-        """Read a store written by save()."""
-        path = Path(path)
-        meta = json.loads(_sidecar(path).read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT or meta.get("version") != VERSION:
-            raise CorruptIndex(f"{_sidecar(path)} is not a fanwen vector store (version {VERSION})",
-                               zh=f"{_sidecar(path)} 不是本程序的向量库：请运行 fanwen index --rebuild 重建索引")
-        store = cls(meta["dim"], meta["kind"], meta["hnsw_m"], meta["ef_search"])
-        index = faiss.read_index(str(path))
-        if index.d != store.dim:
-            raise CorruptIndex(f"{path} holds {index.d}-dim vectors but its sidecar says {store.dim}",
-                               zh=f"{path} 的向量维数与说明文件不符：请运行 fanwen index --rebuild 重建索引")
-        store._index = index
-        labels = faiss.vector_to_array(index.id_map).astype(np.int64)
-        if store.kind == "flat":
-            store._ids = set(labels.tolist())
-            return store
-        faiss.downcast_index(index.index).hnsw.efSearch = store.ef_search
-        slot_ids = np.array(meta["slot_ids"], dtype=np.int64)
-        if len(slot_ids) != index.ntotal or not np.array_equal(labels, np.arange(len(labels))):
-            raise CorruptIndex(f"{path} and its sidecar disagree about the stored ids",
-                               zh=f"{path} 与说明文件记录的段落不一致：请运行 fanwen index --rebuild 重建索引")
-        store._slot_ids = slot_ids
-        store._alive = np.ones(len(slot_ids), dtype=bool)
-        store._slot_of = dict(zip(slot_ids.tolist(), range(len(slot_ids))))
+        """Read a store written by save(): one frozen part."""
+        part = VectorPart.load(path)
+        store = cls(part.dim, part.kind, part.hnsw_m, part.ef_search)
+        store._frozen = [_Frozen(part)]
         return store
+
+    @classmethod
+    def stacked(cls, stores: list[tuple[VectorStore, Iterable[int]]], settings: VectorStore) -> VectorStore:
+        """One store searching the parts of several (segments), minus each one's removed ids: nothing is
+        copied. `settings` gives dim and kind when there are no stores."""
+        like = stores[0][0] if stores else settings
+        joined = cls(like.dim, like.kind, like.hnsw_m, like.ef_search)
+        for store, dead in stores:
+            dead_list = list(set(_as_ids(dead).tolist()))
+            joined._frozen += [f.bury(dead_list) for f in store._sources() if f.part.count()]
+        return joined
+
+
+def _live(frozen: _Frozen, vectors: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """The live ids of a part, and their vectors."""
+    ids = frozen.part.ids()
+    if frozen.dead:
+        ids = ids[~np.isin(ids, frozen.dead_array)]
+    return ids, (frozen.part.get(ids) if vectors else None)
+
+
+def _search_source(source: _Frozen, rows: np.ndarray, k: int, allowed: np.ndarray | None) -> list[Hits]:
+    """The k best live hits of one part: tombstones are filtered out of the allowed set, or over-fetched past."""
+    part, dead = source.part, source.dead
+    if allowed is not None:
+        return part.search(rows, k, allowed[~np.isin(allowed, source.dead_array)] if dead else allowed)
+    if not dead:
+        return part.search(rows, k)
+    total, live = part.count(), source.live()
+    fetch = min(total, k * total // live + 16)  # in proportion to the tombstones: usually one pass
+    while True:
+        hits = [[h for h in row if h[0] not in dead][:k] for row in part.search(rows, fetch)]
+        if fetch >= total or all(len(row) >= min(k, live) for row in hits):
+            return hits
+        fetch = min(total, fetch * 2)

@@ -1,0 +1,168 @@
+"""One immutable block of BM25 postings (term counts per chunk) and its term-major matrix: a part of a BM25Index."""
+from __future__ import annotations
+
+import operator
+import threading
+from functools import cached_property
+from typing import Collection
+
+import numpy as np
+from scipy import sparse
+
+Posting = tuple[np.ndarray, np.ndarray]  # (term columns, counts) of one chunk
+
+
+class KeywordPart:
+    """Rows are chunks in ascending id order, stored row-major as saved (indptr, columns, counts); the
+    term-major matrix searches use is built on first use. Nothing here depends on the rest of the
+    library, so a part is shared by every snapshot that contains it and never rebuilt after a write."""
+
+    def __init__(self, row_ids: np.ndarray, indptr: np.ndarray, columns: np.ndarray, counts: np.ndarray,
+                 terms: list[str]):
+        self.row_ids, self.indptr = np.asarray(row_ids, dtype=np.int64), np.asarray(indptr, dtype=np.int64)
+        self.columns, self.counts, self.terms = columns, counts, terms
+        self.vocab = {term: column for column, term in enumerate(terms)}
+        total = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+        self.lengths = (total[self.indptr[1:]] - total[self.indptr[:-1]]).astype(np.float64)  # words per chunk
+        self._lock = threading.Lock()
+        self._matrix: sparse.csc_matrix | None = None
+
+    @classmethod
+    def from_postings(cls, postings: dict[int, Posting], terms: list[str]) -> KeywordPart:
+        row_ids = np.array(sorted(postings), dtype=np.int64)
+        parts = [postings[i] for i in row_ids.tolist()]
+        lengths = np.array([len(cols) for cols, _ in parts], dtype=np.int64)
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        if not parts:
+            return cls(row_ids, indptr, np.zeros(0, np.int32), np.zeros(0, np.int32), terms)
+        return cls(row_ids, indptr, np.concatenate([c for c, _ in parts]), np.concatenate([t for _, t in parts]), terms)
+
+    def __len__(self) -> int:
+        return len(self.row_ids)
+
+    def matrix(self) -> sparse.csc_matrix:
+        """Term counts, one column per term, rows ascending within a column (searched by binary search)."""
+        with self._lock:
+            if self._matrix is None:
+                rows = np.repeat(np.arange(len(self.row_ids)), np.diff(self.indptr))
+                matrix = sparse.csc_matrix((self.counts.astype(np.float64), (rows, self.columns)),
+                                           shape=(len(self.row_ids), len(self.terms)))
+                matrix.sort_indices()
+                self._matrix = matrix
+            return self._matrix
+
+    def rows_of(self, ids: list[int]) -> np.ndarray:
+        """Row of each id, -1 for ids not here."""
+        wanted = np.asarray(ids, dtype=np.int64)
+        places = np.minimum(np.searchsorted(self.row_ids, wanted), max(len(self.row_ids) - 1, 0))
+        found = (self.row_ids[places] == wanted) if len(self.row_ids) else np.zeros(len(wanted), dtype=bool)
+        return np.where(found, places, -1)
+
+    def posting(self, row: int) -> tuple[list[str], np.ndarray]:
+        start, end = self.indptr[row], self.indptr[row + 1]
+        return [self.terms[c] for c in self.columns[start:end].tolist()], self.counts[start:end]
+
+    def live_arrays(self, dead_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(row ids, terms per row, columns, counts) without the dead rows: what a merge or a save copies."""
+        keep = np.ones(len(self.row_ids), dtype=bool)
+        keep[dead_rows] = False
+        lengths = np.diff(self.indptr)
+        postings = np.repeat(keep, lengths)
+        return self.row_ids[keep], lengths[keep], self.columns[postings], self.counts[postings]
+
+
+class Block:
+    """A part as one snapshot sees it: the part and the rows removed from it since (an immutable pair)."""
+
+    def __init__(self, part: KeywordPart, dead: frozenset = frozenset()):
+        self.part, self.dead = part, dead
+
+    def live(self) -> int:
+        return len(self.part) - len(self.dead)
+
+    def bury(self, ids: list[int]) -> Block:
+        """This block with those of ids it holds alive removed (itself when it holds none)."""
+        rows = self.part.rows_of(ids)
+        hits = {i for i, row in zip(ids, rows.tolist()) if row >= 0 and i not in self.dead}
+        return Block(self.part, self.dead | hits) if hits else self
+
+    @cached_property
+    def dead_rows(self) -> np.ndarray:
+        return self.part.rows_of(sorted(self.dead)) if self.dead else np.zeros(0, dtype=np.int64)
+
+    @cached_property
+    def dead_stats(self) -> tuple[dict[int, int], float]:
+        """(column -> removed chunks containing it, removed words): what to take off this part's df and length."""
+        if not self.dead:
+            return {}, 0.0
+        bounds = self.part.indptr
+        cols = np.concatenate([self.part.columns[bounds[r]:bounds[r + 1]] for r in self.dead_rows.tolist()])
+        found, times = np.unique(cols, return_counts=True)
+        return dict(zip(found.tolist(), times.tolist())), float(self.part.lengths[self.dead_rows].sum())
+
+    def df(self, term: str) -> int:
+        column = self.part.vocab.get(term)
+        if column is None:
+            return 0
+        indptr = self.part.matrix().indptr
+        return int(indptr[column + 1] - indptr[column]) - self.dead_stats[0].get(column, 0)
+
+    def words(self) -> float:
+        return float(self.part.lengths.sum()) - self.dead_stats[1]
+
+    def top(self, query: list[str], idf: dict[str, float], weights: dict[str, float], norm: tuple[float, float, float],
+            k: int, allowed: Collection[int] | None) -> list[tuple[int, float, list[str]]]:
+        """This block's k best (id, BM25 score, matched terms), scored with the library-wide idf and avgdl."""
+        k1, b, avgdl = norm
+        part, matrix = self.part, self.part.matrix()
+        scores, postings = np.zeros(len(part)), []
+        for term in query:
+            column = part.vocab.get(term)
+            if column is None:
+                postings.append(np.zeros(0, np.int32))
+                continue
+            start, end = matrix.indptr[column], matrix.indptr[column + 1]
+            rows, tf = matrix.indices[start:end], matrix.data[start:end]
+            # The tf factor is computed here rather than stored: it depends on the library's average length.
+            values = tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * part.lengths[rows] / avgdl))
+            scores[rows] += weights.get(term, 1.0) * idf[term] * values
+            postings.append(rows)
+        scores[self.dead_rows] = 0.0
+        if allowed is not None:
+            scores[~_allowed_mask(part.row_ids, allowed)] = 0.0
+        top = _top_rows(scores, part.row_ids, k)
+        present = [_contains(rows, top) for rows in postings]
+        return [(int(part.row_ids[row]), float(scores[row]), [t for t, hits in zip(query, present) if hits[place]])
+                for place, row in enumerate(top.tolist())]
+
+
+def _allowed_mask(row_ids: np.ndarray, allowed: Collection[int]) -> np.ndarray:
+    """Boolean mask over rows whose id is in allowed (row_ids must be sorted)."""
+    mask = np.zeros(len(row_ids), dtype=bool)
+    wanted = np.fromiter((operator.index(i) for i in allowed), dtype=np.int64, count=len(allowed))
+    if len(wanted) == 0 or len(row_ids) == 0:
+        return mask
+    places = np.searchsorted(row_ids, wanted)
+    inside = places < len(row_ids)
+    places = places[inside]
+    mask[places[row_ids[places] == wanted[inside]]] = True
+    return mask
+
+
+def _contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For each of rows, whether it occurs in sorted_rows."""
+    if len(sorted_rows) == 0:
+        return np.zeros(len(rows), dtype=bool)
+    places = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
+    return sorted_rows[places] == rows
+
+
+def _top_rows(scores: np.ndarray, row_ids: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the k best positive scores, best first, ties broken by smaller id."""
+    candidates = np.flatnonzero(scores > 0)
+    if len(candidates) > k:
+        # Everything tying with the k-th score stays in, so the smaller ids win the ties, not argpartition.
+        kth = -np.partition(-scores[candidates], k - 1)[k - 1]
+        candidates = candidates[scores[candidates] >= kth]
+    order = np.lexsort((row_ids[candidates], -scores[candidates]))
+    return candidates[order][:k]

@@ -1,0 +1,316 @@
+"""One FAISS index of L2-normalised float32 vectors keyed by int64 ids: a part of a vectors.VectorStore."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Collection, Iterable
+
+import faiss
+import numpy as np
+
+from fanwen.index.errors import CorruptIndex, NotFound
+
+KINDS = ("flat", "hnsw")
+MAX_THREADS = min(2, os.cpu_count() or 1)
+# With a filter this small, exact scoring of the allowed vectors beats a filtered graph walk,
+# whose recall drops when most of the graph is excluded.
+EXACT_FILTER_LIMIT = 20_000
+# HNSW cannot delete, so removed entries linger as tombstones; past this many beyond the live
+# count the graph is rebuilt, which keeps search over-fetching cheap.
+TOMBSTONE_SLACK = 1024
+FORMAT = "fanwen-vectors"
+VERSION = 1
+
+Hits = list[tuple[int, float]]
+
+
+def _set_threads(parallel: bool) -> None:
+    """Use MAX_THREADS for graph building and query batches, one thread otherwise.
+
+    The OpenMP thread count is per calling thread, so it is set before every faiss call.
+    faiss parallelises over queries, so a single query gains nothing from a thread team,
+    and on a busy host the team's barriers cost more than the work.
+    """
+    faiss.omp_set_num_threads(MAX_THREADS if parallel else 1)
+
+
+def _as_ids(ids: Iterable[int]) -> np.ndarray:
+    array = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids))
+    if array.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if array.ndim != 1 or array.dtype.kind not in "iu":
+        raise ValueError(f"ids must be flat integers, got {array.dtype} {array.shape}")
+    if (array < 0).any():
+        raise ValueError("ids must be non-negative (faiss uses -1 for 'no result')")
+    return array.astype(np.int64)
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+class VectorPart:
+    """Add, remove, get and search vectors by id; kinds are exact "flat" and approximate "hnsw"."""
+
+    def __init__(self, dim: int, kind: str = "flat", hnsw_m: int = 32, ef_search: int = 96):
+        if kind not in KINDS:
+            raise ValueError(f"unknown vector index kind {kind!r}; allowed: {', '.join(KINDS)}")
+        if dim < 1:
+            raise ValueError(f"vector dimension must be positive, got {dim}")
+        _set_threads(False)
+        self.dim, self.kind = int(dim), kind
+        self.hnsw_m, self.ef_search = int(hnsw_m), int(ef_search)
+        self._index = self._new_index()
+        self._lock = threading.Lock()
+        self._ids: set[int] = set()  # flat: faiss labels are the ids themselves
+        # hnsw: faiss labels are slots (insertion positions), so a replaced id gets a new slot
+        # and its old slot becomes a tombstone.
+        self._slot_ids = np.zeros(0, dtype=np.int64)
+        self._alive = np.zeros(0, dtype=bool)
+        self._slot_of: dict[int, int] = {}
+
+    def _new_index(self) -> faiss.IndexIDMap2:
+        if self.kind == "flat":
+            return faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+        graph = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        graph.hnsw.efConstruction = max(40, 2 * self.hnsw_m)
+        graph.hnsw.efSearch = self.ef_search
+        return faiss.IndexIDMap2(graph)
+
+    def count(self) -> int:
+        return len(self._ids) if self.kind == "flat" else len(self._slot_of)
+
+    def _check_vectors(self, vectors: np.ndarray, what: str) -> np.ndarray:
+        """Return vectors as contiguous float32 rows of unit length, or explain what is wrong."""
+        array = np.asarray(vectors, dtype=np.float32)
+        if array.ndim == 1:
+            array = array[None, :]
+        if array.ndim != 2 or array.shape[1] != self.dim:
+            raise ValueError(
+                f"{what} must have shape (n, {self.dim}) for this {self.dim}-dimensional store, "
+                f"got shape {tuple(np.shape(vectors))}"
+            )
+        if not np.isfinite(array).all():
+            raise ValueError(f"{what} contain NaN or infinite values")
+        norms = np.linalg.norm(array, axis=1, keepdims=True)
+        # Embedders normally normalise already; this guards inner product = cosine anyway.
+        return np.ascontiguousarray(array / np.maximum(norms, 1e-12), dtype=np.float32)
+
+    def add(self, ids: Iterable[int], vectors: np.ndarray) -> None:
+        """Store vectors under ids; an id already present is replaced."""
+        id_array = _as_ids(ids)
+        rows = self._check_vectors(vectors, "vectors")
+        if len(rows) != len(id_array):
+            raise ValueError(f"add() got {len(id_array)} ids but {len(rows)} vectors")
+        if len(np.unique(id_array)) != len(id_array):
+            raise ValueError("add() got the same id more than once in one call")
+        if len(id_array) == 0:
+            return
+        with self._lock:
+            _set_threads(False)
+            self._remove_locked(id_array.tolist())
+            _set_threads(len(rows) > 1)
+            if self.kind == "flat":
+                self._index.add_with_ids(rows, id_array)
+                self._ids.update(id_array.tolist())
+            else:
+                self._append_slots(id_array, rows)
+                self._compact_if_needed()
+
+    def _append_slots(self, id_array: np.ndarray, rows: np.ndarray) -> None:
+        first = len(self._slot_ids)
+        slots = np.arange(first, first + len(id_array), dtype=np.int64)
+        self._index.add_with_ids(rows, slots)
+        self._slot_ids = np.concatenate([self._slot_ids, id_array])
+        self._alive = np.concatenate([self._alive, np.ones(len(id_array), dtype=bool)])
+        self._slot_of.update(zip(id_array.tolist(), slots.tolist()))
+
+    def remove(self, ids: Iterable[int]) -> int:
+        """Drop ids from the store; returns how many were present."""
+        id_list = _as_ids(ids).tolist()
+        with self._lock:
+            _set_threads(False)
+            removed = self._remove_locked(id_list)
+            if self.kind == "hnsw":
+                self._compact_if_needed()
+            return removed
+
+    def _remove_locked(self, id_list: list[int]) -> int:
+        if self.kind == "flat":
+            present = [i for i in set(id_list) if i in self._ids]
+            if present:
+                self._index.remove_ids(np.array(present, dtype=np.int64))
+                self._ids.difference_update(present)
+            return len(present)
+        slots = [self._slot_of.pop(i) for i in set(id_list) if i in self._slot_of]
+        self._alive[slots] = False
+        return len(slots)
+
+    def _dead(self) -> int:
+        return len(self._slot_ids) - len(self._slot_of)
+
+    def _compact_if_needed(self) -> None:
+        if self._dead() > self.count() + TOMBSTONE_SLACK:
+            self._compact()
+
+    def _compact(self) -> None:
+        """Rebuild the HNSW graph from live vectors only, renumbering slots from zero."""
+        live = np.flatnonzero(self._alive).astype(np.int64)
+        rows = self._stored(live) if len(live) else None
+        ids = self._slot_ids[live]
+        self._index = self._new_index()
+        self._slot_ids = np.zeros(0, dtype=np.int64)
+        self._alive = np.zeros(0, dtype=bool)
+        self._slot_of = {}
+        if rows is not None:
+            _set_threads(True)
+            self._append_slots(ids, np.ascontiguousarray(rows, dtype=np.float32))
+
+    def _labels(self, ids: Iterable[int]) -> tuple[np.ndarray, list[int]]:
+        """faiss labels of the ids that are present, and the ids that are not."""
+        table = self._ids if self.kind == "flat" else self._slot_of
+        labels, missing = [], []
+        for chunk_id in ids:
+            if chunk_id in table:
+                labels.append(chunk_id if self.kind == "flat" else self._slot_of[chunk_id])
+            else:
+                missing.append(chunk_id)
+        return np.array(labels, dtype=np.int64), missing
+
+    def _stored(self, labels: np.ndarray) -> np.ndarray:
+        """Stored rows for faiss labels."""
+        if self.kind == "hnsw":
+            # Slots equal storage positions (the graph never deletes and compaction renumbers),
+            # and reading storage directly is far faster than IDMap2's per-label lookup.
+            return faiss.downcast_index(self._index.index).reconstruct_batch(labels)
+        return self._index.reconstruct_batch(labels)
+
+    def get(self, ids: Iterable[int]) -> np.ndarray:
+        """Stored (normalised) vectors of ids, one row per id in the order given."""
+        id_list = _as_ids(ids).tolist()
+        with self._lock:
+            _set_threads(False)
+            labels, missing = self._labels(id_list)
+            if missing:
+                raise NotFound(f"vector ids not in store: {missing[:10]}", zh=f"向量库中没有这些段落：{missing[:10]}，请重新检索")
+            if len(labels) == 0:
+                return np.zeros((0, self.dim), dtype=np.float32)
+            return self._stored(labels)
+
+    def search(
+        self, queries: np.ndarray, k: int, allowed: Collection[int] | None = None
+    ) -> list[Hits]:
+        """Best-first (id, inner product) hits, one list per query row."""
+        rows = self._check_vectors(queries, "queries")
+        with self._lock:
+            if k <= 0 or self.count() == 0 or len(rows) == 0:
+                return [[] for _ in rows]
+            _set_threads(len(rows) > 1)
+            if allowed is None:
+                return self._search_all(rows, k)
+            labels, _ = self._labels(np.unique(_as_ids(allowed)).tolist())
+            if len(labels) == 0:
+                return [[] for _ in rows]
+            if self.kind == "hnsw" and len(labels) <= EXACT_FILTER_LIMIT:
+                return self._search_exact(rows, k, labels)
+            return self._search_selected(rows, k, labels)
+
+    def _search_all(self, rows: np.ndarray, k: int) -> list[Hits]:
+        total, live = self._index.ntotal, self.count()
+        # Over-fetch in proportion to the tombstones so k live hits usually arrive in one pass.
+        fetch = min(total, k if total == live else k * total // live + 16)
+        while True:
+            scores, labels = self._index.search(rows, fetch)
+            hits = self._collect(scores, labels, k)
+            if fetch >= total or all(len(row) >= min(k, live) for row in hits):
+                return hits
+            fetch = min(total, fetch * 2)
+
+    def _search_selected(self, rows: np.ndarray, k: int, labels: np.ndarray) -> list[Hits]:
+        selector = faiss.IDSelectorBatch(labels)
+        if self.kind == "flat":
+            params = faiss.SearchParameters(sel=selector)
+        else:
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(self.ef_search, k))
+        scores, found = self._index.search(rows, min(k, len(labels)), params=params)
+        return self._collect(scores, found, k)
+
+    def _search_exact(self, rows: np.ndarray, k: int, labels: np.ndarray) -> list[Hits]:
+        # faiss.knn rather than numpy: it follows the thread setting above, numpy's BLAS does not.
+        scores, best = faiss.knn(rows, self._stored(labels), min(k, len(labels)),
+                                 metric=faiss.METRIC_INNER_PRODUCT)
+        return self._collect(scores, labels[best], k)
+
+    def _collect(self, scores: np.ndarray, labels: np.ndarray, k: int) -> list[Hits]:
+        """Turn faiss result rows into (id, score) lists, skipping padding and tombstones."""
+        results = []
+        for row_scores, row_labels in zip(scores.tolist(), labels.tolist()):
+            hits: Hits = []
+            for score, label in zip(row_scores, row_labels):
+                if label < 0:
+                    continue
+                if self.kind == "hnsw":
+                    if not self._alive[label]:
+                        continue
+                    label = int(self._slot_ids[label])
+                hits.append((label, float(score)))
+                if len(hits) == k:
+                    break
+            results.append(hits)
+        return results
+
+    def holds(self, ids: list[int]) -> list[bool]:
+        """Whether each id is stored (and not removed) here."""
+        table = self._ids if self.kind == "flat" else self._slot_of
+        return [i in table for i in ids]
+
+    def ids(self) -> np.ndarray:
+        """The stored ids, ascending."""
+        with self._lock:
+            table = self._ids if self.kind == "flat" else self._slot_of
+            return np.array(sorted(table), dtype=np.int64)
+
+    def save(self, path: Path) -> None:
+        """Write the faiss index to path and its settings (and hnsw slot ids) to path + '.json'."""
+        path = Path(path)
+        with self._lock:
+            _set_threads(False)
+            if self.kind == "hnsw" and self._dead():
+                self._compact()
+            faiss.write_index(self._index, str(path))
+            meta = {
+                "format": FORMAT, "version": VERSION, "kind": self.kind, "dim": self.dim,
+                "hnsw_m": self.hnsw_m, "ef_search": self.ef_search,
+                "slot_ids": self._slot_ids.tolist() if self.kind == "hnsw" else None,
+            }
+        _sidecar(path).write_text(json.dumps(meta), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> VectorPart:
+        """Read a store written by save()."""
+        path = Path(path)
+        meta = json.loads(_sidecar(path).read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT or meta.get("version") != VERSION:
+            raise CorruptIndex(f"{_sidecar(path)} is not a fanwen vector store (version {VERSION})",
+                               zh=f"{_sidecar(path)} 不是本程序的向量库：请运行 fanwen index --rebuild 重建索引")
+        store = cls(meta["dim"], meta["kind"], meta["hnsw_m"], meta["ef_search"])
+        index = faiss.read_index(str(path))
+        if index.d != store.dim:
+            raise CorruptIndex(f"{path} holds {index.d}-dim vectors but its sidecar says {store.dim}",
+                               zh=f"{path} 的向量维数与说明文件不符：请运行 fanwen index --rebuild 重建索引")
+        store._index = index
+        labels = faiss.vector_to_array(index.id_map).astype(np.int64)
+        if store.kind == "flat":
+            store._ids = set(labels.tolist())
+            return store
+        faiss.downcast_index(index.index).hnsw.efSearch = store.ef_search
+        slot_ids = np.array(meta["slot_ids"], dtype=np.int64)
+        if len(slot_ids) != index.ntotal or not np.array_equal(labels, np.arange(len(labels))):
+            raise CorruptIndex(f"{path} and its sidecar disagree about the stored ids",
+                               zh=f"{path} 与说明文件记录的段落不一致：请运行 fanwen index --rebuild 重建索引")
+        store._slot_ids = slot_ids
+        store._alive = np.ones(len(slot_ids), dtype=bool)
+        store._slot_of = dict(zip(slot_ids.tolist(), range(len(slot_ids))))
+        return store
