@@ -14,7 +14,8 @@ from fanwen.index.storage.pg_schema import IMPACT
 
 CHUNK_COLUMNS = ("id, doc, text, heading_path, role, role_confidence, para_index, point_index, start_pos, "
                  "end_pos, placeholders, dup_of")
-TOP_POSTINGS = 2000  # postings an unfiltered keyword search reads per term, best impact first (at least k)
+TOP_POSTINGS = 1000  # postings an unfiltered keyword search reads per term, best impact first (at least k)
+COMPLETED = 3  # times k: chunks whose partial terms are read exactly before the final ranking
 
 
 def chunk_from_row(row) -> Chunk:
@@ -206,14 +207,14 @@ class PgKeywords:
         statement = self.statement(query, k, allowed, weights) if k > 0 and query else None
         if statement is None:
             return []
-        rows = self.view.sql(*statement)
-        matched = self._matched(query, [cid for cid, _ in rows])
-        return [(int(cid), float(score), matched.get(cid, [])) for cid, score in rows]
+        place = {t: i for i, t in enumerate(query)}  # matched terms in query order
+        return [(int(cid), float(score), sorted(terms, key=place.get)) for cid, score, terms in self.view.sql(*statement)]
 
     def statement(self, query: list[str], k: int, allowed: ChunkFilter | None = None,
                   weights: dict[str, float] | None = None) -> tuple[str, tuple] | None:
         """The scoring SQL and its parameters (None when the library holds no query term). Unfiltered, each
-        term gives its TOP_POSTINGS best postings by impact: all of them, so exact, when it has fewer."""
+        term gives its TOP_POSTINGS best postings by impact: all of them, so exact, when it has fewer; see
+        BEST_FIRST for the terms that have more."""
         chunks, tokens = self.view.total()
         factors = self._factors(query, weights or {}, chunks)
         if not factors:
@@ -223,7 +224,10 @@ class PgKeywords:
         if allowed is not None and allowed.restricts:  # the filter reads the chunks table; scoring does not
             where, params = allowed.sql("c")
             return BM25_SQL.format(postings=FILTERED.format(where=where)), (*head, *params, int(k))
-        return BM25_SQL.format(postings=BEST_FIRST), (*head, max(TOP_POSTINGS, int(k)), int(k))
+        cut = max(TOP_POSTINGS, int(k))
+        partial = [self._df[t] > cut for t in factors]  # terms whose list is read only in part
+        return BEST_FIRST, {"a": head[0], "c": head[1], "terms": head[2], "factors": head[3], "partial": partial,
+                            "cut": cut, "complete": COMPLETED * int(k) if any(partial) else int(k), "k": int(k)}
 
     def _factors(self, query: list[str], weights: dict[str, float], n: int) -> dict[str, float]:
         """term -> weight · idf · (k1 + 1), for the query terms the library holds (document frequencies are
@@ -236,29 +240,44 @@ class PgKeywords:
         return {t: weights.get(t, 1.0) * math.log1p((n - df[t] + 0.5) / (df[t] + 0.5)) * (self.k1 + 1)
                 for t in query if df[t] > 0}
 
-    def _matched(self, query: list[str], ids: list[int]) -> dict[int, list[str]]:
-        """Which query terms each of ids contains, in query order (read for the few ranked ids only)."""
-        place = {t: i for i, t in enumerate(query)}
-        out: dict[int, list[str]] = {}
-        for cid, term in self.view.sql("SELECT chunk_id, term FROM fanwen_postings WHERE term = ANY(%s) AND "
-                                       "chunk_id = ANY(%s)", (query, ids)):
-            out.setdefault(cid, []).append(term)
-        return {cid: sorted(found, key=place.get) for cid, found in out.items()}
-
 
 # BM25 with the per-term constants computed by the caller: factor = w · idf · (k1 + 1), and the length
 # norm tf + k1 (1 - b) + k1 b len / avglen: one multiply-add per posting, nothing joined per posting.
 BM25_SQL = """
-SELECT chunk_id, score FROM (
-  SELECT p.chunk_id, sum(q.factor * p.tf / (p.tf + %s::float8 + %s::float8 * p.length)) AS score
+SELECT chunk_id, score, terms FROM (
+  SELECT p.chunk_id, sum(q.factor * p.tf / (p.tf + %s::float8 + %s::float8 * p.length)) AS score,
+         array_agg(q.term) AS terms
   FROM unnest(%s::text[], %s::float8[]) AS q(term, factor) {postings}
   GROUP BY p.chunk_id) scored
 WHERE score > 0 ORDER BY score DESC, chunk_id LIMIT %s
 """
 # Every posting of the terms, for the chunks passing a filter (a filter can keep few of a term's best).
 FILTERED = "JOIN fanwen_postings p ON p.term = q.term WHERE p.chunk_id IN (SELECT c.id FROM fanwen_chunks c WHERE {where})"
-# Each term's best postings by impact, read from the (term, impact) index: a word in most chunks costs at
-# most TOP_POSTINGS rows instead of all of them. A chunk outside a term's best keeps that term's (small) part
-# of its score out, so deep in a common term's list the ranking is approximate.
-BEST_FIRST = f"""CROSS JOIN LATERAL (
-    SELECT chunk_id, tf, length FROM fanwen_postings WHERE term = q.term ORDER BY {IMPACT} DESC, chunk_id LIMIT %s) p"""
+# Unfiltered: each term's `cut` best postings by impact, from the (term, impact) index, so a word in most
+# chunks costs `cut` rows instead of all of them. The rare terms' lists are read whole (exact); a partial
+# term adds to a chunk outside its best at most about its last read posting's part (`least`: the order uses
+# a reference length), so chunks are first ranked by that bound, and the `complete` best are then given
+# their partial terms' exact parts from the primary key (a few probes each) and ranked by their true score.
+BEST_FIRST = f"""
+WITH q AS MATERIALIZED (SELECT * FROM unnest(%(terms)s::text[], %(factors)s::float8[], %(partial)s::bool[])
+                        AS q(term, factor, partial)),
+read AS MATERIALIZED (
+  SELECT q.term, q.partial, p.chunk_id, q.factor * p.tf / (p.tf + %(a)s::float8 + %(c)s::float8 * p.length) AS part
+  FROM q CROSS JOIN LATERAL (SELECT chunk_id, tf, length FROM fanwen_postings WHERE term = q.term
+                             ORDER BY {IMPACT} DESC, chunk_id LIMIT %(cut)s) p),
+least AS (SELECT term, min(part) AS part FROM read WHERE partial GROUP BY term),
+seen AS (
+  SELECT r.chunk_id, sum(r.part) FILTER (WHERE NOT r.partial) AS exact, array_agg(r.term) FILTER (WHERE NOT r.partial) AS got,
+         sum(r.part) + (SELECT coalesce(sum(part), 0) FROM least) - coalesce(sum(l.part), 0) AS bound
+  FROM read r LEFT JOIN least l ON l.term = r.term GROUP BY r.chunk_id),
+best AS (SELECT chunk_id, coalesce(exact, 0) AS exact, coalesce(got, '{{}}') AS got FROM seen WHERE bound > 0
+         ORDER BY bound DESC, chunk_id LIMIT %(complete)s)
+SELECT chunk_id, score, terms FROM (
+  SELECT b.chunk_id, b.exact + coalesce(r.rest, 0) AS score, b.got || coalesce(r.found, '{{}}') AS terms
+  FROM best b LEFT JOIN LATERAL (  -- one primary-key probe per partial term (LIMIT 1 keeps it a probe)
+    SELECT sum(q.factor * x.part) AS rest, array_agg(q.term) AS found FROM q CROSS JOIN LATERAL (
+      SELECT p.tf / (p.tf + %(a)s::float8 + %(c)s::float8 * p.length) AS part FROM fanwen_postings p
+      WHERE p.term = q.term AND p.chunk_id = b.chunk_id LIMIT 1) x
+    WHERE q.partial) r ON true) scored
+WHERE score > 0 ORDER BY score DESC, chunk_id LIMIT %(k)s
+"""

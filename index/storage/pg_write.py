@@ -187,6 +187,7 @@ class SqlPrefixIndex:
     def narrow(self, grams: set[str], below: int) -> None:
         """Read only postings that verifiable() could keep for grams: a lower id, a size within [t·n, n/t]."""
         self.window = (THRESHOLD * len(grams) - 1e-9, len(grams) / THRESHOLD + 1e-9, below)
+        self.size = len(grams)
 
     def matches(self, keys: np.ndarray) -> list[tuple[np.ndarray, ...]]:
         """(ids, sizes, places, probe) of the postings of keys inside the window, as PrefixIndex.matches."""
@@ -200,9 +201,31 @@ class SqlPrefixIndex:
         found = [(cid, size, place, probe) for key, cid, size, place in rows for probe in probes[key]]
         if not found:
             return []
-        ids, sizes, places, probe = zip(*found)
-        return [(np.array(ids, np.int64), np.array(sizes, np.uint32), np.array(places, np.uint32),
-                 np.array(probe, np.int64))]
+        ids, sizes, places, probe = (np.array(column, np.int64) for column in zip(*found))
+        keep = reachable(ids, sizes, places, probe, self.size)
+        if not keep.any():
+            return []
+        return [(ids[keep], sizes[keep].astype(np.uint32), places[keep].astype(np.uint32), probe[keep])]
+
+
+def reachable(ids, sizes, places, probe, n: int) -> np.ndarray:
+    """Mask of the postings whose candidate may still reach Jaccard >= THRESHOLD with a set of n shingles, by
+    the positional filter over every shared prefix key (PPJoin): with the k-th shared key (in the new set's
+    order) at places i, j, the overlap is at most k + min(n-1-i, m-1-j), for each k. verifiable() keeps the
+    first key's bound only, which lets through most chunks that share one sentence of a paragraph, and each
+    candidate costs a text read and its shingles. The + 1 keeps a crc32 collision (a shared key of two
+    different shingles, whose places say nothing) from dropping a real candidate."""
+    order = np.lexsort((probe, ids))
+    ids, sizes, places, probe = ids[order], sizes[order], places[order], probe[order]
+    start = np.r_[True, ids[1:] != ids[:-1]]
+    rank = np.arange(len(ids)) - np.maximum.accumulate(np.where(start, np.arange(len(ids)), 0)) + 1
+    bound = rank + np.minimum(n - 1 - probe, sizes - 1 - places) + 1
+    need = np.ceil(THRESHOLD / (1 + THRESHOLD) * (n + sizes) - 1e-9)
+    short = (bound < need) & (sizes > 0)  # size 0: unknown, always verified
+    keep = ~np.isin(ids, ids[short])
+    out = np.empty_like(keep)
+    out[order] = keep
+    return out
 
 
 def mark_duplicates(conn, new: list[Chunk], dropped: list[int]) -> int:
