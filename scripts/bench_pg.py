@@ -1,10 +1,13 @@
 """The PostgreSQL + pgvector engine at scale: build, open, add a report, search, remove, on generated chunks.
 
-Usage: python scripts/bench_pg.py [--chunks 100000] [--queries 100] [--url postgresql://…]
+Usage: python scripts/bench_pg.py [--chunks 100000] [--queries 100] [--url postgresql://… [--no-build]]
 Without --url a PostgreSQL 16 + pgvector is started from the pgserver wheel in a temp folder. The generated
 library uses shuffled corpus sentences and random unit vectors (as bench_speed.py does for the embedded
-engine); a real 30-chunk report is then added with the real model, beside its embedding time alone.
-Every measurement of the library runs in a fresh process (--measure).
+engine), loaded into bare tables whose keys and indexes (as the migrations define them) are built after;
+a real 30-chunk report is then added with the real model, beside its embedding time alone. Every
+measurement of the library runs in a fresh process (--measure); --no-build measures the library in --url
+again. Resident memory: the server's processes while the indexes are built, and client and server after
+the searches.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -28,105 +32,188 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from bench_speed import QUERIES, corpus_sentences, report_text  # noqa: E402
 ROLES = ["achievements", "problems", "causes", "plans", "opening"]
 BATCH_ROWS = 20_000
+MAINTENANCE_MEMORY = '8GB'  # index builds sort and build HNSW graphs in memory (24 GiB machine)
 
 
 def build(url: str, n: int, dim: int, model: str, sentences: list[str]) -> dict:
-    """n generated chunks (100 per document) loaded with COPY, then the indexes built; returns timings."""
+    """n generated chunks (100 per document) loaded with COPY into bare tables, then the keys, indexes and
+    foreign keys the migrations made put back, each timed (sorting once is much faster than per row)."""
     import psycopg
 
-    from fanwen.index.storage.dedup import prefix_keys, shingles
     from fanwen.index.storage.pg_schema import migrate, put_meta
 
-    index_terms = sentence_terms(sentences)
-    rng, pyrng, fig = np.random.default_rng(7), random.Random(7), {}
+    loader, fig = Loader(sentences, dim), {}
     with psycopg.connect(url, autocommit=True) as conn:
         migrate(conn, model, dim)
-        for name in ("fanwen_chunks_hnsw", "fanwen_chunks_head_hnsw", "fanwen_postings_chunk", "fanwen_dedup_key"):
-            conn.execute(f"DROP INDEX IF EXISTS {name}")  # built once after loading: much faster than per row
+        conn.execute(f"SET maintenance_work_mem = '{MAINTENANCE_MEMORY}'")
+        deferred = _drop_for_loading(conn)
+        register_vector_binary(conn)
         started, tokens = time.perf_counter(), 0
         for start in range(0, n, BATCH_ROWS):
-            tokens += _load_batch(conn, range(start, min(n, start + BATCH_ROWS)), dim, rng, pyrng, sentences,
-                                  index_terms, prefix_keys, shingles)
+            tokens += loader.load(conn, range(start, min(n, start + BATCH_ROWS)))
+            print(f"  loaded {min(n, start + BATCH_ROWS)} chunks, {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr, flush=True)
         fig["load_s"] = time.perf_counter() - started
         conn.execute("INSERT INTO fanwen_terms SELECT term, count(*) FROM fanwen_postings GROUP BY term")
         conn.execute("UPDATE fanwen_stats SET chunks = %s, tokens = %s", (n, tokens))
         put_meta(conn, generation=1, next_id=n)
-        fig.update(_build_indexes(conn))
+        with ServerMemory(conn) as memory:
+            fig.update(_restore(conn, deferred))
+        fig["server_build_mib"] = memory.peak_mib
         conn.execute("VACUUM ANALYZE")
         fig["database_mib"] = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
     return fig
 
 
-def sentence_terms(sentences: list[str]):
-    """The analyzer's term counts per sentence, cached: a generated text's terms are its sentences' terms,
-    because the analyzer cuts at the full stop ending each sentence (checked here on 50 samples)."""
+def _drop_for_loading(conn) -> list[tuple[str, str, str]]:
+    """Drops the keys, foreign keys and indexes of the big tables; returns (kind, table, definition) to restore."""
+    tables = ("fanwen_chunks", "fanwen_postings", "fanwen_dedup")
+    keys = conn.execute("SELECT contype, conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                        "WHERE conrelid::regclass::text = ANY(%s) AND contype IN ('f', 'p') ORDER BY contype",
+                        (list(tables),)).fetchall()  # foreign keys first: they depend on the primary keys
+    indexes = conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
+                           "(SELECT conname FROM pg_constraint)", (list(tables),)).fetchall()
+    for _kind, table, name, _ in keys:
+        conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX {name}")
+    primary = [("key", t, f"ALTER TABLE {t} ADD CONSTRAINT {c} {d}") for k, t, c, d in keys if k == "p"]
+    foreign = [("foreign", t, f"ALTER TABLE {t} ADD CONSTRAINT {c} {d}") for k, t, c, d in keys if k == "f"]
+    ordered = sorted(indexes, key=lambda row: "USING hnsw" in row[1])  # the b-trees first, then HNSW
+    return primary + [("hnsw" if "USING hnsw" in d else "btree", n, d) for n, d in ordered] + foreign
+
+
+def _restore(conn, deferred: list[tuple[str, str, str]]) -> dict:
+    """Runs the definitions _drop_for_loading saved; seconds per kind (key, btree, hnsw, foreign)."""
+    fig: dict[str, float] = {}
+    for kind, _name, sql in deferred:
+        started = time.perf_counter()
+        conn.execute(sql)
+        fig[f"{kind}_s"] = fig.get(f"{kind}_s", 0.0) + time.perf_counter() - started
+        print(f"  {sql[:90]}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return fig
+
+
+def register_vector_binary(conn) -> None:
+    """numpy float32 rows dumped in pgvector's binary form (dims, unused, big-endian float4s): text
+    formatting of 384 floats per chunk costs more than the rest of the load."""
+    import struct
+
+    from psycopg.adapt import Dumper
+    from psycopg.pq import Format
+    from psycopg.types import TypeInfo
+
+    info = TypeInfo.fetch(conn, "vector")
+    info.register(conn)  # COPY ... set_types names it
+
+    class VectorBinary(Dumper):
+        format, oid = Format.BINARY, info.oid
+
+        def dump(self, obj):
+            values = np.asarray(obj, dtype=">f4")
+            return struct.pack(">HH", values.size, 0) + values.tobytes()
+
+    conn.adapters.register_dumper(np.ndarray, VectorBinary)
+
+
+class ServerMemory:
+    """Peak resident memory of the database server's processes (postmaster and children), sampled every 0.5 s
+    while the block runs; 0 when the server is not on this machine."""
+
+    def __init__(self, conn):
+        import psutil
+
+        pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        self.root = psutil.Process(pid).parent() if psutil.pid_exists(pid) else None
+        self.peak_mib, self._stop = 0.0, None
+
+    def now_mib(self) -> float:
+        if self.root is None:
+            return 0.0
+        procs = [self.root, *self.root.children(recursive=True)]
+        return sum(p.memory_info().rss for p in procs if p.is_running()) / 2**20
+
+    def __enter__(self):
+        import threading
+
+        self._stop = threading.Event()
+
+        def sample():
+            while not self._stop.wait(0.5):
+                try:
+                    self.peak_mib = max(self.peak_mib, self.now_mib())
+                except Exception:  # a parallel worker that ended between listing and reading
+                    pass
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+class Loader:
+    """Generated chunks: four shuffled corpus sentences each, a random unit vector, their postings and keys."""
+
+    def __init__(self, sentences: list[str], dim: int):
+        from fanwen.index.storage.dedup import prefix_keys, shingles
+
+        self.sentences, self.dim, self.terms = sentences, dim, sentence_terms(sentences)
+        self.prefix_keys, self.shingles = prefix_keys, shingles
+        self.rng, self.pyrng = np.random.default_rng(7), random.Random(7)
+
+    def load(self, conn, ids) -> int:
+        """One batch in one transaction; returns its keyword tokens."""
+        picks = [self.pyrng.sample(range(len(self.sentences)), 4) for _ in ids]
+        texts = ["".join(self.sentences[j] for j in pick) for pick in picks]
+        counts = [Counter(chain.from_iterable(self.terms[j] for j in pick)) for pick in picks]
+        vectors = self.rng.standard_normal((len(texts), self.dim)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        lengths = [sum(c.values()) for c in counts]
+        with conn.transaction():
+            with conn.cursor().copy("COPY fanwen_documents FROM STDIN") as copy:
+                for d in sorted({i // 100 for i in ids}):
+                    copy.write_row((f"d{d}", f"文档{d}", f"/gen/d{d}.txt", "txt", f"{d:064x}", 100, 0, ""))
+            with conn.cursor().copy("COPY fanwen_chunks (id, doc, ord, text, heading_path, role, role_confidence, "
+                                    "para_index, point_index, start_pos, end_pos, placeholders, length, embedding) "
+                                    "FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(["int8", "text", "int4", "text", "jsonb", "text", "float4", "int4", "int4", "int4",
+                                "int4", "jsonb", "int4", "vector"])
+                for i, text, vector, length in zip(ids, texts, vectors, lengths):
+                    copy.write_row((i, f"d{i // 100}", i % 100, text, "[]", ROLES[i % 5], 1.0, i % 100, -1, 0,
+                                    len(text), "[]", length, vector))
+            with conn.cursor().copy("COPY fanwen_postings (term, chunk_id, tf, length) FROM STDIN") as copy:
+                for i, count, length in zip(ids, counts, lengths):  # terms hold no tab, newline or backslash
+                    copy.write("".join(f"{term}\t{i}\t{tf}\t{length}\n" for term, tf in count.items()))
+            with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size, place) FROM STDIN") as copy:
+                for i, text in zip(ids, texts):
+                    size = len(self.shingles(text))
+                    copy.write("".join(f"{key}\t{i}\t{size}\t{place}\n"
+                                       for place, key in enumerate(self.prefix_keys(text).tolist())))
+        return sum(lengths)
+
+
+def sentence_terms(sentences: list[str]) -> list[list[str]]:
+    """The analyzer's terms of each sentence: a generated text's terms are its sentences' terms, because the
+    analyzer cuts at the full stop ending each sentence (checked here on 50 samples)."""
     from fanwen.index.retrieval.tokenize import default_tokenizer
 
     tokenize = default_tokenizer()
     analyzer = getattr(tokenize, "index_terms", tokenize)
-    cache: dict[str, Counter] = {}
-
-    def index_terms(sentence: str) -> Counter:
-        if sentence not in cache:
-            cache[sentence] = Counter(analyzer(sentence))
-        return cache[sentence]
-
+    terms = [list(analyzer(sentence)) for sentence in sentences]
+    assert not any(set(t) & set("\t\n\\") for ts in terms for t in ts)  # written as COPY text unescaped
     check = random.Random(1)
     for _ in range(50):
-        pick = check.sample(sentences, 4)
-        assert Counter(analyzer("".join(pick))) == sum((index_terms(x) for x in pick), Counter())
-    return index_terms
-
-
-def _build_indexes(conn) -> dict:
-    """The indexes dropped before loading, each timed."""
-    conn.execute("SET maintenance_work_mem = '2GB'")
-    fig = {}
-    for label, sql in (("btree_s", "CREATE INDEX fanwen_postings_chunk ON fanwen_postings (chunk_id); "
-                                   "CREATE INDEX fanwen_dedup_key ON fanwen_dedup (key) INCLUDE (chunk_id, size, place)"),
-                       ("hnsw_s", "CREATE INDEX fanwen_chunks_hnsw ON fanwen_chunks USING hnsw (embedding vector_ip_ops)"),
-                       ("head_hnsw_s", "CREATE INDEX fanwen_chunks_head_hnsw ON fanwen_chunks USING hnsw "
-                                       "(head vector_ip_ops)")):
-        started = time.perf_counter()
-        conn.execute(sql)
-        fig[label] = time.perf_counter() - started
-    return fig
-
-
-def _load_batch(conn, ids, dim, rng, pyrng, sentences, index_terms, prefix_keys, shingles) -> int:
-    picks = [pyrng.sample(range(len(sentences)), 4) for _ in ids]
-    texts = ["".join(sentences[j] for j in pick) for pick in picks]
-    counts = [sum((index_terms(sentences[j]) for j in pick), Counter()) for pick in picks]
-    vectors = rng.standard_normal((len(texts), dim)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    with conn.transaction():
-        docs = sorted({i // 100 for i in ids})
-        with conn.cursor().copy("COPY fanwen_documents FROM STDIN") as copy:
-            for d in docs:
-                copy.write_row((f"d{d}", f"文档{d}", f"/gen/d{d}.txt", "txt", f"{d:064x}", 100, 0, ""))
-        with conn.cursor().copy("COPY fanwen_chunks (id, doc, ord, text, heading_path, role, role_confidence, "
-                                "para_index, point_index, start_pos, end_pos, placeholders, length, embedding) "
-                                "FROM STDIN") as copy:
-            for i, text, vector, count in zip(ids, texts, vectors, counts):
-                literal = "[" + ",".join(f"{v:.6g}" for v in vector.tolist()) + "]"
-                copy.write_row((i, f"d{i // 100}", i % 100, text, "[]", ROLES[i % 5], 1.0, i % 100, -1, 0, len(text),
-                                "[]", sum(count.values()), literal))
-        with conn.cursor().copy("COPY fanwen_postings (term, chunk_id, tf, length) FROM STDIN") as copy:
-            for i, count in zip(ids, counts):
-                length = sum(count.values())
-                for term, tf in count.items():
-                    copy.write_row((term, i, tf, length))
-        with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size, place) FROM STDIN") as copy:
-            for i, text in zip(ids, texts):
-                size = len(shingles(text))
-                for place, key in enumerate(prefix_keys(text).tolist()):
-                    copy.write_row((key, i, size, place))
-    return sum(sum(c.values()) for c in counts)
+        pick = check.sample(range(len(sentences)), 4)
+        assert Counter(analyzer("".join(sentences[j] for j in pick))) == Counter(chain.from_iterable(terms[j] for j in pick))
+    return terms
 
 
 def measure(url: str, report: Path, repeat: int) -> dict:
     """In a fresh process: open, add the report beside its embedding alone, search p50/p95, remove."""
     import psutil
+    import psycopg
 
     from fanwen.index.building import BATCH, embedding_text
     from fanwen.index.library import Library
@@ -155,6 +242,9 @@ def measure(url: str, report: Path, repeat: int) -> dict:
             library.search(QUERIES[i % len(QUERIES)], mode=mode)
             runs.append(time.perf_counter() - started)
         fig[f"{mode}_p50"], fig[f"{mode}_p95"] = float(np.percentile(runs, 50)), float(np.percentile(runs, 95))
+    fig["client_mib"] = process.memory_info().rss / 2**20
+    with psycopg.connect(url) as conn:
+        fig["server_mib"] = ServerMemory(conn).now_mib()
     started = time.perf_counter()
     library.remove(doc_id)
     fig["remove"] = time.perf_counter() - started
@@ -166,15 +256,18 @@ def main() -> int:
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--url", help="an existing database (its fanwen tables are replaced)")
+    parser.add_argument("--no-build", action="store_true", help="measure the library already in --url")
     parser.add_argument("--measure", nargs=2, metavar=("URL", "REPORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure[0], Path(args.measure[1]), args.queries)))
         return 0
-    return main_with(args.chunks, args.queries, args.url)
+    if args.no_build and not args.url:
+        parser.error("--no-build needs --url")
+    return main_with(args.chunks, args.queries, args.url, not args.no_build)
 
 
-def main_with(chunks: int, queries: int, url: str | None = None) -> int:
+def main_with(chunks: int, queries: int, url: str | None = None, build_it: bool = True) -> int:
     """Build and measure on `url`, or on a PostgreSQL started from the pgserver wheel for the run."""
     server = None
     if not url:
@@ -184,7 +277,7 @@ def main_with(chunks: int, queries: int, url: str | None = None) -> int:
         server.psql("CREATE DATABASE bench;")
         url = server.get_uri("bench")
     try:
-        run(argparse.Namespace(chunks=chunks, queries=queries, url=url))
+        run(argparse.Namespace(chunks=chunks, queries=queries, url=url, build=build_it))
     finally:
         if server is not None:
             server.cleanup()
@@ -195,11 +288,13 @@ def run(args) -> None:
     from fanwen.index.retrieval.embed import load_embedder
 
     embedder, sentences = load_embedder(), corpus_sentences()
-    started = time.perf_counter()
-    fig = build(args.url, args.chunks, embedder.dim, embedder.name, sentences)
-    print(f"PostgreSQL, {args.chunks} generated chunks: built in {time.perf_counter() - started:.0f} s "
-          f"(COPY {fig['load_s']:.0f} s, b-trees {fig['btree_s']:.0f} s, HNSW {fig['hnsw_s']:.0f} s); "
-          f"database {fig['database_mib']:.0f} MiB")
+    if args.build:
+        started = time.perf_counter()
+        fig = build(args.url, args.chunks, embedder.dim, embedder.name, sentences)
+        print(f"PostgreSQL, {args.chunks} generated chunks: built in {time.perf_counter() - started:.0f} s (COPY "
+              f"{fig['load_s']:.0f} s, keys {fig['key_s']:.0f} s, b-trees {fig['btree_s']:.0f} s, HNSW "
+              f"{fig['hnsw_s']:.0f} s, foreign keys {fig['foreign_s']:.0f} s); database {fig['database_mib']:.0f} "
+              f"MiB; server memory while building the indexes {fig['server_build_mib']:.0f} MiB at most")
     report = Path(tempfile.mkdtemp(prefix="fanwen-pg-report-")) / "report.txt"
     report.write_text(report_text(sentences, 30), encoding="utf-8")
     out = subprocess.run([sys.executable, __file__, "--measure", args.url, str(report), "--queries", str(args.queries)],
@@ -210,7 +305,8 @@ def run(args) -> None:
     m = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"  add a {m['chunks']}-chunk report {m['add']:.2f} s (its embedding alone {m['embed']:.2f} s; "
           f"target 1.5 x embed + 1 = {1.5 * m['embed'] + 1:.2f} s); remove it {m['remove']:.2f} s")
-    print(f"  open (connect + first keyword search) {m['open']:.2f} s, client memory {m['open_mib']:.0f} MiB")
+    print(f"  open (connect + first keyword search) {m['open']:.2f} s, client memory {m['open_mib']:.0f} MiB; after "
+          f"the searches: client {m['client_mib']:.0f} MiB resident, server {m['server_mib']:.0f} MiB")
     for mode in ("hybrid", "keyword", "vector"):
         print(f"  {mode} search, query embedded: p50 {m[mode + '_p50'] * 1000:.1f} ms  "
               f"p95 {m[mode + '_p95'] * 1000:.1f} ms")
