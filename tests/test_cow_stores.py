@@ -166,3 +166,19 @@ def _reloaded_keywords(index, tmp_path):
     folder.mkdir(exist_ok=True)
     index.save(folder)
     return BM25Index.load(folder, split)
+
+
+def test_saved_search_matrix_is_used_and_equals_a_built_one(tmp_path):
+    index = BM25Index(split)
+    rng = random.Random(5)
+    index.add(list(range(200)), [" ".join(rng.choices(WORDS, k=rng.randint(1, 9))) for _ in range(200)])
+    index.remove(list(range(0, 200, 7)))
+    loaded = _reloaded_keywords(index, tmp_path)
+    part = loaded._blocks[0].part
+    assert part._matrix is not None  # read from the file, not built
+    saved = part._matrix.copy()
+    part._matrix = None
+    built = part.matrix()
+    assert (saved != built).nnz == 0 and np.array_equal(saved.indices, built.indices)
+    for word in WORDS:
+        assert loaded.search([word], 50) == index.search([word], 50)

@@ -51,6 +51,19 @@ class KeywordPart:
                 self._matrix = matrix
             return self._matrix
 
+    def adopt_matrix(self, indptr: np.ndarray, rows: np.ndarray, counts: np.ndarray) -> bool:
+        """Use a term-major matrix saved beside the postings (saves building it when an index is opened);
+        False, and it is built on first use as usual, when the arrays do not fit this part."""
+        fits = (len(indptr) == len(self.terms) + 1 and len(rows) == len(counts) == len(self.columns)
+                and int(indptr[-1]) == len(rows) and (len(rows) == 0 or int(rows.max()) < len(self.row_ids)))
+        if fits:
+            matrix = sparse.csc_matrix((counts.astype(np.float64), rows, indptr),
+                                       shape=(len(self.row_ids), len(self.terms)))
+            matrix.has_sorted_indices = True  # saved from a sorted matrix
+            with self._lock:
+                self._matrix = matrix
+        return fits
+
     def rows_of(self, ids: list[int]) -> np.ndarray:
         """Row of each id, -1 for ids not here."""
         wanted = np.asarray(ids, dtype=np.int64)

@@ -16,6 +16,7 @@ from fanwen.index.storage.keyword_part import Block, KeywordPart
 
 META_FILE = "bm25.json"
 COUNTS_FILE = "bm25.npz"
+TERM_MAJOR = ("term_indptr", "term_rows", "term_counts")  # the search matrix, in bm25.npz since it was added
 FORMAT = "fanwen-bm25"
 VERSION = 1
 MAX_PARTS = 8  # past this many parts, a clone merges all but the largest (copying the small ones only)
@@ -97,9 +98,12 @@ class BM25Index:
     def _current(self) -> list[Block]:
         """The frozen blocks and the delta as one, as they are now (callers search them without the lock)."""
         with self._lock:
-            if self._delta is None:
-                self._delta = KeywordPart.from_postings(self._docs, list(self._vocab))
-            return [block for block in self._blocks if block.live()] + [Block(self._delta)]
+            return self._current_locked()
+
+    def _current_locked(self) -> list[Block]:
+        if self._delta is None:
+            self._delta = KeywordPart.from_postings(self._docs, list(self._vocab))
+        return [block for block in self._blocks if block.live()] + [Block(self._delta)]
 
     def search(
         self, terms: list[str], k: int, allowed: Collection[int] | None = None,
@@ -129,10 +133,9 @@ class BM25Index:
         """A copy a writer may change while readers search this one: the delta is frozen into a part that
         both share with the other parts, so this costs the tombstone sets, not a copy of the postings."""
         copy = BM25Index(self._tokenize, self.k1, self.b)
-        blocks = self._current()
         with self._lock:
             if self._docs:
-                self._blocks.append(blocks[-1])
+                self._blocks.append(self._current_locked()[-1])
                 self._docs, self._vocab, self._delta = {}, {}, None
             copy._blocks = list(self._blocks)
         copy._merge_small()
@@ -169,7 +172,10 @@ class BM25Index:
         }
         folder = Path(folder)
         (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        np.savez(folder / COUNTS_FILE, indptr=whole.indptr, columns=whole.columns, counts=whole.counts)
+        matrix = whole.matrix()  # saved too (optional to readers), so opening does not have to build it
+        np.savez(folder / COUNTS_FILE, indptr=whole.indptr, columns=whole.columns, counts=whole.counts,
+                 term_indptr=matrix.indptr.astype(np.int64), term_rows=matrix.indices.astype(np.int32),
+                 term_counts=matrix.data.astype(np.int32))
 
     @classmethod
     def load(cls, folder: Path, tokenize: Callable[[str], list[str]]) -> BM25Index:
@@ -181,6 +187,7 @@ class BM25Index:
                                zh=f"{folder / META_FILE} 不是本程序的关键词索引：请运行 fanwen index --rebuild 重建索引")
         with np.load(folder / COUNTS_FILE, allow_pickle=False) as arrays:
             indptr, columns, counts = arrays["indptr"], arrays["columns"], arrays["counts"]
+            term_major = tuple(arrays[n] for n in TERM_MAJOR) if set(TERM_MAJOR) <= set(arrays.files) else None
         ids, vocab = meta["ids"], meta["vocab"]
         consistent = (len(indptr) == len(ids) + 1 and int(indptr[-1]) == len(columns) == len(counts)
                       and (len(columns) == 0 or 0 <= int(columns.min()) <= int(columns.max()) < len(vocab)))
@@ -193,6 +200,8 @@ class BM25Index:
             index._blocks = [Block(_unsorted(row_ids, indptr, columns, counts, vocab))]
         elif len(row_ids):
             index._blocks = [Block(KeywordPart(row_ids, indptr, columns, counts, vocab))]
+            if term_major is not None:
+                index._blocks[0].part.adopt_matrix(*term_major)
         return index
 
     @classmethod
