@@ -53,7 +53,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--other", nargs="*", default=[f"{k}={v}" for k, v in OTHER.items()])
     args = parser.parse_args()
-    from bench_quality import DEFAULT_SETS, load_queries
+    from quality_scoring import DEFAULT_SETS, load_queries
     from fanwen.index.library import Library
     from fanwen.index.retrieval.embed import load_embedder
     from fanwen.index.retrieval.params import SearchParams

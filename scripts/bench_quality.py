@@ -9,58 +9,17 @@ its text contains a key (both compared after NFKC, whitespace removed, curly quo
 from __future__ import annotations
 
 import argparse
-import math
-import re
 import sys
 import tempfile
 import itertools
 import random
 import time
-import unicodedata
 from pathlib import Path
-
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
-EVAL = ROOT.parent / "shared" / "eval"
-DEFAULT_SETS = [EVAL / "dev_queries.yaml", EVAL / "dev_queries_2.yaml"]
-
-QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
-
-
-def normalize(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(QUOTES))
-
-
-def load_queries(path: Path) -> list[dict]:
-    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    queries = []
-    for item in items:
-        rel = {normalize(key): int(grade) for grade, keys in (item.get("rel") or {}).items() for key in keys or []}
-        queries.append({"q": item["q"], "rel": rel, "set": path.stem})
-    return queries
-
-
-def score_ranking(texts: list[str], rel: dict[str, int], k: int = 5) -> dict:
-    """Each key earns its gain once, at the first hit containing it."""
-    found, dcg, first = set(), 0.0, None
-    for rank, text in enumerate(texts[:k], 1):
-        flat = normalize(text)
-        gains = [(grade, key) for key, grade in rel.items() if key in flat and key not in found]
-        if any(key in flat for key in rel) and first is None:
-            first = rank
-        if gains:
-            grade = max(g for g, _ in gains)
-            found.update(key for _, key in gains)
-            dcg += (2 ** grade - 1) / math.log2(rank + 1)
-    ideal = sorted(rel.values(), reverse=True)[:k]
-    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    top = [key for key, grade in rel.items() if grade == 2]
-    return {"ndcg": dcg / idcg if idcg else 0.0,
-            "recall2": (len([key for key in top if key in found]) / len(top)) if top else None,
-            "mrr": 1.0 / first if first else 0.0}
+from quality_scoring import DEFAULT_SETS, load_queries, mean, normalize, score_all  # noqa: E402
 
 
 def query_type(q: str) -> str:
@@ -73,15 +32,6 @@ def query_type(q: str) -> str:
     if intent.role_words:
         return "role word"
     return "inferred role" if intent.roles else "topic"
-
-
-def score_all(ranker, queries: list[dict]) -> list[dict]:
-    return [score_ranking(ranker(item["q"]), item["rel"]) for item in queries]
-
-
-def mean(rows: list[dict], key: str = "ndcg") -> float:
-    values = [r[key] for r in rows if r[key] is not None]
-    return sum(values) / len(values) if values else float("nan")
 
 
 def folds_of(queries: list[dict], n: int, seed: int) -> list[list[int]]:
@@ -218,33 +168,6 @@ def print_ablation(library, plain, queries, folds) -> None:
               + f"{pooled:9.3f}{pooled - base:+8.3f}")
 
 
-# A drafter's own framing around the query, free of role words and of this corpus's wording: the long
-# versions test that a pasted passage still finds what its short form finds (issue 10, item 6).
-FRAME = "今年以来，我按照年初确定的工作思路，结合单位实际，重点围绕{q}这项工作谈一谈自己的做法和体会。"
-PAD = "回顾一年来的工作，我始终坚持实事求是，力求把情况说清楚、把思路理清楚、把措施定具体，请大家评议。"
-
-
-def lengthened(query: str, size: int) -> str:
-    text = FRAME.format(q=query)
-    while len(text) < size:
-        text += PAD
-    return text[:size]
-
-
-def print_long(library, baselines, queries, sizes=(100, 1000)) -> None:
-    """nDCG@5 of each query as typed and framed into passages of ~100 and 1,000 characters."""
-    from quality_systems import fanwen_ranker
-
-    systems = {"fanwen default": fanwen_ranker(library), **baselines}
-    print("\nlong queries: nDCG@5 as typed and framed in a drafter's passage\n"
-          f"{'system':26s}{'as typed':>10s}" + "".join(f"{str(n) + ' chars':>12s}" for n in sizes))
-    for name, ranker in systems.items():
-        cells = [mean(score_all(ranker, queries))]
-        for size in sizes:
-            cells.append(mean(score_all(ranker, [dict(q, q=lengthened(q["q"], size)) for q in queries])))
-        print(f"{name:26s}{cells[0]:10.3f}" + "".join(f"{c:12.3f}" for c in cells[1:]))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=Path, nargs="+", default=DEFAULT_SETS)
@@ -256,6 +179,7 @@ def main() -> int:
     args = parser.parse_args()
     from fanwen.index.library import Library
     from fanwen.index.retrieval.embed import load_embedder
+    from quality_long import print_long
     from quality_systems import CachedEmbedder, Plain
 
     queries = [dict(q, type=query_type(q["q"])) for path in args.queries for q in load_queries(path)]
@@ -273,7 +197,7 @@ def main() -> int:
     baselines = plain.rankers()
     systems = cross_validate(library, queries, folds, baselines)
     print_losses(library, baselines, queries, systems)
-    print_long(library, baselines, queries)
+    print_long(library, plain, queries)
     print_ablation(library, plain, queries, folds)
     return 0
 
