@@ -112,7 +112,7 @@ class Library:
             return self._ranked_page(snap, intent, request, vector)
 
     def _ranked_page(self, snap, intent, request: SearchRequest, vector) -> SearchResult:
-        terms, request.weights = query_terms(snap.keywords, intent.topic, self.params)
+        terms, request.weights = query_terms(snap.keywords, intent.topic, self.params, passage=intent.long)
         request.topic = topic_words(terms)
         ranked = run_ranked(snap, vector, terms, request, self.params)
         known = [word for word in request.topic if word in snap.keywords]
@@ -130,7 +130,7 @@ class Library:
         request = SearchRequest(k=validate_k(k), exclude={chunk.id})
         with _pinned(snap):
             vector = snap.vectors.get([chunk.id])[0]
-            terms, request.weights = query_terms(snap.keywords, chunk.text, self.params)
+            terms, request.weights = query_terms(snap.keywords, chunk.text, self.params, passage=True)
             hits = self._named(run_search(snap, vector, terms, request, self.params))
         return [hit for hit in hits if not _overlapping(hit.chunk, chunk)]
 

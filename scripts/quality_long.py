@@ -42,20 +42,40 @@ def filtered(ids_of, chunks, docs: list[str], k: int = 5):
     return lambda q: [chunks[i].text for i in ids_of(q, 400) if chunks[i].doc in allowed][:k]
 
 
+def fanwen_variants(library) -> dict:
+    """The default, and the default with a pasted passage's bigrams at the typed-query weight."""
+    import dataclasses
+
+    from quality_systems import variant
+
+    typed = dataclasses.replace(library.params, passage_bigram_weight=library.params.bigram_weight)
+    return {"fanwen default": library, "fanwen, passage bigrams as typed": variant(library, typed)}
+
+
+def _restricted(library):
+    """fanwen over the reports of one case, under the default per-report cap (a report filter lifts it)."""
+    return lambda case: (lambda q: [hit.chunk.text for hit in library.search(
+        q, k=5, docs=case["docs"], per_doc=library.params.per_doc).hits])
+
+
 def print_pasted(library, plain, queries: list[dict]) -> None:
     cases = pasted_cases(library, queries)
     print(f"\npasted paragraphs: {len(cases)} answer paragraphs of {len({c['q'] for c in cases})} dev queries "
           "as the query, their report left out (nDCG@5 on the other reports' answers)\n"
-          f"{'system':26s}{'typed query':>12s}{'paragraph':>12s}{'mean chars':>12s}")
-    chars = sum(len(c["text"]) for c in cases) / max(len(cases), 1)
-    systems = {"fanwen default": lambda c: (lambda q: [h.chunk.text for h in library.search(q, k=5, docs=c["docs"], per_doc=library.params.per_doc).hits]),
-               "plain BM25": lambda c: filtered(plain.bm25_ids, plain.chunks, c["docs"]),
-               "plain vector": lambda c: filtered(plain.vector_ids, plain.chunks, c["docs"]),
-               "naive RRF": lambda c: filtered(plain.rrf_ids, plain.chunks, c["docs"])}
+          f"{'system':34s}{'typed query':>12s}{'paragraph':>12s}{'half 1':>8s}{'half 2':>8s}  (halves: by query)")
+    sources = sorted({c["q"] for c in cases})
+    first_half = [sources.index(c["q"]) % 2 == 0 for c in cases]
+    systems = {name: _restricted(lib) for name, lib in fanwen_variants(library).items()}
+    systems.update({
+        "plain BM25": lambda c: filtered(plain.bm25_ids, plain.chunks, c["docs"]),
+        "plain vector": lambda c: filtered(plain.vector_ids, plain.chunks, c["docs"]),
+        "naive RRF": lambda c: filtered(plain.rrf_ids, plain.chunks, c["docs"])})
     for name, make in systems.items():
         typed = [score_ranking(make(c)(c["q"]), c["rel"]) for c in cases]
         pasted = [score_ranking(make(c)(c["text"]), c["rel"]) for c in cases]
-        print(f"{name:26s}{mean(typed):12.3f}{mean(pasted):12.3f}{chars:12.0f}")
+        halves = [mean([row for row, first in zip(pasted, first_half) if first == side]) for side in (True, False)]
+        print(f"{name:34s}{mean(typed):12.3f}{mean(pasted):12.3f}{halves[0]:8.3f}{halves[1]:8.3f}")
+    print(f"mean paragraph length {sum(len(c['text']) for c in cases) / max(len(cases), 1):.0f} characters")
 
 
 def print_long(library, plain, queries: list[dict], sizes=(100, 1000)) -> None:
@@ -63,11 +83,12 @@ def print_long(library, plain, queries: list[dict], sizes=(100, 1000)) -> None:
     from quality_systems import fanwen_ranker
 
     print_pasted(library, plain, queries)
-    systems = {"fanwen default": fanwen_ranker(library), **plain.rankers()}
+    systems = {name: fanwen_ranker(lib) for name, lib in fanwen_variants(library).items()}
+    systems.update(plain.rankers())
     print("\nframed queries (stress case): nDCG@5 as typed and buried in ~100 / 1,000 characters of filler\n"
-          f"{'system':26s}{'as typed':>10s}" + "".join(f"{str(n) + ' chars':>12s}" for n in sizes))
+          f"{'system':34s}{'as typed':>10s}" + "".join(f"{str(n) + ' chars':>12s}" for n in sizes))
     for name, ranker in systems.items():
         cells = [mean(score_all(ranker, queries))]
         for size in sizes:
             cells.append(mean(score_all(ranker, [dict(q, q=lengthened(q["q"], size)) for q in queries])))
-        print(f"{name:26s}{cells[0]:10.3f}" + "".join(f"{c:12.3f}" for c in cells[1:]))
+        print(f"{name:34s}{cells[0]:10.3f}" + "".join(f"{c:12.3f}" for c in cells[1:]))

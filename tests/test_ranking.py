@@ -158,6 +158,16 @@ def test_generic_words_weigh_less_than_topic_words():
     assert flat["部分"] == 1.0
 
 
+def test_a_pasted_passage_counts_its_bigrams_at_the_passage_weight():
+    keywords = BM25Index(default_tokenizer())
+    keywords.add([1], ["部分党员谈心谈话情况"])
+    params = SearchParams(bigram_weight=0.3, passage_bigram_weight=1.0)
+    _, typed = query_terms(keywords, "谈心谈话", params)
+    _, pasted = query_terms(keywords, "谈心谈话", params, passage=True)
+    assert typed["~谈心"] == 0.3 and pasted["~谈心"] == 1.0
+    assert typed["谈心谈话"] == pasted["谈心谈话"] == 1.0  # words weigh the same either way
+
+
 @pytest.mark.parametrize("generic, first", [(0.3, True), (1.0, False)])
 def test_a_down_weighted_generic_word_does_not_outrank_the_topic(generic, first):
     """部分 is in every kind of paragraph: weighted down, repeated, it no longer beats the one on the topic."""

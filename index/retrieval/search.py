@@ -260,16 +260,19 @@ def _hit(snap: Snapshot, chunk: Chunk, score: float, vec: dict, kw: dict, shown:
                matched_terms=list(matched), highlights=find_spans(chunk.text, matched), similarity=similarity)
 
 
-def query_terms(keywords: BM25Index, text: str, params: SearchParams) -> tuple[list[str], dict[str, float]]:
-    """Typed words at weight 1 (generic ones lower), then sub-words, bigrams and synonyms at their weights."""
+def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: bool = False
+                ) -> tuple[list[str], dict[str, float]]:
+    """Typed words at weight 1 (generic ones lower), then sub-words, bigrams and synonyms at their weights;
+    `passage`: the text is a pasted passage to match, whose bigrams count at passage_bigram_weight."""
     analyzer = keywords.analyzer
     words = analyzer(text)
     weights = {word: params.generic_weight if word in NON_TOPIC else 1.0 for word in words}
     extra = []
     if params.subword_weight > 0 and hasattr(analyzer, "subwords"):
         extra.append((analyzer.subwords(words), params.subword_weight))
-    if params.bigram_weight > 0 and hasattr(analyzer, "bigrams"):
-        extra.append((analyzer.bigrams(text), params.bigram_weight))
+    bigram_weight = params.passage_bigram_weight if passage else params.bigram_weight
+    if bigram_weight > 0 and hasattr(analyzer, "bigrams"):
+        extra.append((analyzer.bigrams(text), bigram_weight))
     if params.synonym_weight > 0:
         from fanwen.index.retrieval.thesaurus import expand
 
