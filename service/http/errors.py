@@ -8,13 +8,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from fanwen.index.errors import (FanwenError, IndexBusy, InvalidInput, ModelMismatch, NotFound, UnreadableFile,
-                                 UnsupportedFormat, WriteFailed)
+from fanwen.index.errors import (FanwenError, IndexBusy, InvalidInput, ModelMismatch, NotFound, Overloaded,
+                                 UnreadableFile, UnsupportedFormat, WriteFailed)
 
 log = logging.getLogger("fanwen")
 STATUS = {InvalidInput: (400, "invalid_parameter"), NotFound: (404, "not_found"),
           UnsupportedFormat: (415, "unsupported_media_type"), UnreadableFile: (422, "unreadable_file"),
-          IndexBusy: (503, "busy"), ModelMismatch: (500, "model_mismatch"),
+          IndexBusy: (503, "busy"), Overloaded: (503, "overloaded"), ModelMismatch: (500, "model_mismatch"),
           WriteFailed: (507, "insufficient_storage")}
 # pydantic error type -> what to tell the user (formatted with the error's ctx)
 VALIDATION_ZH = {
@@ -73,9 +73,12 @@ def lang_of(request: Request) -> str:
     return request_lang(request.headers.get("accept-language"))
 
 
+RETRY_SECONDS = "2"  # what a 503 asks the client to wait: a write or a queue of queries clears in seconds
+
+
 def error_response(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status,
-                        headers={"Vary": "Accept-Language"})
+    headers = {"Vary": "Accept-Language", **({"Retry-After": RETRY_SECONDS} if status == 503 else {})}
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
 def validation_message(errors, lang: str) -> str:
