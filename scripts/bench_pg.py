@@ -12,12 +12,14 @@ the searches.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from itertools import chain
@@ -125,7 +127,7 @@ class ServerMemory:
 
         pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
         self.root = psutil.Process(pid).parent() if psutil.pid_exists(pid) else None
-        self.peak_mib, self._stop = 0.0, None
+        self.peak_mib, self._stop = 0.0, threading.Event()
 
     def now_mib(self) -> float:
         if self.root is None:
@@ -133,18 +135,14 @@ class ServerMemory:
         procs = [self.root, *self.root.children(recursive=True)]
         return sum(p.memory_info().rss for p in procs if p.is_running()) / 2**20
 
+    def _sample(self) -> None:
+        while not self._stop.wait(0.5):
+            with contextlib.suppress(Exception):  # a parallel worker that ended between listing and reading
+                self.peak_mib = max(self.peak_mib, self.now_mib())
+
     def __enter__(self):
-        import threading
-
         self._stop = threading.Event()
-
-        def sample():
-            while not self._stop.wait(0.5):
-                try:
-                    self.peak_mib = max(self.peak_mib, self.now_mib())
-                except Exception:  # a parallel worker that ended between listing and reading
-                    pass
-        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
         return self
 

@@ -257,7 +257,7 @@ FILTERED = "JOIN fanwen_postings p ON p.term = q.term WHERE p.chunk_id IN (SELEC
 # chunks costs `cut` rows instead of all of them. The rare terms' lists are read whole (exact); a partial
 # term adds to a chunk outside its best at most about its last read posting's part (`least`: the order uses
 # a reference length), so chunks are first ranked by that bound, and the `complete` best are then given
-# their partial terms' exact parts from the primary key (a few probes each) and ranked by their true score.
+# the parts of the partial terms not read for them from the primary key, and ranked by their true score.
 BEST_FIRST = f"""
 WITH q AS MATERIALIZED (SELECT * FROM unnest(%(terms)s::text[], %(factors)s::float8[], %(partial)s::bool[])
                         AS q(term, factor, partial)),
@@ -267,17 +267,17 @@ read AS MATERIALIZED (
                              ORDER BY {IMPACT} DESC, chunk_id LIMIT %(cut)s) p),
 least AS (SELECT term, min(part) AS part FROM read WHERE partial GROUP BY term),
 seen AS (
-  SELECT r.chunk_id, sum(r.part) FILTER (WHERE NOT r.partial) AS exact, array_agg(r.term) FILTER (WHERE NOT r.partial) AS got,
+  SELECT r.chunk_id, sum(r.part) AS got, array_agg(r.term) AS terms,
          sum(r.part) + (SELECT coalesce(sum(part), 0) FROM least) - coalesce(sum(l.part), 0) AS bound
   FROM read r LEFT JOIN least l ON l.term = r.term GROUP BY r.chunk_id),
-best AS (SELECT chunk_id, coalesce(exact, 0) AS exact, coalesce(got, '{{}}') AS got FROM seen WHERE bound > 0
+best AS (SELECT chunk_id, got, terms FROM seen WHERE bound > 0
          ORDER BY bound DESC, chunk_id LIMIT %(complete)s)
 SELECT chunk_id, score, terms FROM (
-  SELECT b.chunk_id, b.exact + coalesce(r.rest, 0) AS score, b.got || coalesce(r.found, '{{}}') AS terms
-  FROM best b LEFT JOIN LATERAL (  -- one primary-key probe per partial term (LIMIT 1 keeps it a probe)
+  SELECT b.chunk_id, b.got + coalesce(r.rest, 0) AS score, b.terms || coalesce(r.found, '{{}}') AS terms
+  FROM best b LEFT JOIN LATERAL (  -- a primary-key probe per partial term not read (LIMIT 1 keeps it a probe)
     SELECT sum(q.factor * x.part) AS rest, array_agg(q.term) AS found FROM q CROSS JOIN LATERAL (
       SELECT p.tf / (p.tf + %(a)s::float8 + %(c)s::float8 * p.length) AS part FROM fanwen_postings p
       WHERE p.term = q.term AND p.chunk_id = b.chunk_id LIMIT 1) x
-    WHERE q.partial) r ON true) scored
+    WHERE q.partial AND q.term <> ALL(b.terms)) r ON true) scored
 WHERE score > 0 ORDER BY score DESC, chunk_id LIMIT %(k)s
 """
