@@ -24,7 +24,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fanwen.index.drafting import copycheck  # noqa: E402
 from fanwen.index.drafting.copycheck import check_text, copy_index, normalise, sentences  # noqa: E402
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
@@ -149,9 +148,9 @@ def speed(library, held_out: list[str], rng: random.Random) -> None:
         parts.append(part)
         size += len(part) + 1
     draft = "\n".join(parts)[:5000]
+    spans = sentences(draft)
     started = time.perf_counter()
-    copycheck._CACHE.clear()  # time the build the first check after an index change pays
-    copy_index(snapshot)
+    index = copy_index(snapshot, [draft[start:end] for start, end in spans])
     build = time.perf_counter() - started
     times = []
     for _ in range(20):
@@ -160,8 +159,9 @@ def speed(library, held_out: list[str], rng: random.Random) -> None:
         times.append(time.perf_counter() - started)
     print(f"\nSpeed: {len(draft):,}-character draft, {report.sentences} sentences, {len(report.matches)} flagged, "
           f"share {report.share:.1%}")
-    print(f"  index build (once per generation) {build * 1000:.0f} ms for {len(snapshot.chunks)} chunks; "
-          f"check median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms")
+    print(f"  of which candidates from the keyword index: {build * 1000:.0f} ms, {len(index.chunks)} of "
+          f"{len(snapshot.chunks)} chunks; whole check median {statistics.median(times) * 1000:.1f} ms, "
+          f"max {max(times) * 1000:.1f} ms")
 
 
 def main() -> int:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -110,15 +109,10 @@ def test_threshold_is_applied_and_validated(library):
         check_text(library, "  \n")
 
 
-def test_index_is_cached_per_snapshot_generation(library):
-    class Snap:  # a stand-in snapshot: same shape, another generation
-        def __init__(self, generation):
-            self.chunks, self.docs, self.generation = library.snapshot.chunks, library.snapshot.docs, generation
-
-    assert copy_index(library.snapshot) is copy_index(library.snapshot)
-    one, two = Snap(1001), Snap(1002)
-    assert copy_index(one) is copy_index(one)
-    assert copy_index(one) is not copy_index(two)
+def test_the_check_reads_only_the_chunks_the_keyword_index_proposes(library):
+    index = copy_index(library.snapshot, [VERBATIM, EDITED])
+    assert len(index.chunks) <= 2 * copycheck.POOL < len(library.snapshot.chunks)
+    assert {chunk_with(library, VERBATIM[:30]).id, chunk_with(library, SOURCE_OF_EDITED[:30]).id} <= set(index.chunks)
 
 
 def test_docx_draft_is_checked_like_text(library, tmp_path):
@@ -135,15 +129,12 @@ def test_docx_draft_is_checked_like_text(library, tmp_path):
     assert report.text.splitlines()[1:] == [VERBATIM, EDITED, ORIGINAL]
 
 
-def test_five_thousand_characters_check_well_under_a_second(library):
-    copy_index(library.snapshot)
+def test_five_thousand_characters_of_library_text_are_found_copied(library):
+    """Every sentence is some chunk's text: each must find its source among the keyword candidates
+    (speed: scripts/bench_copycheck.py)."""
     chunks = sorted(library.snapshot.chunks.values(), key=lambda c: c.id)
-    text = "\n".join(c.text for c in chunks)[:5000]
-    started = time.perf_counter()
-    report = check_text(library, text)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, elapsed
-    assert report.share > 0.9  # every sentence is library text
+    report = check_text(library, "\n".join(c.text for c in chunks)[:5000])
+    assert report.share > 0.9
 
 
 def test_cli_check_prints_matches_and_json(library, tmp_path, capsys):

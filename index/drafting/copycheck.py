@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-import weakref
 from bisect import bisect_left
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -23,6 +21,8 @@ MIN_SENTENCE = 8  # normalised characters; shorter lines (一、主要做法) ar
 MIN_RUN = 6
 MIN_COPIED = 10
 CANDIDATES = 5  # chunks per sentence aligned in full, by number of shared shingles
+POOL = 10  # chunks per sentence taken from the keyword index before shingles are compared
+WINDOW = 150  # characters of consecutive sentences searched together
 _POS_BITS = 16
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*[”’」』）)]*")
 _NOISE = re.compile(r"[\s\W_]", re.UNICODE)
@@ -147,34 +147,46 @@ class CheckReport:
                 "flagged": len(self.matches), "matches": matches, "text": self.text}
 
 
-_CACHE: OrderedDict = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-_CACHE_KEEP = 4
+def copy_index(snapshot, texts: list[str], size: int = SIZE) -> CopyIndex:
+    """A shingle index over the chunks the library's keyword index ranks highest for any of `texts`.
+
+    Why not every chunk: the check then reads what the storage already indexes, at any library size and
+    on either engine. A copied sentence keeps most of its source's words and character bigrams (what the
+    passage query weighs), so the source ranks near the top even with a few words replaced.
+    """
+    from fanwen.index.retrieval.params import SearchParams
+    from fanwen.index.retrieval.search import fetch, query_terms
+
+    params, ids = SearchParams(), set()
+    for group in _windows(texts):
+        terms, weights = query_terms(snapshot.keywords, "\n".join(group), params, passage=True)
+        ids.update(cid for cid, *_ in snapshot.keywords.search(terms, POOL * len(group), weights=weights))
+    titles = {doc.id: doc.title for doc in snapshot.docs.values()}
+    return CopyIndex(fetch(snapshot, sorted(ids)).values(), titles, size)
 
 
-def copy_index(snapshot, size: int = SIZE) -> CopyIndex:
-    """The shingle index of a snapshot, built once per snapshot generation and reused."""
-    key = (id(snapshot), snapshot.generation, size)
-    with _CACHE_LOCK:  # one build even when the first checks arrive together
-        entry = _CACHE.get(key)
-        if entry is not None and entry[0]() is snapshot:  # ids of dead snapshots get reused
-            _CACHE.move_to_end(key)
-            return entry[1]
-        titles = {doc.id: doc.title for doc in snapshot.docs.values()}
-        index = CopyIndex(snapshot.chunks.values(), titles, size)
-        _CACHE[key] = (weakref.ref(snapshot), index)
-        while len(_CACHE) > _CACHE_KEEP:
-            _CACHE.popitem(last=False)
-    return index
+def _windows(texts: list[str], size: int = WINDOW):
+    """Consecutive sentences up to `size` characters together: one keyword search per window, not per sentence."""
+    group, length = [], 0
+    for text in texts:
+        if group and length + len(text) > size:
+            yield group
+            group, length = [], 0
+        group.append(text)
+        length += len(text)
+    if group:
+        yield group
 
 
 def check_text(library_or_snapshot, text: str, threshold: float = 0.5) -> CheckReport:
     """Flag each sentence whose share of characters in passages copied from one chunk reaches `threshold`."""
     text, threshold = validate_text(text), validate_threshold(threshold)
     snapshot = getattr(library_or_snapshot, "snapshot", library_or_snapshot)
-    index = copy_index(snapshot)
+    spans = sentences(text)
+    index = copy_index(snapshot, [text[start:end] for start, end in spans
+                                  if len(normalise(text[start:end]).text) >= MIN_SENTENCE])
     report = CheckReport(text, threshold, 0, 0, 0)
-    for number, (start, end) in enumerate(sentences(text)):
+    for number, (start, end) in enumerate(spans):
         report.sentences += 1
         flat = normalise(text[start:end])
         report.checked_chars += len(flat.text)
