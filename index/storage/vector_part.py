@@ -98,14 +98,19 @@ class VectorPart:
         # Embedders normally normalise already; this guards inner product = cosine anyway.
         return np.ascontiguousarray(array / np.maximum(norms, 1e-12), dtype=np.float32)
 
-    def add(self, ids: Iterable[int], vectors: np.ndarray) -> None:
-        """Store vectors under ids; an id already present is replaced."""
+    def checked_batch(self, ids: Iterable[int], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, unit rows) for add(), or a ValueError naming what does not fit this store."""
         id_array = _as_ids(ids)
         rows = self._check_vectors(vectors, "vectors")
         if len(rows) != len(id_array):
             raise ValueError(f"add() got {len(id_array)} ids but {len(rows)} vectors")
         if len(np.unique(id_array)) != len(id_array):
             raise ValueError("add() got the same id more than once in one call")
+        return id_array, rows
+
+    def add(self, ids: Iterable[int], vectors: np.ndarray) -> None:
+        """Store vectors under ids; an id already present is replaced."""
+        id_array, rows = self.checked_batch(ids, vectors)
         if len(id_array) == 0:
             return
         with self._lock:

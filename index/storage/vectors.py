@@ -59,12 +59,7 @@ class VectorStore:
 
     def add(self, ids: Iterable[int], vectors: np.ndarray) -> None:
         """Store vectors under ids; an id already present is replaced."""
-        id_array = _as_ids(ids)
-        rows = self._delta._check_vectors(vectors, "vectors")  # checked before anything is buried
-        if len(rows) != len(id_array):
-            raise ValueError(f"add() got {len(id_array)} ids but {len(rows)} vectors")
-        if len(np.unique(id_array)) != len(id_array):
-            raise ValueError("add() got the same id more than once in one call")
+        id_array, rows = self._delta.checked_batch(ids, vectors)  # checked before anything is buried
         if len(id_array) == 0:
             return
         with self._lock:
