@@ -23,6 +23,9 @@ from .search_routes import router as search_router
 
 log = logging.getLogger("fanwen")
 WEB = Path(__file__).resolve().parent.parent / "web"
+# On SIGTERM, requests under way get this long to finish. Why a bound: uvicorn otherwise waits for every
+# one, and a queue of pasted pages for the model kept a stopped server alive for minutes.
+SHUTDOWN_SECONDS = 5
 
 
 def create_app(settings: Settings, library) -> FastAPI:
@@ -79,5 +82,6 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
           f"fanwen: 已启动，请在浏览器打开 {scheme}://{settings.host}:{settings.port}/", file=sys.stderr, flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
                 ssl_certfile=str(settings.ssl_certfile) if settings.ssl_certfile else None,
-                ssl_keyfile=str(settings.ssl_keyfile) if settings.ssl_keyfile else None)
+                ssl_keyfile=str(settings.ssl_keyfile) if settings.ssl_keyfile else None,
+                timeout_graceful_shutdown=SHUTDOWN_SECONDS)
     return 0
