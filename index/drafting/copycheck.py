@@ -11,6 +11,8 @@ from typing import Iterable
 
 from fanwen.index.errors import InvalidInput
 from fanwen.index.records import Chunk
+from fanwen.index.retrieval.params import SearchParams
+from fanwen.index.retrieval.search import fetch, query_terms
 
 MAX_CHARS = 50_000
 SIZE = 5  # 4-grams of these reports are stock phrases (党建工作); 6-grams break too easily around edits
@@ -154,9 +156,6 @@ def copy_index(snapshot, texts: list[str], size: int = SIZE) -> CopyIndex:
     on either engine. A copied sentence keeps most of its source's words and character bigrams (what the
     passage query weighs), so the source ranks near the top even with a few words replaced.
     """
-    from fanwen.index.retrieval.params import SearchParams
-    from fanwen.index.retrieval.search import fetch, query_terms
-
     params, ids = SearchParams(), set()
     for group in _windows(texts):
         terms, weights = query_terms(snapshot.keywords, "\n".join(group), params, passage=True)
@@ -183,12 +182,12 @@ def check_text(library_or_snapshot, text: str, threshold: float = 0.5) -> CheckR
     text, threshold = validate_text(text), validate_threshold(threshold)
     snapshot = getattr(library_or_snapshot, "snapshot", library_or_snapshot)
     spans = sentences(text)
-    index = copy_index(snapshot, [text[start:end] for start, end in spans
-                                  if len(normalise(text[start:end]).text) >= MIN_SENTENCE])
+    flats = [normalise(text[start:end]) for start, end in spans]
+    index = copy_index(snapshot, [text[start:end] for (start, end), flat in zip(spans, flats)
+                                  if len(flat.text) >= MIN_SENTENCE])
     report = CheckReport(text, threshold, 0, 0, 0)
-    for number, (start, end) in enumerate(spans):
+    for number, ((start, end), flat) in enumerate(zip(spans, flats)):
         report.sentences += 1
-        flat = normalise(text[start:end])
         report.checked_chars += len(flat.text)
         match = match_sentence(index, flat, text[start:end])
         if match is not None and match.ratio >= threshold and match.copied_chars >= MIN_COPIED:
