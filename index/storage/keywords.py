@@ -13,6 +13,7 @@ import numpy as np
 
 from fanwen.index.errors import CorruptIndex
 from fanwen.index.storage.keyword_part import Block, KeywordPart
+from fanwen.index.storage.tombstones import bury_all
 
 META_FILE = "bm25.json"
 COUNTS_FILE = "bm25.npz"
@@ -91,9 +92,8 @@ class BM25Index:
             return removed + self._bury(id_list)
 
     def _bury(self, id_list: list[int]) -> int:
-        before = sum(len(block.dead) for block in self._blocks)
-        self._blocks = [block.bury(id_list) for block in self._blocks]
-        return sum(len(block.dead) for block in self._blocks) - before
+        self._blocks, buried = bury_all(self._blocks, id_list)
+        return buried
 
     def _current(self) -> list[Block]:
         """The frozen blocks and the delta as one, as they are now (callers search them without the lock)."""

@@ -10,6 +10,7 @@ from typing import Collection, Iterable
 import numpy as np
 
 from fanwen.index.errors import NotFound
+from fanwen.index.storage.tombstones import bury_all
 from fanwen.index.storage.vector_part import KINDS, Hits, VectorPart, _as_ids  # noqa: F401 (KINDS for callers)
 
 # Past this many frozen parts, a clone merges all but the largest into one, so searches stay a few FAISS calls.
@@ -73,9 +74,8 @@ class VectorStore:
             return self._delta.remove(id_list) + self._bury(id_list)
 
     def _bury(self, id_list: list[int]) -> int:
-        before = sum(len(f.dead) for f in self._frozen)
-        self._frozen = [f.bury(id_list) for f in self._frozen]
-        return sum(len(f.dead) for f in self._frozen) - before
+        self._frozen, buried = bury_all(self._frozen, id_list)
+        return buried
 
     def _sources(self) -> list[_Frozen]:
         """Every part with its tombstones, the delta last (it is searched as it is at that moment)."""
