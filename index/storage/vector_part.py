@@ -11,6 +11,7 @@ import faiss
 import numpy as np
 
 from fanwen.index.errors import CorruptIndex, NotFound
+from fanwen.index.storage.vector_sketch import Sketch, sketch_of
 
 KINDS = ("flat", "hnsw")
 MAX_THREADS = min(2, os.cpu_count() or 1)
@@ -70,6 +71,8 @@ class VectorPart:
         self._slot_ids = np.zeros(0, dtype=np.int64)
         self._alive = np.zeros(0, dtype=bool)
         self._slot_of: dict[int, int] = {}
+        self._sketch: Sketch | None = None  # flat: built on the first search, dropped by any change
+        self._sketched = False
 
     def _new_index(self) -> faiss.IndexIDMap2:
         if self.kind == "flat":
@@ -116,6 +119,7 @@ class VectorPart:
         with self._lock:
             _set_threads(False)
             self._remove_locked(id_array.tolist())
+            self._drop_sketch()
             _set_threads(len(rows) > 1)
             if self.kind == "flat":
                 self._index.add_with_ids(rows, id_array)
@@ -146,12 +150,24 @@ class VectorPart:
         if self.kind == "flat":
             present = [i for i in set(id_list) if i in self._ids]
             if present:
+                self._drop_sketch()  # it views the storage that remove_ids compacts
                 self._index.remove_ids(np.array(present, dtype=np.int64))
                 self._ids.difference_update(present)
             return len(present)
         slots = [self._slot_of.pop(i) for i in set(id_list) if i in self._slot_of]
         self._alive[slots] = False
         return len(slots)
+
+    def _drop_sketch(self) -> None:
+        self._sketch, self._sketched = None, False
+
+    def _scan(self, rows: np.ndarray, fetch: int) -> tuple[np.ndarray, np.ndarray]:
+        """index.search without a filter; a large flat index answers through its 8-bit sketch."""
+        if self.kind == "flat" and not self._sketched:
+            self._sketch, self._sketched = sketch_of(self._index, self.dim), True
+        if self._sketch is not None:
+            return self._sketch.search(rows, fetch)
+        return self._index.search(rows, fetch)
 
     def _dead(self) -> int:
         return len(self._slot_ids) - len(self._slot_of)
@@ -227,7 +243,7 @@ class VectorPart:
         # Over-fetch in proportion to the tombstones so k live hits usually arrive in one pass.
         fetch = min(total, k if total == live else k * total // live + 16)
         while True:
-            scores, labels = self._index.search(rows, fetch)
+            scores, labels = self._scan(rows, fetch)
             hits = self._collect(scores, labels, k)
             if fetch >= total or all(len(row) >= min(k, live) for row in hits):
                 return hits
