@@ -1,6 +1,7 @@
 """The library facade: open an index folder, add and remove reports, search, browse chunks."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Iterable
@@ -24,6 +25,8 @@ from fanwen.index.storage.engine import open_engine
 
 UPLOADS = building.UPLOADS
 COMMIT_FILES = 16  # files per generation when indexing a folder (a write costs what it adds, so this is cheap)
+# Threads that only hand queries to the model's owner thread and wait (retrieval/embed.py): many are cheap.
+_EMBEDDING = ThreadPoolExecutor(max_workers=64, thread_name_prefix="fanwen-query")
 
 
 class Library:
@@ -104,12 +107,17 @@ class Library:
         request = self._request(snap, k, roles, docs, per_doc, mode, fusion)
         request.offset = validate_offset(offset)
         request.intent_roles, request.strengths = intent.roles, intent.strengths
-        # The model reads role words as context (问题 … 不够), so it gets the whole query by default. It runs
-        # before the consistent read a database engine holds open for the ranking, not inside it.
+        # The model reads role words as context (问题 … 不够), so it gets the whole query by default.
         text = intent.query if params.full_query_vector else intent.topic  # validated: no controls, surrogates
-        vector = None if mode == "keyword" else self.embedder.embed_queries([text])[0]
-        with _pinned(snap):
-            return self._ranked_page(snap, intent, request, vector)
+        # The model embeds the query while the keyword index is read (latency: the longer of the two, not
+        # their sum); a database engine's keyword SQL runs in the server, truly beside it.
+        vector = None if mode == "keyword" else _EMBEDDING.submit(lambda: self.embedder.embed_queries([text])[0])
+        try:
+            with _pinned(snap):
+                return self._ranked_page(snap, intent, request, vector)
+        finally:
+            if vector is not None:
+                vector.cancel()
 
     def _ranked_page(self, snap, intent, request: SearchRequest, vector) -> SearchResult:
         terms, request.weights = query_terms(snap.keywords, intent.topic, self.params, passage=intent.long)

@@ -267,3 +267,26 @@ def test_four_writers_and_a_reader_lose_nothing_and_never_see_half_a_document(pg
     final = Library(tmp_path / "final", CountingEmbedder(), database_url=pg_url)
     assert sorted(final.snapshot.docs) == sorted(p.stem for p in files) and consistent(final)
     assert all(ok for _, ok in seen) and len({n for n, _ in seen}) > 1
+
+
+def test_the_keyword_sql_run_beside_the_vector_sql_reads_the_same_snapshot(pg_url, tmp_path):
+    """A search's keyword statement runs on a second connection (PgView.beside) in the snapshot the search
+    pinned: a report committed meanwhile by another process is in neither half of that search."""
+    reader = Library(tmp_path / "a", CountingEmbedder(), database_url=pg_url)
+    writer = Library(tmp_path / "b", CountingEmbedder(), database_url=pg_url)
+    one, two = write_reports(tmp_path / "docs", 2, 5)
+    writer.add_paths([one])
+    view = reader.engine.view()
+    terms = view.keywords.terms(two.read_text(encoding="utf-8"))
+
+    def postings_of_two():
+        return view.sql("SELECT count(*) FROM fanwen_chunks WHERE doc = %s", (two.stem,))[0][0]
+
+    with view.reading():
+        before = view.beside(postings_of_two).result()
+        writer.add_paths([two])  # committed by another connection while the read is pinned
+        inside = view.beside(postings_of_two).result()
+        keyword_ids = view.beside(lambda: [c for c, *_ in view.keywords.search(terms, 50)]).result()
+    after = view.beside(postings_of_two).result()  # no read pinned: committed data
+    assert (before, inside) == (0, 0) and after > 0
+    assert keyword_ids and not set(keyword_ids) & set(view.by_doc[two.stem])

@@ -1,6 +1,7 @@
 """Hybrid retrieval: vector and keyword candidates, fusion, role preference, diversity."""
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,6 +77,16 @@ def vector_candidates(stores: list[VectorStore], query_vector: np.ndarray, n: in
 def keyword_candidates(index: BM25Index, terms: list[str], n: int, allowed,
                        weights: dict[str, float] | None = None) -> list[tuple[int, float, list[str]]]:
     return index.search(terms, n, allowed=allowed, weights=weights) if terms and index.count() else []
+
+
+def keyword_first(snap, terms: list[str], pool: int, allowed, request: SearchRequest):
+    """The keyword candidates, read before the vector ones (a query still being embedded is waited for
+    after them); a Future of them when the engine can run them beside the vector search (a database)."""
+    if request.mode == "vector":
+        return []
+    retrieve = lambda: keyword_candidates(snap.keywords, terms, pool, allowed, request.weights)  # noqa: E731
+    beside = getattr(snap, "beside", None)
+    return beside(retrieve) if beside is not None and request.mode == "hybrid" else retrieve()
 
 
 def fuse(vector: list[tuple], keyword: list[tuple], method: str, params: SearchParams = SearchParams()
@@ -156,7 +167,8 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
                 params: SearchParams = SearchParams()) -> list[Hit]:
     """The first offset + k + 1 hits in result order: one past the page tells whether more exist.
 
-    `query_vector` is None in keyword-only mode.
+    `query_vector` is None in keyword-only mode, and may be a Future of the vector (the model embedding the
+    query while the keyword index is read).
     """
     validate_mode(request.mode)
     fusion = validate_fusion(request.fusion or params.fusion)
@@ -165,10 +177,11 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
         return []
     want = request.offset + request.k + 1
     pool = max(params.pool, want)
+    keyword = keyword_first(snap, terms, pool, allowed, request)
+    query_vector = query_vector.result() if isinstance(query_vector, Future) else query_vector
     stores = [snap.vectors, snap.heads] if params.topic_vectors else [snap.vectors]
     vector = vector_candidates(stores, query_vector, pool, allowed) if request.mode != "keyword" else []
-    keyword = (keyword_candidates(snap.keywords, terms, pool, allowed, request.weights)
-               if request.mode != "vector" else [])
+    keyword = keyword.result() if isinstance(keyword, Future) else keyword
     if request.mode == "hybrid":
         fused = fuse(vector, keyword, fusion, params)
     else:  # one retriever: its own order, whatever the fusion weights

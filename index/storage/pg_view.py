@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
 import numpy as np
@@ -16,6 +17,8 @@ CHUNK_COLUMNS = ("id, doc, text, heading_path, role, role_confidence, para_index
                  "end_pos, placeholders, dup_of")
 TOP_POSTINGS = 1000  # postings an unfiltered keyword search reads per term, best impact first (at least k)
 COMPLETED = 3  # times k: chunks whose partial terms are read exactly before the final ranking
+# Threads that run a search's keyword SQL beside its vector SQL: each waits on the server, so many are cheap.
+_BESIDE = ThreadPoolExecutor(max_workers=64, thread_name_prefix="fanwen-pg-keywords")
 
 
 def chunk_from_row(row) -> Chunk:
@@ -64,6 +67,23 @@ class PgView:
     def reading(self):
         with self.engine.connection().transaction():
             yield self
+
+    def beside(self, fn) -> Future:
+        """fn() on another connection, reading the very snapshot of this thread's open read (reading()):
+        the server runs two statements of one search at once, and the search stays one consistent read."""
+        conn = self.engine.connection()
+        if conn.info.transaction_status.name != "INTRANS":  # no read pinned: statements see committed data anyway
+            return _BESIDE.submit(fn)
+        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        return _BESIDE.submit(self._in_snapshot, snapshot, fn)
+
+    def _in_snapshot(self, snapshot: str, fn):
+        from psycopg import sql
+
+        conn = self.engine.connection()
+        with conn.transaction():
+            conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+            return fn()
 
     @property
     def docs(self) -> dict[str, Document]:
