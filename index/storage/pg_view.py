@@ -13,8 +13,9 @@ from fanwen.index.records import Chunk, Document
 from fanwen.index.storage.filters import ChunkFilter
 from fanwen.index.storage.pg_schema import IMPACT
 
-CHUNK_COLUMNS = ("id, doc, text, heading_path, role, role_confidence, para_index, point_index, start_pos, "
-                 "end_pos, placeholders, dup_of")
+# The two JSON columns come as text: most are "[]", and psycopg's jsonb loader costs a third of a fetch.
+CHUNK_COLUMNS = ("id, doc, text, heading_path::text, role, role_confidence, para_index, point_index, start_pos, "
+                 "end_pos, placeholders::text, dup_of")
 TOP_POSTINGS = 1000  # postings an unfiltered keyword search reads per term, best impact first (at least k)
 COMPLETED = 3  # times k: chunks whose partial terms are read exactly before the final ranking
 # Threads that run a search's keyword SQL beside its vector SQL: each waits on the server, so many are cheap.
@@ -23,9 +24,13 @@ _BESIDE = ThreadPoolExecutor(max_workers=64, thread_name_prefix="fanwen-pg-keywo
 
 def chunk_from_row(row) -> Chunk:
     (cid, doc, text, heading_path, role, confidence, para, point, start, end, placeholders, dup_of) = row
-    return Chunk(int(cid), doc, text, list(heading_path), role, para, point, start, end,
-                 [tuple(span) for span in placeholders], None if dup_of is None else int(dup_of),
+    return Chunk(int(cid), doc, text, _json_list(heading_path), role, para, point, start, end,
+                 [tuple(span) for span in _json_list(placeholders)], None if dup_of is None else int(dup_of),
                  round(float(confidence), 3))
+
+
+def _json_list(text: str) -> list:
+    return [] if text == "[]" else json.loads(text)
 
 
 def read_documents(conn) -> dict[str, Document]:
