@@ -122,7 +122,7 @@ class Library:
     def _ranked_page(self, snap, intent, request: SearchRequest, vector) -> SearchResult:
         terms, request.weights = query_terms(snap.keywords, intent.topic, self.params, passage=intent.long)
         request.topic = topic_words(terms)
-        ranked = run_ranked(snap, vector, terms, request, self.params)
+        ranked = run_ranked(snap, vector, terms, request, self.params.for_passages() if intent.long else self.params)
         known = [word for word in request.topic if word in snap.keywords]
         threshold = threshold_for(self.embedder.name) if vector is not None else None
         verdict = judge(ranked, request.topic, known, threshold)
@@ -139,7 +139,7 @@ class Library:
         with _pinned(snap):
             vector = snap.vectors.get([chunk.id])[0]
             terms, request.weights = query_terms(snap.keywords, chunk.text, self.params, passage=True)
-            hits = self._named(run_search(snap, vector, terms, request, self.params))
+            hits = self._named(run_search(snap, vector, terms, request, self.params.for_passages()))
         return [hit for hit in hits if not _overlapping(hit.chunk, chunk)]
 
     def _request(self, snap, k, roles, docs, per_doc, mode, fusion) -> SearchRequest:

