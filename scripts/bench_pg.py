@@ -221,6 +221,7 @@ def measure(url: str, report: Path, repeat: int) -> dict:
             library.search(QUERIES[i % len(QUERIES)], mode=mode)
             runs.append(time.perf_counter() - started)
         fig[f"{mode}_p50"], fig[f"{mode}_p95"] = float(np.percentile(runs, 50)), float(np.percentile(runs, 95))
+    fig["cached_p50"], fig["cached_p95"] = already_embedded(library, repeat)
     fig["client_mib"] = process.memory_info().rss / 2**20
     with psycopg.connect(url) as conn:
         fig["server_mib"] = ServerMemory(conn).now_mib()
@@ -228,6 +229,22 @@ def measure(url: str, report: Path, repeat: int) -> dict:
     library.remove(doc_id)
     fig["remove"] = time.perf_counter() - started
     return fig
+
+
+def already_embedded(library, repeat: int) -> tuple[float, float]:
+    """Hybrid search p50/p95 with each query's vector already made: the service's query cache holds them."""
+    from fanwen.index.retrieval.query_cache import CachedEmbedder
+
+    library.embedder = CachedEmbedder(library.embedder)
+    for q in QUERIES:
+        library.search(q)
+    runs = []
+    for i in range(repeat):
+        started = time.perf_counter()
+        library.search(QUERIES[i % len(QUERIES)])
+        runs.append(time.perf_counter() - started)
+    library.embedder = library.embedder.inner
+    return float(np.percentile(runs, 50)), float(np.percentile(runs, 95))
 
 
 def main() -> int:
@@ -287,8 +304,10 @@ def run(args) -> None:
     print(f"  open (connect + first keyword search) {m['open']:.2f} s, client memory {m['open_mib']:.0f} MiB; after "
           f"the searches: client {m['client_mib']:.0f} MiB resident, server {m['server_mib']:.0f} MiB")
     for mode in ("hybrid", "keyword", "vector"):
-        print(f"  {mode} search, query embedded: p50 {m[mode + '_p50'] * 1000:.1f} ms  "
+        print(f"  {mode} search, the model embedding the query: p50 {m[mode + '_p50'] * 1000:.1f} ms  "
               f"p95 {m[mode + '_p95'] * 1000:.1f} ms")
+    print(f"  hybrid search, query already embedded (query cache): p50 {m['cached_p50'] * 1000:.1f} ms  "
+          f"p95 {m['cached_p95'] * 1000:.1f} ms")
 
 
 if __name__ == "__main__":
