@@ -123,11 +123,14 @@ class PrefixIndex:
 
     @staticmethod
     def part(items: list[tuple[int, str]]) -> tuple[np.ndarray, ...]:
-        grams = [shingles(text) for _, text in items]
-        keys = [_prefix(g) for g in grams]
+        keys, counts = [], []
+        for _, text in items:  # one chunk's shingles at a time: all of a large library's would not fit in memory
+            grams = shingles(text)
+            keys.append(_prefix(grams))
+            counts.append(len(grams))
         lengths = [len(k) for k in keys]
         ids = np.repeat(np.array([cid for cid, _ in items], dtype=np.int64), lengths)
-        sizes = np.repeat(np.array([len(g) for g in grams], dtype=np.uint32), lengths)
+        sizes = np.repeat(np.array(counts, dtype=np.uint32), lengths)
         places = np.concatenate([np.arange(n, dtype=np.uint32) for n in lengths] or [np.zeros(0, np.uint32)])
         flat = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint32)
         order = np.argsort(flat, kind="stable")
