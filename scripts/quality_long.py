@@ -66,7 +66,7 @@ def print_pasted(library, plain, queries: list[dict]) -> None:
     cases = pasted_cases(library, queries)
     print(f"\npasted paragraphs: {len(cases)} answer paragraphs of {len({c['q'] for c in cases})} dev queries "
           "as the query, their report left out (nDCG@5 on the other reports' answers)\n"
-          f"{'system':34s}{'typed query':>12s}{'paragraph':>12s}{'half 1':>8s}{'half 2':>8s}  (halves: by query)")
+          f"{'system':44s}{'typed query':>12s}{'paragraph':>12s}{'half 1':>8s}{'half 2':>8s}  (halves: by query)")
     sources = sorted({c["q"] for c in cases})
     first_half = [sources.index(c["q"]) % 2 == 0 for c in cases]
     systems = {name: _restricted(lib) for name, lib in fanwen_variants(library).items()}
@@ -78,7 +78,7 @@ def print_pasted(library, plain, queries: list[dict]) -> None:
         typed = [score_ranking(make(c)(c["q"]), c["rel"]) for c in cases]
         pasted = [score_ranking(make(c)(c["text"]), c["rel"]) for c in cases]
         halves = [mean([row for row, first in zip(pasted, first_half) if first == side]) for side in (True, False)]
-        print(f"{name:34s}{mean(typed):12.3f}{mean(pasted):12.3f}{halves[0]:8.3f}{halves[1]:8.3f}")
+        print(f"{name:44s}{mean(typed):12.3f}{mean(pasted):12.3f}{halves[0]:8.3f}{halves[1]:8.3f}")
     print(f"mean paragraph length {sum(len(c['text']) for c in cases) / max(len(cases), 1):.0f} characters")
 
 
@@ -90,9 +90,9 @@ def print_long(library, plain, queries: list[dict], sizes=(100, 1000)) -> None:
     systems = {name: fanwen_ranker(lib) for name, lib in fanwen_variants(library).items()}
     systems.update(plain.rankers())
     print("\nframed queries (stress case): nDCG@5 as typed and buried in ~100 / 1,000 characters of filler\n"
-          f"{'system':34s}{'as typed':>10s}" + "".join(f"{str(n) + ' chars':>12s}" for n in sizes))
+          f"{'system':44s}{'as typed':>10s}" + "".join(f"{str(n) + ' chars':>12s}" for n in sizes))
     for name, ranker in systems.items():
         cells = [mean(score_all(ranker, queries))]
         for size in sizes:
             cells.append(mean(score_all(ranker, [dict(q, q=lengthened(q["q"], size)) for q in queries])))
-        print(f"{name:34s}{cells[0]:10.3f}" + "".join(f"{c:12.3f}" for c in cells[1:]))
+        print(f"{name:44s}{cells[0]:10.3f}" + "".join(f"{c:12.3f}" for c in cells[1:]))
