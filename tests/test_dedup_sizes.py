@@ -55,3 +55,40 @@ def test_merged_parts_carry_sizes_and_places():
     assert len(keys) == len(ids) == len(sizes) == len(places)
     assert {int(i): int(s) for i, s in zip(ids, sizes)} == {1: len(shingles("加强党的建设落实主体责任")),
                                                               2: len(shingles("开展谈心谈话"))}
+
+
+def test_the_filter_over_every_shared_key_reads_fewer_candidates_and_misses_no_match():
+    """As the generated libraries of the scale bench: chunks of four sentences out of a small pool, a new
+    paragraph of two. The positional filter over every shared prefix key (not only the first) keeps fewer
+    candidates, each of which would cost a text read and its shingles, and still every match."""
+    from fanwen.index.storage.dedup import verifiable
+
+    rng = random.Random(5)
+    chars = "".join(WORDS) + "总结经验查找不足明确今后努力方向推动再上新台阶组织生活制度规范监督考核评价"
+    pool = ["".join(rng.choice(chars) for _ in range(rng.randint(12, 40))) + "。" for _ in range(60)]
+    library = [(cid, "".join(rng.sample(pool, 4 if cid < 1500 else 2))) for cid in range(1800)]
+    index = PrefixIndex().with_part(PrefixIndex.part(library))
+    fewer = matched = 0
+    for n in range(40):  # half of them a library paragraph with two characters changed: real matches
+        text = library[1500 + n][1] if n % 2 else "".join(rng.sample(pool, 2))
+        new = shingles(text[:5] + "党建" + text[7:])
+        first_key_only = verifiable_by_first_key(index, new)
+        kept = verifiable(index, new, 10**6, THRESHOLD).tolist()
+        matches = {cid for cid, other in library if jaccard(new, shingles(other)) >= THRESHOLD}
+        assert matches <= set(kept)
+        fewer, matched = fewer + len(first_key_only) - len(kept), matched + len(matches)
+    assert fewer > 0 and matched > 0
+
+
+def verifiable_by_first_key(index, grams) -> list[int]:
+    """The candidates the first shared prefix key's bound alone keeps (the filter before this one)."""
+    import numpy as np
+
+    from fanwen.index.storage.dedup import _prefix
+
+    ids, sizes, places, probe = (np.concatenate(a).astype(np.int64) for a in zip(*index.matches(_prefix(grams))))
+    n = len(grams)
+    bound = 1 + np.minimum(n - 1 - probe, sizes - 1 - places)
+    need = np.ceil(THRESHOLD / (1 + THRESHOLD) * (n + sizes) - 1e-9)
+    inside = (sizes >= THRESHOLD * n - 1e-9) & (sizes * THRESHOLD <= n + 1e-9)
+    return sorted({int(i) for i, b, w, ok in zip(ids, bound, need, inside) if ok and b >= w})

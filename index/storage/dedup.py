@@ -175,23 +175,39 @@ def _full(part: tuple) -> tuple[np.ndarray, ...]:
 
 def verifiable(index, grams: set[str], below: int, threshold: float) -> np.ndarray:
     """Ids below `below` sharing a prefix key with grams that may reach Jaccard >= threshold, ascending.
-    J >= t needs overlap o >= t/(1+t)·(|A|+|B|), so |B| within [t|A|, |A|/t]; and with the first shared
-    key at places i, j of the ordered sets, o <= 1 + min(|A|-1-i, |B|-1-j) (an earlier common shingle
-    would be a shared prefix key). Over all shared keys the largest bound is taken, so a crc32 collision
-    can only let a candidate through, never drop one."""
+    J >= t needs overlap o >= t/(1+t)·(|A|+|B|), so |B| within [t|A|, |A|/t]; and the positional filter
+    (reachable) bounds o from the places of the shared prefix keys."""
     found = index.matches(_prefix(grams))
     if not found:
         return np.zeros(0, dtype=np.int64)
     ids, sizes, places, probe = (np.concatenate(a) for a in zip(*found))
     n, sizes = len(grams), sizes.astype(np.int64)
-    bound = 1 + np.minimum(n - 1 - probe, sizes - 1 - places.astype(np.int64))
-    order = np.lexsort((-bound, ids))  # by id, the largest bound first
-    ids, sizes, bound = ids[order], sizes[order], bound[order]
-    first = np.concatenate([[True], ids[1:] != ids[:-1]])
-    ids, sizes, bound = ids[first], sizes[first], bound[first]
+    keep = (ids < below) & reachable(ids, sizes, places.astype(np.int64), probe.astype(np.int64), n, threshold)
+    ids, sizes = ids[keep], sizes[keep]
+    ids, first = np.unique(ids, return_index=True)
+    sizes = sizes[first]
+    possible = (sizes >= threshold * n - 1e-9) & (sizes * threshold <= n + 1e-9)
+    return ids[(sizes == 0) | possible]
+
+
+def reachable(ids, sizes, places, probe, n: int, threshold: float = THRESHOLD) -> np.ndarray:
+    """Mask of the postings whose candidate may still reach Jaccard >= THRESHOLD with a set of n shingles, by
+    the positional filter over every shared prefix key (PPJoin): with the k-th shared key (in the new set's
+    order) at places i, j, the overlap is at most k + min(n-1-i, m-1-j), for each k. The first key's bound
+    alone lets through most chunks that share one sentence of a paragraph, and each candidate costs a text
+    read and its shingles. The + 1 keeps a crc32 collision (a shared key of two
+    different shingles, whose places say nothing) from dropping a real candidate."""
+    order = np.lexsort((probe, ids))
+    ids, sizes, places, probe = ids[order], sizes[order], places[order], probe[order]
+    start = np.r_[True, ids[1:] != ids[:-1]]
+    rank = np.arange(len(ids)) - np.maximum.accumulate(np.where(start, np.arange(len(ids)), 0)) + 1
+    bound = rank + np.minimum(n - 1 - probe, sizes - 1 - places) + 1
     need = np.ceil(threshold / (1 + threshold) * (n + sizes) - 1e-9)
-    possible = (sizes >= threshold * n - 1e-9) & (sizes * threshold <= n + 1e-9) & (bound >= need)
-    return ids[(ids < below) & ((sizes == 0) | possible)]
+    short = (bound < need) & (sizes > 0)  # size 0: unknown, always verified
+    keep = ~np.isin(ids, ids[short])
+    out = np.empty_like(keep)
+    out[order] = keep
+    return out
 
 
 def best_earlier(chunk_id: int, doc: str, text: str, index: PrefixIndex, lookup,

@@ -202,30 +202,7 @@ class SqlPrefixIndex:
         if not found:
             return []
         ids, sizes, places, probe = (np.array(column, np.int64) for column in zip(*found))
-        keep = reachable(ids, sizes, places, probe, self.size)
-        if not keep.any():
-            return []
-        return [(ids[keep], sizes[keep].astype(np.uint32), places[keep].astype(np.uint32), probe[keep])]
-
-
-def reachable(ids, sizes, places, probe, n: int) -> np.ndarray:
-    """Mask of the postings whose candidate may still reach Jaccard >= THRESHOLD with a set of n shingles, by
-    the positional filter over every shared prefix key (PPJoin): with the k-th shared key (in the new set's
-    order) at places i, j, the overlap is at most k + min(n-1-i, m-1-j), for each k. verifiable() keeps the
-    first key's bound only, which lets through most chunks that share one sentence of a paragraph, and each
-    candidate costs a text read and its shingles. The + 1 keeps a crc32 collision (a shared key of two
-    different shingles, whose places say nothing) from dropping a real candidate."""
-    order = np.lexsort((probe, ids))
-    ids, sizes, places, probe = ids[order], sizes[order], places[order], probe[order]
-    start = np.r_[True, ids[1:] != ids[:-1]]
-    rank = np.arange(len(ids)) - np.maximum.accumulate(np.where(start, np.arange(len(ids)), 0)) + 1
-    bound = rank + np.minimum(n - 1 - probe, sizes - 1 - places) + 1
-    need = np.ceil(THRESHOLD / (1 + THRESHOLD) * (n + sizes) - 1e-9)
-    short = (bound < need) & (sizes > 0)  # size 0: unknown, always verified
-    keep = ~np.isin(ids, ids[short])
-    out = np.empty_like(keep)
-    out[order] = keep
-    return out
+        return [(ids, sizes.astype(np.uint32), places.astype(np.uint32), probe)]
 
 
 def mark_duplicates(conn, new: list[Chunk], dropped: list[int]) -> int:
