@@ -92,3 +92,27 @@ def verifiable_by_first_key(index, grams) -> list[int]:
     need = np.ceil(THRESHOLD / (1 + THRESHOLD) * (n + sizes) - 1e-9)
     inside = (sizes >= THRESHOLD * n - 1e-9) & (sizes * THRESHOLD <= n + 1e-9)
     return sorted({int(i) for i, b, w, ok in zip(ids, bound, need, inside) if ok and b >= w})
+
+
+def test_jaccard_reaching_gives_up_only_on_texts_below_the_floor():
+    """The early exit of the copy check's verification: the exact Jaccard whenever it reaches the floor, None
+    only when it does not, on near-copies edited in every way (and on texts shorter than a shingle)."""
+    from fanwen.index.storage.dedup import closest, jaccard_reaching
+
+    rows = texts(300, seed=9) + [(300, "d100", "党建"), (301, "d100", "")]
+    gave_up = 0
+    for _, _, text in rows[::7]:
+        grams = shingles(text)
+        for _, _, other in rows:
+            exact = jaccard(grams, shingles(other))
+            for floor in (0.0, 0.5, THRESHOLD, 1.0):
+                got = jaccard_reaching(grams, other, floor)
+                assert got == exact if exact >= floor else got in (None, exact)
+                gave_up += got is None
+    assert gave_up > 0
+    lookup = {cid: (doc, text) for cid, doc, text in rows}.get
+    for cid, doc, text in rows[::5]:
+        best, score = brute(10**6, doc, text, rows)
+        got = closest(shingles(text), doc, [c for c, _, _ in rows], lookup, THRESHOLD)
+        assert got == ((best, score) if score >= THRESHOLD else (None, 0.0))
+        assert closest(shingles(text), doc, [c for c, _, _ in rows], lookup) == (best, score)

@@ -21,7 +21,10 @@ def canonical(text: str) -> str:
 
 
 def shingles(text: str, size: int = 4) -> set[str]:
-    flat = canonical(text)
+    return _grams(canonical(text), size)
+
+
+def _grams(flat: str, size: int = 4) -> set[str]:
     if len(flat) <= size:
         return {flat} if flat else set()
     return {flat[i:i + size] for i in range(len(flat) - size + 1)}
@@ -215,17 +218,36 @@ def best_earlier(chunk_id: int, doc: str, text: str, index: PrefixIndex, lookup,
     """The lower-id chunk of another document most similar to text (ties: lower id), as find_duplicates
     picks it, among those that can reach `threshold`; lookup(id) gives (doc, text) of a live chunk or None."""
     grams = shingles(text)
-    return closest(grams, doc, verifiable(index, grams, chunk_id, threshold).tolist(), lookup)
+    return closest(grams, doc, verifiable(index, grams, chunk_id, threshold).tolist(), lookup, threshold)
 
 
-def closest(grams: set[str], doc: str, candidates: list[int], lookup) -> tuple[int | None, float]:
-    """The candidate of another document with the highest Jaccard to grams (ties: the first)."""
+def closest(grams: set[str], doc: str, candidates: list[int], lookup, floor: float = 0.0
+            ) -> tuple[int | None, float]:
+    """The candidate of another document with the highest Jaccard to grams (ties: the first), among those
+    reaching `floor`: one that cannot is given up after a few of its shingles ((None, 0.0) if none does)."""
     best, best_score = None, 0.0
     for cid in candidates:
         other = lookup(cid)
         if other is None or other[0] == doc:
             continue
-        score = jaccard(grams, shingles(other[1]))
-        if score > best_score:
+        score = jaccard_reaching(grams, other[1], max(floor, best_score))
+        if score is not None and score >= floor and score > best_score:
             best, best_score = cid, score
     return best, best_score
+
+
+def jaccard_reaching(grams: set[str], text: str, floor: float, size: int = 4) -> float | None:
+    """Jaccard of grams with text's shingles, or None once text has provably too many shingles outside grams
+    to reach floor: J >= f needs |B \\ A| <= (|B| - f·|A|) / (1 + f), and |B| is at most the positions."""
+    flat = canonical(text)
+    positions = len(flat) - size + 1
+    if floor > 0 and positions > 1:
+        allowed = (positions - floor * len(grams)) / (1 + floor) + 1e-9
+        missed: set[str] = set()
+        for i in range(positions):
+            gram = flat[i:i + size]
+            if gram not in grams and gram not in missed:
+                missed.add(gram)
+                if len(missed) > allowed:
+                    return None
+    return jaccard(grams, _grams(flat, size))

@@ -220,7 +220,7 @@ def mark_duplicates(conn, new: list[Chunk], dropped: list[int]) -> int:
         index.narrow(grams, cid)
         candidates = verifiable(index, grams, cid, THRESHOLD).tolist()
         _read_texts(conn, known, candidates)  # one round trip for all of them
-        best, score = closest(grams, doc, candidates, known.get)
+        best, score = closest(grams, doc, candidates, known.get, THRESHOLD)
         dup_of = None
         if best is not None and score >= THRESHOLD:
             root = decided[best] if best in decided else conn.execute(
