@@ -194,12 +194,12 @@ def verifiable(index, grams: set[str], below: int, threshold: float) -> np.ndarr
 
 
 def reachable(ids, sizes, places, probe, n: int, threshold: float = THRESHOLD) -> np.ndarray:
-    """Mask of the postings whose candidate may still reach Jaccard >= THRESHOLD with a set of n shingles, by
+    """Mask of the postings whose candidate may still reach Jaccard >= threshold with a set of n shingles, by
     the positional filter over every shared prefix key (PPJoin): with the k-th shared key (in the new set's
     order) at places i, j, the overlap is at most k + min(n-1-i, m-1-j), for each k. The first key's bound
     alone lets through most chunks that share one sentence of a paragraph, and each candidate costs a text
-    read and its shingles. The + 1 keeps a crc32 collision (a shared key of two
-    different shingles, whose places say nothing) from dropping a real candidate."""
+    read and its shingles. The + 1 keeps a crc32 collision (a shared key of two different shingles, whose
+    places say nothing) from dropping a real candidate."""
     order = np.lexsort((probe, ids))
     ids, sizes, places, probe = ids[order], sizes[order], places[order], probe[order]
     start = np.r_[True, ids[1:] != ids[:-1]]

@@ -187,7 +187,6 @@ class SqlPrefixIndex:
     def narrow(self, grams: set[str], below: int) -> None:
         """Read only postings that verifiable() could keep for grams: a lower id, a size within [t·n, n/t]."""
         self.window = (THRESHOLD * len(grams) - 1e-9, len(grams) / THRESHOLD + 1e-9, below)
-        self.size = len(grams)
 
     def matches(self, keys: np.ndarray) -> list[tuple[np.ndarray, ...]]:
         """(ids, sizes, places, probe) of the postings of keys inside the window, as PrefixIndex.matches."""
