@@ -44,9 +44,13 @@ class KeywordPart:
         """Term counts, one column per term, rows ascending within a column (searched by binary search)."""
         with self._lock:
             if self._matrix is None:
-                rows = np.repeat(np.arange(len(self.row_ids)), np.diff(self.indptr))
-                matrix = sparse.csc_matrix((self.counts.astype(np.float64), (rows, self.columns)),
+                # Transposed straight from the row-major arrays (rows come out ascending per column), in
+                # float32 counts and 32-bit indices: a million chunks' matrix built through COO in float64
+                # took more memory than the rest of the library.
+                by_row = sparse.csr_matrix((self.counts.astype(np.float32), self.columns, self.indptr),
                                            shape=(len(self.row_ids), len(self.terms)))
+                matrix = by_row.tocsc()
+                del by_row
                 matrix.sort_indices()
                 self._matrix = matrix
             return self._matrix
@@ -57,7 +61,7 @@ class KeywordPart:
         fits = (len(indptr) == len(self.terms) + 1 and len(rows) == len(counts) == len(self.columns)
                 and int(indptr[-1]) == len(rows) and (len(rows) == 0 or int(rows.max()) < len(self.row_ids)))
         if fits:
-            matrix = sparse.csc_matrix((counts.astype(np.float64), rows, indptr),
+            matrix = sparse.csc_matrix((counts.astype(np.float32), rows, indptr),
                                        shape=(len(self.row_ids), len(self.terms)))
             matrix.has_sorted_indices = True  # saved from a sorted matrix
             with self._lock:
@@ -135,7 +139,7 @@ class Block:
                 postings.append(np.zeros(0, np.int32))
                 continue
             start, end = matrix.indptr[column], matrix.indptr[column + 1]
-            rows, tf = matrix.indices[start:end], matrix.data[start:end]
+            rows, tf = matrix.indices[start:end], matrix.data[start:end].astype(np.float64)
             # The tf factor is computed here rather than stored: it depends on the library's average length.
             values = tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * part.lengths[rows] / avgdl))
             scores[rows] += weights.get(term, 1.0) * idf[term] * values

@@ -174,8 +174,8 @@ class BM25Index:
         (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         matrix = whole.matrix()  # saved too (optional to readers), so opening does not have to build it
         np.savez(folder / COUNTS_FILE, indptr=whole.indptr, columns=whole.columns, counts=whole.counts,
-                 term_indptr=matrix.indptr.astype(np.int64), term_rows=matrix.indices.astype(np.int32),
-                 term_counts=matrix.data.astype(np.int32))
+                 term_indptr=matrix.indptr.astype(np.int64, copy=False),
+                 term_rows=matrix.indices.astype(np.int32, copy=False), term_counts=matrix.data.astype(np.int32))
 
     @classmethod
     def load(cls, folder: Path, tokenize: Callable[[str], list[str]]) -> BM25Index:
@@ -217,12 +217,19 @@ class BM25Index:
 
 def _joined(blocks: list[Block]) -> KeywordPart:
     """The live rows of blocks as one part, rows ascending, only the terms they use."""
+    live = [b for b in blocks if b.live()]
+    if len(live) == 1 and not live[0].dead:
+        part = live[0].part  # rows already ascending: copying a million chunks' postings would double them
+        used = np.zeros(len(part.terms), dtype=bool)
+        used[part.columns] = True
+        if used.all():
+            return part
     terms: dict[str, int] = {}
     ids, lengths, columns, counts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [
         np.zeros(0, np.int32)]
-    for block in (b for b in blocks if b.live()):
+    for block in live:
         row_ids, sizes, cols, tfs = block.part.live_arrays(block.dead_rows)
-        remap = np.array([terms.setdefault(t, len(terms)) for t in block.part.terms], dtype=np.int64)
+        remap = np.array([terms.setdefault(t, len(terms)) for t in block.part.terms], dtype=np.int32)
         ids.append(row_ids), lengths.append(sizes), columns.append(remap[cols]), counts.append(tfs)
     indptr = np.concatenate([[0], np.cumsum(np.concatenate(lengths))]).astype(np.int64)
     return _unsorted(np.concatenate(ids), indptr, np.concatenate(columns), np.concatenate(counts), list(terms),

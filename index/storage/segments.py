@@ -81,10 +81,10 @@ def write_metadata(path: Path, docs, chunks) -> None:
         db.executescript(_SCHEMA)
         db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
                        [(d.id, d.title, d.path, d.format, d.sha256, d.chunks, d.chars, d.added) for d in docs])
-        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
+        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (  # rows made one at a time
             (c.id, c.doc, c.text, json.dumps(c.heading_path, ensure_ascii=False), c.role, c.para_index,
              c.point_index, c.start, c.end, json.dumps(c.placeholders), c.dup_of, c.role_confidence)
-            for c in chunks])
+            for c in chunks))
     db.close()
 
 
