@@ -68,7 +68,7 @@ def build(url: str, n: int, model: str, generator: Generator) -> dict:
 
 def _drop_for_loading(conn) -> list[tuple[str, str, str]]:
     """Drops the keys, foreign keys and indexes of the big tables; returns (kind, table, definition) to restore."""
-    tables = ("fanwen_chunks", "fanwen_postings", "fanwen_dedup")
+    tables = ("fanwen_chunks", "fanwen_postings", "fanwen_dedup", "fanwen_shingles")
     keys = conn.execute("SELECT contype, conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
                         "WHERE conrelid::regclass::text = ANY(%s) AND contype IN ('f', 'p') ORDER BY contype",
                         (list(tables),)).fetchall()  # foreign keys first: they depend on the primary keys
@@ -155,10 +155,10 @@ class Loader:
     and duplicate-detection keys."""
 
     def __init__(self, generator: Generator):
-        from fanwen.index.storage.dedup import prefix_keys, shingles
+        from fanwen.index.storage.dedup import gram_keys, prefix_of, shingles
 
         self.generator, self.terms = generator, sentence_terms(generator.sentences)
-        self.prefix_keys, self.shingles = prefix_keys, shingles
+        self.prefix_of, self.shingles, self.gram_keys = prefix_of, shingles, gram_keys
 
     def load(self, conn, ids) -> int:
         """One batch in one transaction; returns its keyword tokens."""
@@ -181,11 +181,15 @@ class Loader:
             with conn.cursor().copy("COPY fanwen_postings (term, chunk_id, tf, length) FROM STDIN") as copy:
                 for i, count, length in zip(ids, counts, lengths):  # terms hold no tab, newline or backslash
                     copy.write("".join(f"{term}\t{i}\t{tf}\t{length}\n" for term, tf in count.items()))
+            grams = [self.shingles(text) for text in texts]
             with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size, place) FROM STDIN") as copy:
-                for i, text in zip(ids, texts):
-                    size = len(self.shingles(text))
-                    copy.write("".join(f"{key}\t{i}\t{size}\t{place}\n"
-                                       for place, key in enumerate(self.prefix_keys(text).tolist())))
+                for i, chunk_grams in zip(ids, grams):
+                    copy.write("".join(f"{key}\t{i}\t{len(chunk_grams)}\t{place}\n"
+                                       for place, key in enumerate(self.prefix_of(chunk_grams).tolist())))
+            with conn.cursor().copy("COPY fanwen_shingles (chunk_id, size, keys) FROM STDIN") as copy:
+                for i, chunk_grams in zip(ids, grams):  # bytea in hex, its backslash escaped for COPY
+                    keys = self.gram_keys(chunk_grams).astype("<u4").tobytes().hex()
+                    copy.write(f"{i}\t{len(chunk_grams)}\t\\\\x{keys}\n")
         return sum(lengths)
 
 

@@ -51,7 +51,7 @@ def test_size_filter_keeps_every_match_at_the_threshold():
 
 def test_merged_parts_carry_sizes_and_places():
     index = PrefixIndex().with_part(PrefixIndex.part([(1, "加强党的建设落实主体责任"), (2, "开展谈心谈话")]))
-    keys, ids, sizes, places = index.merged()
+    keys, ids, sizes, places = index.merged()[:4]
     assert len(keys) == len(ids) == len(sizes) == len(places)
     assert {int(i): int(s) for i, s in zip(ids, sizes)} == {1: len(shingles("加强党的建设落实主体责任")),
                                                               2: len(shingles("开展谈心谈话"))}
@@ -84,9 +84,9 @@ def verifiable_by_first_key(index, grams) -> list[int]:
     """The candidates the first shared prefix key's bound alone keeps (the filter before this one)."""
     import numpy as np
 
-    from fanwen.index.storage.dedup import _prefix
+    from fanwen.index.storage.dedup import prefix_of
 
-    ids, sizes, places, probe = (np.concatenate(a).astype(np.int64) for a in zip(*index.matches(_prefix(grams))))
+    ids, sizes, places, probe = (np.concatenate(a).astype(np.int64) for a in zip(*index.matches(prefix_of(grams))))
     n = len(grams)
     bound = 1 + np.minimum(n - 1 - probe, sizes - 1 - places)
     need = np.ceil(THRESHOLD / (1 + THRESHOLD) * (n + sizes) - 1e-9)
@@ -116,3 +116,56 @@ def test_jaccard_reaching_gives_up_only_on_texts_below_the_floor():
         got = closest(shingles(text), doc, [c for c, _, _ in rows], lookup, THRESHOLD)
         assert got == ((best, score) if score >= THRESHOLD else (None, 0.0))
         assert closest(shingles(text), doc, [c for c, _, _ in rows], lookup) == (best, score)
+
+
+def test_screening_by_stored_keys_keeps_every_candidate_that_reaches_the_floor():
+    """What a write screens candidates with instead of their texts: every candidate whose exact Jaccard
+    reaches the floor stays, most that fall short go, and a candidate with nothing stored stays."""
+    from fanwen.index.storage.chunk_keys import gram_keys, screen
+
+    rows = texts(300, seed=11) + [(300, "d100", "党建"), (301, "d100", "")]
+    stored = {cid: (len(shingles(text)), gram_keys(shingles(text))) for cid, _, text in rows}
+    stored[5] = (0, gram_keys(set()))  # a chunk without a stored row
+    dropped = 0
+    for _, _, text in rows[::3]:
+        grams = shingles(text)
+        for floor in (0.5, THRESHOLD, 1.0):
+            kept = set(screen(gram_keys(grams), len(grams), [c for c, _, _ in rows], stored, floor))
+            reaching = {cid for cid, _, other in rows if jaccard(grams, shingles(other)) >= floor}
+            assert reaching | {5} <= kept
+            dropped += len(rows) - len(kept)
+    assert dropped > 300 * len(rows[::3])  # it screens: most of the 302 candidates never need their text
+
+
+def test_screening_allows_for_two_shingles_sharing_a_key():
+    """A set whose own shingles collide in crc32 has fewer keys than shingles; the overlap bound adds the
+    difference back, so a copy is never screened out by a collision."""
+    import numpy as np
+
+    from fanwen.index.storage.chunk_keys import screen
+
+    grams = {"甲乙丙丁", "乙丙丁戊", "丙丁戊己", "丁戊己庚", "戊己庚辛"}
+    keys = np.array([1, 2, 3, 4], dtype=np.uint32)  # five shingles, two sharing key 4
+    stored = {7: (5, np.array([1, 2, 3, 4], dtype=np.uint32))}  # the same five shingles, seen the same way
+    assert screen(keys, len(grams), [7], stored, 1.0) == [7]
+    stored = {7: (5, np.array([1, 2, 9, 10], dtype=np.uint32))}  # shares at most 2 + 1 of 5: J <= 3/7
+    assert screen(keys, len(grams), [7], stored, THRESHOLD) == []
+
+
+def test_a_segment_saved_without_chunk_keys_gets_them_from_its_texts(tmp_path):
+    """An index written before chunk keys were kept: reading its dedup postings computes them, so its
+    chunks are screened like new ones (and chunks removed since are left out)."""
+    import numpy as np
+
+    from fanwen.index.records import Chunk
+    from fanwen.index.storage import segments
+    from fanwen.index.storage.chunk_keys import gram_keys
+
+    rows = texts(40, seed=4)
+    keys, ids, sizes, places, *_ = PrefixIndex.part([(cid, text) for cid, _, text in rows])
+    np.savez(tmp_path / segments.DEDUP_FILE, keys=keys, ids=ids, sizes=sizes, places=places)
+    chunks = {cid: Chunk(cid, doc, text, [], "achievements", 0, -1, 0, len(text)) for cid, doc, text in rows[:-3]}
+    stored = segments.read_dedup([tmp_path], chunks).stored([cid for cid, _, _ in rows])
+    for cid, _, text in rows:
+        want = (len(shingles(text)), gram_keys(shingles(text))) if cid in chunks else (0, gram_keys(set()))
+        assert stored[cid][0] == want[0] and np.array_equal(stored[cid][1], want[1])

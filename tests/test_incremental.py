@@ -68,6 +68,31 @@ def test_incremental_dedup_matches_comparing_everything(tmp_path):
            {i: c.dup_of for i, c in lib.snapshot.chunks.items()}
 
 
+def test_every_chunk_s_shingle_keys_survive_writes_merges_and_a_reload(tmp_path, monkeypatch):
+    """The keys duplicate detection screens candidates by (chunk_keys) are each live chunk's own, in every
+    segment a write, a removal or a merge leaves, and after reopening."""
+    from fanwen.index.storage import generations
+    from fanwen.index.storage.chunk_keys import gram_keys
+    from fanwen.index.storage.dedup import shingles
+
+    monkeypatch.setattr(generations, "MAX_SEGMENTS", 3)  # the fourth and fifth writes merge
+    rng, docs = random.Random(5), tmp_path / "docs"
+    docs.mkdir()
+    lib = Library(tmp_path / "home", CountingEmbedder())
+    for step in range(5):
+        (docs / f"r{step}.txt").write_text(report(rng, f"报告{step}"), encoding="utf-8")
+        lib.add_paths([docs / f"r{step}.txt"])
+        if step == 2:
+            lib.remove("r1")
+    reopened = Library(lib.home, lib.embedder)
+    chunks = reopened.snapshot.chunks
+    stored = reopened.snapshot.dedup_index().stored(sorted(chunks))
+    assert len(chunks) > 5
+    for cid, chunk in chunks.items():
+        size, keys = stored[cid]
+        assert size == len(shingles(chunk.text)) and np.array_equal(keys, gram_keys(shingles(chunk.text)))
+
+
 def test_a_write_adds_a_segment_and_leaves_the_others_untouched(tmp_path, monkeypatch):
     from fanwen.index.storage import generations
 

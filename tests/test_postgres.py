@@ -203,21 +203,32 @@ def test_the_schema_is_versioned_and_a_newer_one_is_refused(pg_url, tmp_path):
         Library(tmp_path / "c", CountingEmbedder(), database_url=pg_url)
 
 
-def test_a_v1_database_is_upgraded_and_keyword_search_reads_the_impact_index(pg_url, tmp_path, monkeypatch):
+def downgrade(url: str, version: int) -> None:
+    """The database as an older fanwen leaves it: each later version only added a table or an index."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        if version < 3:
+            conn.execute("DROP TABLE fanwen_shingles")
+        if version < 2:
+            conn.execute("DROP INDEX fanwen_postings_impact")
+        conn.execute("UPDATE fanwen_meta SET value = %s::jsonb WHERE key = 'schema_version'", (str(version),))
+
+
+def test_a_v1_database_is_upgraded_and_keyword_search_reads_the_impact_index(pg_url, tmp_path):
     import psycopg
 
     from fanwen.index.storage import pg_schema
 
-    monkeypatch.setattr(pg_schema, "SCHEMA_VERSION", 1)  # the schema as fanwen 1 left it
     old = Library(tmp_path / "a", CountingEmbedder(), database_url=pg_url)
     old.add_paths(write_reports(tmp_path / "docs", 3, 5))
     queries = ["党建工作", "加强党风廉政建设", "问题原因"]
     before = [[(h.chunk.id, round(h.score, 9)) for h in old.search(q, mode="keyword").hits] for q in queries]
+    downgrade(pg_url, 1)
     with psycopg.connect(pg_url, autocommit=True) as conn:
         assert conn.execute("SELECT to_regclass('fanwen_postings_impact')").fetchone()[0] is None
-    monkeypatch.undo()
     new = Library(tmp_path / "b", CountingEmbedder(), database_url=pg_url)
-    assert new.snapshot.manifest["schema_version"] == pg_schema.SCHEMA_VERSION == 2
+    assert new.snapshot.manifest["schema_version"] == pg_schema.SCHEMA_VERSION
     assert [[(h.chunk.id, round(h.score, 9)) for h in new.search(q, mode="keyword").hits] for q in queries] == before
     view = new.snapshot
     terms = view.keywords.terms("党建工作")
@@ -226,6 +237,31 @@ def test_a_v1_database_is_upgraded_and_keyword_search_reads_the_impact_index(pg_
         sql, params = view.keywords.statement(terms, 10)
         plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + sql, params))
     assert "fanwen_postings_impact" in plan
+
+
+def test_a_v2_database_gets_every_chunk_s_shingle_keys_and_still_finds_duplicates(pg_url, tmp_path, monkeypatch):
+    """Schema v3 fills fanwen_shingles from the texts already stored (in batches), and a write after the
+    upgrade screens the old chunks by those keys: the duplicates are still exactly find_duplicates'."""
+    import psycopg
+
+    from fanwen.index.storage import pg_schema
+
+    monkeypatch.setattr(pg_schema, "BACKFILL_BATCH", 7)  # several batches on a small library
+    old = Library(tmp_path / "a", CountingEmbedder(), database_url=pg_url)
+    paths = write_reports(tmp_path / "docs", 4, 3)
+    old.add_paths(paths[:3])
+    downgrade(pg_url, 2)
+    new = Library(tmp_path / "b", CountingEmbedder(), database_url=pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        rows = {r[0]: (r[1], bytes(r[2])) for r in conn.execute("SELECT chunk_id, size, keys FROM fanwen_shingles")}
+        texts = dict(conn.execute("SELECT id, text FROM fanwen_chunks").fetchall())
+    assert rows and rows == {cid: pg_schema.shingle_row(cid, text)[1:] for cid, text in texts.items()}
+    copy = tmp_path / "copy.txt"  # the same paragraphs under another name, lightly edited: duplicates
+    copy.write_text(paths[0].read_text(encoding="utf-8").replace("。", "；", 3) + "\n附记。", encoding="utf-8")
+    new.add_paths([copy, paths[3]])
+    chunks = new.snapshot.all_chunks()
+    expected = find_duplicates([(c.id, c.doc, c.text) for c in chunks.values()])
+    assert expected and {cid: c.dup_of for cid, c in chunks.items() if c.dup_of is not None} == expected
 
 
 def test_an_unreachable_database_is_one_line_naming_the_setting(tmp_path):

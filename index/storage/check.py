@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from fanwen.index.errors import FanwenError
+from fanwen.index.storage import chunk_keys
 from fanwen.index.storage import generations as gen
 from fanwen.index.storage import segments as seg
 from fanwen.index.storage.keywords import BM25Index
@@ -173,6 +174,9 @@ def _metadata(path: Path) -> dict:
 def _dedup(path: Path) -> int:
     with np.load(path, allow_pickle=False) as arrays:
         keys, ids = arrays["keys"], arrays["ids"]
+        grams = [arrays[name] for name in chunk_keys.NAMES if name in arrays.files]
     if len(keys) != len(ids):
         raise ValueError("keys and ids differ in length")
+    if grams and (len(grams) != 4 or len(grams[2]) != len(grams[0]) + 1 or int(grams[2][-1]) != len(grams[3])):
+        raise ValueError("the chunks' shingle keys are inconsistent")
     return len(keys)

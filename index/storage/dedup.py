@@ -10,6 +10,8 @@ from typing import Callable
 
 import numpy as np
 
+from fanwen.index.storage import chunk_keys
+
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -103,10 +105,10 @@ def prefix_keys(text: str, threshold: float = THRESHOLD, size: int = 4) -> np.nd
     """Keys of the first |S| - ceil(t·|S|) + 1 shingles of S in the global order (prefix filtering):
     two sets with Jaccard >= t always share a shingle within both prefixes, so indexing prefixes
     alone finds every near-duplicate exactly, at a fifth of the postings."""
-    return _prefix(shingles(text, size), threshold)
+    return prefix_of(shingles(text, size), threshold)
 
 
-def _prefix(grams: set[str], threshold: float = THRESHOLD) -> np.ndarray:
+def prefix_of(grams: set[str], threshold: float = THRESHOLD) -> np.ndarray:
     ordered = sorted(grams, key=_order)
     if not ordered:
         return np.zeros(0, dtype=np.uint32)
@@ -119,25 +121,29 @@ class PrefixIndex:
     a new chunk is compared with the chunks sharing a prefix key, never with the whole library.
     Each posting also carries its chunk's shingle count and the key's place in that chunk's ordered
     shingles (0, 0: unknown, an index written before they were kept), so that candidates whose size or
-    first shared place rules out Jaccard >= t are never read (length and positional filters)."""
+    first shared place rules out Jaccard >= t are never read (length and positional filters). A part
+    also holds its chunks' shingle keys (chunk_keys), which screen the candidates left before any text is read."""
 
     def __init__(self, parts: tuple = ()):
-        self.parts = tuple(_full(p) for p in parts)  # (keys uint32 sorted, ids int64, sizes, places uint32)
+        # (keys uint32 sorted, ids int64, sizes, places uint32) + a chunk_keys.Part (empty in older indexes)
+        self.parts = tuple(_full(p) for p in parts)
 
     @staticmethod
     def part(items: list[tuple[int, str]]) -> tuple[np.ndarray, ...]:
-        keys, counts = [], []
+        keys, counts, grams_keys = [], [], []
         for _, text in items:  # one chunk's shingles at a time: all of a large library's would not fit in memory
             grams = shingles(text)
-            keys.append(_prefix(grams))
+            keys.append(prefix_of(grams))
             counts.append(len(grams))
+            grams_keys.append(chunk_keys.gram_keys(grams))
         lengths = [len(k) for k in keys]
-        ids = np.repeat(np.array([cid for cid, _ in items], dtype=np.int64), lengths)
+        chunk_ids = [cid for cid, _ in items]
+        ids = np.repeat(np.array(chunk_ids, dtype=np.int64), lengths)
         sizes = np.repeat(np.array(counts, dtype=np.uint32), lengths)
         places = np.concatenate([np.arange(n, dtype=np.uint32) for n in lengths] or [np.zeros(0, np.uint32)])
         flat = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint32)
         order = np.argsort(flat, kind="stable")
-        return flat[order], ids[order], sizes[order], places[order]
+        return (flat[order], ids[order], sizes[order], places[order]) + chunk_keys.part_of(chunk_ids, counts, grams_keys)
 
     def with_part(self, part: tuple) -> "PrefixIndex":
         return PrefixIndex(self.parts + (part,)) if len(part[0]) else self
@@ -150,7 +156,11 @@ class PrefixIndex:
             mask = keep(arrays[1])
             arrays = [a[mask] for a in arrays]
         order = np.argsort(arrays[0], kind="stable")
-        return tuple(a[order] for a in arrays)
+        return tuple(a[order] for a in arrays) + chunk_keys.merged([p[4:] for p in self.parts], keep)
+
+    def stored(self, ids: list[int]) -> dict[int, tuple[int, np.ndarray]]:
+        """(shingle count, shingle keys) of each of ids, as chunk_keys.screen reads them."""
+        return chunk_keys.lookup(tuple(p[4:] for p in self.parts), ids)
 
     def candidates(self, keys: np.ndarray) -> np.ndarray:
         found = [m[0] for m in self.matches(keys)]
@@ -159,7 +169,7 @@ class PrefixIndex:
     def matches(self, keys: np.ndarray) -> list[tuple[np.ndarray, ...]]:
         """Per part: (ids, sizes, places, probe) of every posting of keys; probe is the place in keys."""
         out = []
-        for part_keys, part_ids, part_sizes, part_places in self.parts:
+        for part_keys, part_ids, part_sizes, part_places, *_ in self.parts:
             lo = np.searchsorted(part_keys, keys, "left")
             counts = np.searchsorted(part_keys, keys, "right") - lo
             total = int(counts.sum())
@@ -172,15 +182,17 @@ class PrefixIndex:
 
 
 def _full(part: tuple) -> tuple[np.ndarray, ...]:
+    """A part read from an older index, padded: sizes and places 0 (unknown), no chunk keys."""
     zeros = np.zeros(len(part[1]), dtype=np.uint32)
-    return tuple(part) + (zeros,) * (4 - len(part))
+    postings = tuple(part[:4]) + (zeros,) * (4 - len(part[:4]))
+    return postings + (tuple(part[4:8]) if len(part) >= 8 else chunk_keys.empty())
 
 
 def verifiable(index, grams: set[str], below: int, threshold: float) -> np.ndarray:
     """Ids below `below` sharing a prefix key with grams that may reach Jaccard >= threshold, ascending.
     J >= t needs overlap o >= t/(1+t)·(|A|+|B|), so |B| within [t|A|, |A|/t]; and the positional filter
     (reachable) bounds o from the places of the shared prefix keys."""
-    found = index.matches(_prefix(grams))
+    found = index.matches(prefix_of(grams))
     if not found:
         return np.zeros(0, dtype=np.int64)
     ids, sizes, places, probe = (np.concatenate(a) for a in zip(*found))
@@ -218,7 +230,10 @@ def best_earlier(chunk_id: int, doc: str, text: str, index: PrefixIndex, lookup,
     """The lower-id chunk of another document most similar to text (ties: lower id), as find_duplicates
     picks it, among those that can reach `threshold`; lookup(id) gives (doc, text) of a live chunk or None."""
     grams = shingles(text)
-    return closest(grams, doc, verifiable(index, grams, chunk_id, threshold).tolist(), lookup, threshold)
+    candidates = verifiable(index, grams, chunk_id, threshold).tolist()
+    candidates = chunk_keys.screen(chunk_keys.gram_keys(grams), len(grams), candidates, index.stored(candidates),
+                                   threshold)
+    return closest(grams, doc, candidates, lookup, threshold)
 
 
 def closest(grams: set[str], doc: str, candidates: list[int], lookup, floor: float = 0.0

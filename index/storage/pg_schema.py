@@ -4,15 +4,43 @@ from __future__ import annotations
 import json
 
 from fanwen.index.errors import ConfigurationError
+from fanwen.index.storage.chunk_keys import gram_keys
+from fanwen.index.storage.dedup import shingles
 from fanwen.index.storage.generations import check_model
 
 LOCK_KEY = 0x66616E77  # 'fanw': advisory lock held by migrations and by every write
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # A posting's BM25 term component, tf / (tf + k1 (1 - b) + k1 b len / avglen) with k1 1.2 and b 0.75, at a fixed
 # reference average length: the impact a search reads each term's postings by, best first. Scores are then
 # computed exactly (the library's own average) for the postings read; only the order uses this constant, so
 # it is part of the v2 schema and never changes.
 IMPACT = "(tf::float8 / (tf::float8 + 0.3 + 0.9 * length::float8 / 200.0))"
+
+BACKFILL_BATCH = 5000
+
+
+def shingle_keys(conn) -> None:
+    """Schema v3: each chunk's shingle count and crc32 shingle keys (fanwen_shingles), so duplicate detection
+    screens a candidate without reading its text; filled from the texts of the chunks already stored."""
+    conn.execute("CREATE TABLE fanwen_shingles (chunk_id bigint PRIMARY KEY REFERENCES fanwen_chunks(id) "
+                 "ON DELETE CASCADE, size int NOT NULL, keys bytea NOT NULL)")
+    last = -1
+    while True:  # in id order, a batch at a time: a million texts need not be in memory at once
+        rows = conn.execute("SELECT id, text FROM fanwen_chunks WHERE id > %s ORDER BY id LIMIT %s",
+                            (last, BACKFILL_BATCH)).fetchall()
+        if not rows:
+            return
+        with conn.cursor().copy("COPY fanwen_shingles (chunk_id, size, keys) FROM STDIN") as copy:
+            for cid, text in rows:
+                copy.write_row(shingle_row(cid, text))
+        last = rows[-1][0]
+
+
+def shingle_row(chunk_id: int, text: str) -> tuple[int, int, bytes]:
+    """A fanwen_shingles row: id, shingle count, the keys as little-endian uint32."""
+    grams = shingles(text)
+    return chunk_id, len(grams), gram_keys(grams).astype("<u4").tobytes()
+
 
 # Each entry moves the schema one version up; {dim} is the model's vector size, fixed at creation.
 MIGRATIONS = [
@@ -55,6 +83,7 @@ MIGRATIONS = [
     CREATE INDEX fanwen_postings_impact ON fanwen_postings (term, {IMPACT} DESC, chunk_id)
         INCLUDE (tf, length);
     """,
+    shingle_keys,  # v3
 ]
 
 
@@ -70,7 +99,10 @@ def migrate(conn, model: str, dim: int) -> dict:
                 f"database schema version {version} is newer than this fanwen ({SCHEMA_VERSION}): upgrade fanwen",
                 zh=f"数据库的结构版本 {version} 比本程序支持的 {SCHEMA_VERSION} 新：请升级 fanwen")
         for step in range(version, SCHEMA_VERSION):
-            conn.execute(MIGRATIONS[step].format(dim=int(dim)))
+            if callable(MIGRATIONS[step]):  # a step that computes what SQL cannot (shingles)
+                MIGRATIONS[step](conn)
+            else:
+                conn.execute(MIGRATIONS[step].format(dim=int(dim)))
         if version == 0:
             put_meta(conn, model=model, dim=int(dim), generation=0, next_id=0)
         if version < SCHEMA_VERSION:

@@ -10,8 +10,9 @@ from fanwen.index import building
 from fanwen.index.identity import check_removals
 from fanwen.index.ingest import role_model
 from fanwen.index.records import Chunk, Document
-from fanwen.index.storage.dedup import THRESHOLD, closest, prefix_keys, shingles, verifiable
-from fanwen.index.storage.pg_schema import put_meta, read_meta
+from fanwen.index.storage.chunk_keys import gram_keys, screen
+from fanwen.index.storage.dedup import THRESHOLD, closest, prefix_of, shingles, verifiable
+from fanwen.index.storage.pg_schema import put_meta, read_meta, shingle_row
 from fanwen.index.storage.pg_view import parse_vector, read_documents, vector_literal
 
 TRAIN_SAMPLE = 4000  # heading-labelled chunks the role classifier of a headless upload learns from
@@ -168,9 +169,12 @@ def _insert(conn, work: PgWork, todo, new: list[Chunk]) -> None:
                 copy.write_row((term, c.id, tf, lengths[c.id]))
     with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size, place) FROM STDIN") as copy:
         for c in new:
-            size = len(shingles(c.text))
-            for place, key in enumerate(prefix_keys(c.text).tolist()):
-                copy.write_row((key, c.id, size, place))
+            grams = shingles(c.text)
+            for place, key in enumerate(prefix_of(grams).tolist()):
+                copy.write_row((key, c.id, len(grams), place))
+    with conn.cursor().copy("COPY fanwen_shingles (chunk_id, size, keys) FROM STDIN") as copy:
+        for c in new:
+            copy.write_row(shingle_row(c.id, c.text))
     ids = [c.id for c in new]
     conn.execute("INSERT INTO fanwen_terms (term, df) SELECT term, count(*) FROM fanwen_postings WHERE chunk_id = "
                  "ANY(%s) GROUP BY term ON CONFLICT (term) DO UPDATE SET df = fanwen_terms.df + excluded.df", (ids,))
@@ -212,13 +216,15 @@ def mark_duplicates(conn, new: list[Chunk], dropped: list[int]) -> int:
         "SELECT id FROM fanwen_chunks WHERE dup_of IS NOT NULL AND id > %s", (floor,))]
     known = {c.id: (c.doc, c.text) for c in new}
     _read_texts(conn, known, freed)
-    index, decided = SqlPrefixIndex(conn), {}
+    index, decided, stored = SqlPrefixIndex(conn), {}, {}
     for cid in sorted(set(known) | set(freed)):
         doc, text = known[cid]
         grams = shingles(text)
         index.narrow(grams, cid)
         candidates = verifiable(index, grams, cid, THRESHOLD).tolist()
-        _read_texts(conn, known, candidates)  # one round trip for all of them
+        _read_keys(conn, stored, candidates)
+        candidates = screen(gram_keys(grams), len(grams), candidates, stored, THRESHOLD)
+        _read_texts(conn, known, candidates)  # one round trip for the few left
         best, score = closest(grams, doc, candidates, known.get, THRESHOLD)
         dup_of = None
         if best is not None and score >= THRESHOLD:
@@ -237,3 +243,12 @@ def _read_texts(conn, known: dict, ids: list[int]) -> None:
     if missing:
         known.update((cid, (doc, text)) for cid, doc, text in conn.execute(
             "SELECT id, doc, text FROM fanwen_chunks WHERE id = ANY(%s)", (missing,)))
+
+
+def _read_keys(conn, stored: dict, ids: list[int]) -> None:
+    """(shingle count, gram keys) of ids into stored, (0, empty) for a chunk without a row (never screened out)."""
+    missing = [cid for cid in ids if cid not in stored]
+    if missing:
+        stored.update((cid, (size, np.frombuffer(keys, dtype="<u4"))) for cid, size, keys in conn.execute(
+            "SELECT chunk_id, size, keys FROM fanwen_shingles WHERE chunk_id = ANY(%s)", (missing,)))
+        stored.update((cid, (0, np.zeros(0, np.uint32))) for cid in missing if cid not in stored)

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from fanwen.index.records import Chunk, Document
-from fanwen.index.storage.dedup import PrefixIndex
+from fanwen.index.storage import chunk_keys
+from fanwen.index.storage.dedup import PrefixIndex, shingles
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
 
@@ -40,7 +41,8 @@ def write_segment(folder: Path, docs, chunks, vectors: VectorStore, heads: Vecto
     (folder / "bm25").mkdir()
     keywords.save(folder / "bm25")
     if dedup is not None:
-        np.savez(folder / DEDUP_FILE, keys=dedup[0], ids=dedup[1], sizes=dedup[2], places=dedup[3])
+        names = ("keys", "ids", "sizes", "places") + chunk_keys.NAMES
+        np.savez(folder / DEDUP_FILE, **dict(zip(names, dedup)))
 
 
 def read_segment(folder: Path, tokenize) -> Segment:
@@ -58,11 +60,23 @@ def read_dedup(folders: list[Path], chunks: dict) -> PrefixIndex:
         if path.exists():
             with np.load(path, allow_pickle=False) as arrays:
                 # Segments written before sizes and places were kept load without them: never filtered.
-                index = index.with_part(tuple(arrays[name] for name in ("keys", "ids", "sizes", "places")
-                                              if name in arrays.files))
+                names = ("keys", "ids", "sizes", "places") + chunk_keys.NAMES
+                part = tuple(arrays[name] for name in names if name in arrays.files)
+            if len(part) == 4:  # chunk keys came later: computed once here, as a write would have saved them
+                part += _chunk_keys_of([chunks[i] for i in np.unique(part[1]).tolist() if i in chunks])
+            index = index.with_part(part)
         else:
             index = index.with_part(PrefixIndex.part([(c.id, c.text) for c in chunks.values()]))
     return index
+
+
+def _chunk_keys_of(chunks: list[Chunk]) -> chunk_keys.Part:
+    sizes, keys = [], []
+    for chunk in chunks:  # one chunk's shingles at a time
+        grams = shingles(chunk.text)
+        sizes.append(len(grams))
+        keys.append(chunk_keys.gram_keys(grams))
+    return chunk_keys.part_of([c.id for c in chunks], sizes, keys)
 
 
 _SCHEMA = """

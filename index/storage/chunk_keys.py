@@ -1,0 +1,89 @@
+"""Each chunk's shingle count and crc32 shingle keys: duplicate detection screens its candidates with them
+instead of reading and shingling their texts (that cost most of a write at a million chunks)."""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+# One part: (ids ascending int64, shingle counts uint32, indptr int64, keys uint32), keys[indptr[i]:indptr[i+1]]
+# being chunk ids[i]'s distinct keys, ascending.
+Part = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+NAMES = ("gram_ids", "gram_sizes", "gram_indptr", "gram_keys")  # as segments save them
+
+
+def gram_keys(grams: set[str]) -> np.ndarray:
+    """Distinct crc32 keys of grams, ascending."""
+    keys = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint32, count=len(grams))
+    return np.unique(keys)
+
+
+def empty() -> Part:
+    return (np.zeros(0, np.int64), np.zeros(0, np.uint32), np.zeros(1, np.int64), np.zeros(0, np.uint32))
+
+
+def part_of(ids: list[int], sizes: list[int], keys: list[np.ndarray]) -> Part:
+    """The part of chunks ids, with their shingle counts and gram_keys."""
+    if not ids:
+        return empty()
+    order = np.argsort(np.asarray(ids, dtype=np.int64), kind="stable")
+    keys = [keys[i] for i in order.tolist()]
+    indptr = np.concatenate([[0], np.cumsum([len(k) for k in keys])]).astype(np.int64)
+    return (np.asarray(ids, dtype=np.int64)[order], np.asarray(sizes, dtype=np.uint32)[order], indptr,
+            np.concatenate(keys).astype(np.uint32))
+
+
+def merged(parts: list[Part], keep=None) -> Part:
+    """The parts as one, ids ascending, restricted to ids for which keep(ids) is true (a boolean mask function)."""
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return empty()
+    ids = np.concatenate([p[0] for p in parts])
+    sizes = np.concatenate([p[1] for p in parts])
+    lengths = np.concatenate([np.diff(p[2]) for p in parts])
+    flat = np.concatenate([p[3] for p in parts])
+    chosen = keep(ids) if keep is not None else np.ones(len(ids), dtype=bool)
+    order = np.flatnonzero(chosen)[np.argsort(ids[chosen], kind="stable")]
+    indptr = np.concatenate([[0], np.cumsum(lengths[order])]).astype(np.int64)
+    if len(order) == len(ids) and bool((np.diff(order) > 0).all()):
+        return ids, sizes, indptr, flat  # every chunk, already in order: nothing to move
+    rank = np.full(len(ids), -1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    owner_rank = rank[np.repeat(np.arange(len(ids)), lengths)]
+    kept = np.flatnonzero(owner_rank >= 0)
+    picked = kept[np.argsort(owner_rank[kept], kind="stable")]
+    return ids[order], sizes[order], indptr, flat[picked]
+
+
+def lookup(parts: tuple[Part, ...], ids: list[int]) -> dict[int, tuple[int, np.ndarray]]:
+    """id -> (shingle count, keys) for every id; (0, empty) for one no part holds (verified from its text)."""
+    found: dict[int, tuple[int, np.ndarray]] = {}
+    wanted = np.asarray(ids, dtype=np.int64)
+    for part_ids, sizes, indptr, flat in parts:
+        if not len(part_ids):
+            continue
+        places = np.minimum(np.searchsorted(part_ids, wanted), len(part_ids) - 1)
+        for cid, place in zip(ids, places.tolist()):
+            if part_ids[place] == cid:  # a later part (a re-added id) overrides an earlier one
+                found[cid] = (int(sizes[place]), flat[indptr[place]:indptr[place + 1]])
+    for cid in ids:
+        found.setdefault(cid, (0, np.zeros(0, np.uint32)))
+    return found
+
+
+def screen(keys: np.ndarray, n: int, candidates: list[int], stored, floor: float) -> list[int]:
+    """Those of candidates whose Jaccard with a set of n shingles (keys: its gram_keys) may reach floor,
+    judged from stored[id] = (shingle count, gram keys). The overlap is at most the shared keys plus the
+    set's own key collisions (n - len(keys)), so no candidate that reaches floor is dropped; a
+    candidate with nothing stored (0, empty) is kept, to be verified from its text."""
+    if not candidates:
+        return []
+    sizes = np.array([stored[c][0] for c in candidates], dtype=np.float64)
+    arrays = [stored[c][1] for c in candidates]
+    lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+    flat = np.concatenate(arrays) if lengths.sum() else np.zeros(0, dtype=np.uint32)
+    shared = np.bincount(np.repeat(np.arange(len(candidates)), lengths), weights=np.isin(flat, keys),
+                         minlength=len(candidates))
+    overlap = np.minimum(shared + (n - len(keys)), np.minimum(sizes, n))
+    reach = overlap >= floor / (1 + floor) * (n + sizes) - 1e-9  # J >= f  <=>  o >= f/(1+f)·(|A|+|B|)
+    return [c for c, keep, size in zip(candidates, reach.tolist(), sizes.tolist()) if keep or size == 0]
