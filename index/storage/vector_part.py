@@ -11,6 +11,7 @@ import faiss
 import numpy as np
 
 from fanwen.index.errors import CorruptIndex, NotFound
+from fanwen.index.storage.vector_checks import as_ids, unit_rows
 from fanwen.index.storage.vector_sketch import Sketch, sketch_of
 
 KINDS = ("flat", "hnsw")
@@ -35,17 +36,6 @@ def _set_threads(parallel: bool) -> None:
     and on a busy host the team's barriers cost more than the work.
     """
     faiss.omp_set_num_threads(MAX_THREADS if parallel else 1)
-
-
-def _as_ids(ids: Iterable[int]) -> np.ndarray:
-    array = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids))
-    if array.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    if array.ndim != 1 or array.dtype.kind not in "iu":
-        raise ValueError(f"ids must be flat integers, got {array.dtype} {array.shape}")
-    if (array < 0).any():
-        raise ValueError("ids must be non-negative (faiss uses -1 for 'no result')")
-    return array.astype(np.int64)
 
 
 def _sidecar(path: Path) -> Path:
@@ -85,26 +75,10 @@ class VectorPart:
     def count(self) -> int:
         return len(self._ids) if self.kind == "flat" else len(self._slot_of)
 
-    def _check_vectors(self, vectors: np.ndarray, what: str) -> np.ndarray:
-        """Return vectors as contiguous float32 rows of unit length, or explain what is wrong."""
-        array = np.asarray(vectors, dtype=np.float32)
-        if array.ndim == 1:
-            array = array[None, :]
-        if array.ndim != 2 or array.shape[1] != self.dim:
-            raise ValueError(
-                f"{what} must have shape (n, {self.dim}) for this {self.dim}-dimensional store, "
-                f"got shape {tuple(np.shape(vectors))}"
-            )
-        if not np.isfinite(array).all():
-            raise ValueError(f"{what} contain NaN or infinite values")
-        norms = np.linalg.norm(array, axis=1, keepdims=True)
-        # Embedders normally normalise already; this guards inner product = cosine anyway.
-        return np.ascontiguousarray(array / np.maximum(norms, 1e-12), dtype=np.float32)
-
     def checked_batch(self, ids: Iterable[int], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(ids, unit rows) for add(), or a ValueError naming what does not fit this store."""
-        id_array = _as_ids(ids)
-        rows = self._check_vectors(vectors, "vectors")
+        id_array = as_ids(ids)
+        rows = unit_rows(vectors, self.dim, "vectors")
         if len(rows) != len(id_array):
             raise ValueError(f"add() got {len(id_array)} ids but {len(rows)} vectors")
         if len(np.unique(id_array)) != len(id_array):
@@ -138,7 +112,7 @@ class VectorPart:
 
     def remove(self, ids: Iterable[int]) -> int:
         """Drop ids from the store; returns how many were present."""
-        id_list = _as_ids(ids).tolist()
+        id_list = as_ids(ids).tolist()
         with self._lock:
             _set_threads(False)
             removed = self._remove_locked(id_list)
@@ -210,7 +184,7 @@ class VectorPart:
 
     def get(self, ids: Iterable[int]) -> np.ndarray:
         """Stored (normalised) vectors of ids, one row per id in the order given."""
-        id_list = _as_ids(ids).tolist()
+        id_list = as_ids(ids).tolist()
         with self._lock:
             _set_threads(False)
             labels, missing = self._labels(id_list)
@@ -224,14 +198,14 @@ class VectorPart:
         self, queries: np.ndarray, k: int, allowed: Collection[int] | None = None
     ) -> list[Hits]:
         """Best-first (id, inner product) hits, one list per query row."""
-        rows = self._check_vectors(queries, "queries")
+        rows = unit_rows(queries, self.dim, "queries")
         with self._lock:
             if k <= 0 or self.count() == 0 or len(rows) == 0:
                 return [[] for _ in rows]
             _set_threads(len(rows) > 1)
             if allowed is None:
                 return self._search_all(rows, k)
-            labels, _ = self._labels(np.unique(_as_ids(allowed)).tolist())
+            labels, _ = self._labels(np.unique(as_ids(allowed)).tolist())
             if len(labels) == 0:
                 return [[] for _ in rows]
             if self.kind == "hnsw" and len(labels) <= EXACT_FILTER_LIMIT:

@@ -11,7 +11,8 @@ import numpy as np
 
 from fanwen.index.errors import NotFound
 from fanwen.index.storage.tombstones import bury_all
-from fanwen.index.storage.vector_part import KINDS, Hits, VectorPart, _as_ids  # noqa: F401 (KINDS for callers)
+from fanwen.index.storage.vector_checks import as_ids, unit_rows
+from fanwen.index.storage.vector_part import KINDS, Hits, VectorPart  # noqa: F401 (KINDS for callers)
 
 # Past this many frozen parts, a clone merges all but the largest into one, so searches stay a few FAISS calls.
 MAX_PARTS = 8
@@ -69,7 +70,7 @@ class VectorStore:
 
     def remove(self, ids: Iterable[int]) -> int:
         """Drop ids from the store; returns how many were present."""
-        id_list = list(set(_as_ids(ids).tolist()))
+        id_list = list(set(as_ids(ids).tolist()))
         with self._lock:
             return self._delta.remove(id_list) + self._bury(id_list)
 
@@ -84,7 +85,7 @@ class VectorStore:
 
     def get(self, ids: Iterable[int]) -> np.ndarray:
         """Stored (normalised) vectors of ids, one row per id in the order given."""
-        id_list = _as_ids(ids).tolist()
+        id_list = as_ids(ids).tolist()
         out = np.zeros((len(id_list), self.dim), dtype=np.float32)
         todo = np.ones(len(id_list), dtype=bool)
         for source in reversed(self._sources()):
@@ -102,12 +103,12 @@ class VectorStore:
 
     def search(self, queries: np.ndarray, k: int, allowed: Collection[int] | None = None) -> list[Hits]:
         """Best-first (id, inner product) hits, one list per query row."""
-        rows = self._delta._check_vectors(queries, "queries")
+        rows = unit_rows(queries, self.dim, "queries")
         sources = [s for s in self._sources() if s.live()]
         if k <= 0 or not sources or len(rows) == 0:
             return [[] for _ in rows]
         if allowed is not None:
-            allowed = np.unique(_as_ids(allowed))
+            allowed = np.unique(as_ids(allowed))
         if len(sources) == 1 and not sources[0].dead:  # the usual read after opening: FAISS's own answer
             return sources[0].part.search(rows, k, allowed)
         found = [_search_source(s, rows, k, allowed) for s in sources]
@@ -147,7 +148,7 @@ class VectorStore:
 
     def subset(self, ids: Iterable[int]) -> VectorStore:
         """A new store holding those of ids this one holds (a segment of it)."""
-        wanted = np.unique(_as_ids(ids)).tolist()
+        wanted = np.unique(as_ids(ids)).tolist()
         held = np.zeros(len(wanted), dtype=bool)
         for source in self._sources():
             held |= np.array(source.part.holds(wanted), dtype=bool) & np.array([i not in source.dead for i in wanted])
@@ -192,7 +193,7 @@ class VectorStore:
         like = stores[0][0] if stores else settings
         joined = cls(like.dim, like.kind, like.hnsw_m, like.ef_search)
         for store, dead in stores:
-            dead_list = list(set(_as_ids(dead).tolist()))
+            dead_list = list(set(as_ids(dead).tolist()))
             joined._frozen += [f.bury(dead_list) for f in store._sources() if f.part.count()]
         return joined
 
