@@ -82,8 +82,9 @@ def screen(keys: np.ndarray, n: int, candidates: list[int], stored, floor: float
     arrays = [stored[c][1] for c in candidates]
     lengths = np.array([len(a) for a in arrays], dtype=np.int64)
     flat = np.concatenate(arrays) if lengths.sum() else np.zeros(0, dtype=np.uint32)
-    shared = np.bincount(np.repeat(np.arange(len(candidates)), lengths), weights=np.isin(flat, keys),
-                         minlength=len(candidates))
+    places = np.minimum(np.searchsorted(keys, flat), max(len(keys) - 1, 0))
+    inside = keys[places] == flat if len(keys) else np.zeros(len(flat), dtype=bool)  # keys: sorted, distinct
+    shared = np.bincount(np.repeat(np.arange(len(candidates)), lengths), weights=inside, minlength=len(candidates))
     overlap = np.minimum(shared + (n - len(keys)), np.minimum(sizes, n))
     reach = overlap >= floor / (1 + floor) * (n + sizes) - 1e-9  # J >= f  <=>  o >= f/(1+f)·(|A|+|B|)
     return [c for c, keep, size in zip(candidates, reach.tolist(), sizes.tolist()) if keep or size == 0]
