@@ -193,3 +193,16 @@ def test_analyzer_indexes_sub_words_and_bigrams_but_queries_words():
     assert index.terms("履行一岗双责") == ["履行", "一岗双责"]
     assert "~一岗" in index and "班子" in index  # bigram field and search-mode sub-word
     assert [i for i, *_ in index.search(["~一岗", "~双责"], 5)] == [1]
+
+
+def test_chunk_lengths_are_the_sums_of_their_rows_counts_with_empty_rows_anywhere():
+    from fanwen.index.storage.keyword_part import _row_sums
+
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        lengths = rng.integers(0, 4, size=rng.integers(0, 30))
+        lengths[rng.random(len(lengths)) < 0.3] = 0  # empty rows first, last, in runs
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        counts = rng.integers(1, 9, size=int(indptr[-1])).astype(np.int32)
+        want = [float(counts[indptr[i]:indptr[i + 1]].sum()) for i in range(len(lengths))]
+        assert _row_sums(counts, indptr).tolist() == want

@@ -22,8 +22,7 @@ class KeywordPart:
         self.row_ids, self.indptr = np.asarray(row_ids, dtype=np.int64), np.asarray(indptr, dtype=np.int64)
         self.columns, self.counts, self.terms = columns, counts, terms
         self.vocab = {term: column for column, term in enumerate(terms)}
-        total = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
-        self.lengths = (total[self.indptr[1:]] - total[self.indptr[:-1]]).astype(np.float64)  # words per chunk
+        self.lengths = _row_sums(counts, self.indptr)  # words per chunk
         self._lock = threading.Lock()
         self._matrix: sparse.csc_matrix | None = None
 
@@ -151,6 +150,17 @@ class Block:
         present = [_contains(rows, top) for rows in postings]
         return [(int(part.row_ids[row]), float(scores[row]), [t for t, hits in zip(query, present) if hits[place]])
                 for place, row in enumerate(top.tolist())]
+
+
+def _row_sums(counts: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Sum of counts per row, as float64, in one pass: a running total of a million chunks' 200 million
+    postings took seconds of an index's opening."""
+    sums = np.zeros(len(indptr) - 1)
+    filled = np.flatnonzero(np.diff(indptr) > 0)
+    if len(filled):
+        # each sum runs to the next filled row's start, which is this row's end (empty rows between add nothing)
+        sums[filled] = np.add.reduceat(counts, indptr[filled], dtype=np.int64)
+    return sums
 
 
 def _allowed_mask(row_ids: np.ndarray, allowed: Collection[int]) -> np.ndarray:
