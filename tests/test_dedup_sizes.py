@@ -158,7 +158,7 @@ def test_a_segment_saved_without_chunk_keys_gets_them_from_its_texts(tmp_path):
     import numpy as np
 
     from fanwen.index.records import Chunk
-    from fanwen.index.storage import segments
+    from fanwen.index.storage import chunk_keys, segments
     from fanwen.index.storage.chunk_keys import gram_keys
 
     rows = texts(40, seed=4)
@@ -169,3 +169,9 @@ def test_a_segment_saved_without_chunk_keys_gets_them_from_its_texts(tmp_path):
     for cid, _, text in rows:
         want = (len(shingles(text)), gram_keys(shingles(text))) if cid in chunks else (0, gram_keys(set()))
         assert stored[cid][0] == want[0] and np.array_equal(stored[cid][1], want[1])
+    with np.load(tmp_path / segments.DEDUP_FILE) as saved:  # kept for the next process, postings unchanged
+        assert set(saved.files) == {"keys", "ids", "sizes", "places", *chunk_keys.NAMES}
+        assert np.array_equal(saved["keys"], keys) and np.array_equal(saved["places"], places)
+    again = segments.read_dedup([tmp_path], {}).stored([cid for cid, _, _ in rows])  # no texts needed now
+    assert all(np.array_equal(again[c][1], stored[c][1]) for c in again)
+    assert [p.name for p in tmp_path.iterdir()] == [segments.DEDUP_FILE]

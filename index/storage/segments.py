@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -62,12 +63,28 @@ def read_dedup(folders: list[Path], chunks: dict) -> PrefixIndex:
                 # Segments written before sizes and places were kept load without them: never filtered.
                 names = ("keys", "ids", "sizes", "places") + chunk_keys.NAMES
                 part = tuple(arrays[name] for name in names if name in arrays.files)
-            if len(part) == 4:  # chunk keys came later: computed once here, as a write would have saved them
+            if len(part) == 4:  # chunk keys came later: computed here once, and kept beside the postings
                 part += _chunk_keys_of([chunks[i] for i in np.unique(part[1]).tolist() if i in chunks])
+                _keep_chunk_keys(path, part)
             index = index.with_part(part)
         else:
             index = index.with_part(PrefixIndex.part([(c.id, c.text) for c in chunks.values()]))
     return index
+
+
+def _keep_chunk_keys(path: Path, part: tuple) -> None:
+    """Replace a segment's dedup file by the same postings plus the chunk keys just computed, so the next
+    process reads them (a million chunks' keys take minutes to compute). Written aside, flushed to disk, then
+    swapped in; a library on a read-only disk computes them each time instead."""
+    staging = path.with_name(path.name + ".new.npz")
+    try:
+        with open(staging, "wb") as handle:
+            np.savez(handle, **dict(zip(("keys", "ids", "sizes", "places") + chunk_keys.NAMES, part)))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(staging, path)
+    except OSError:
+        staging.unlink(missing_ok=True)
 
 
 def _chunk_keys_of(chunks: list[Chunk]) -> chunk_keys.Part:
