@@ -12,12 +12,13 @@ import numpy as np
 
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage import chunk_keys
-from fanwen.index.storage.dedup import PrefixIndex, shingles
+from fanwen.index.storage.dedup import PrefixIndex
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
 
 FOLDER = "segments"  # inside the library home; generations list the segments they are made of
 DEDUP_FILE = "dedup.npz"
+DEDUP_NAMES = ("keys", "ids", "sizes", "places") + chunk_keys.NAMES  # its arrays, in PrefixIndex part order
 
 
 @dataclass
@@ -42,8 +43,7 @@ def write_segment(folder: Path, docs, chunks, vectors: VectorStore, heads: Vecto
     (folder / "bm25").mkdir()
     keywords.save(folder / "bm25")
     if dedup is not None:
-        names = ("keys", "ids", "sizes", "places") + chunk_keys.NAMES
-        np.savez(folder / DEDUP_FILE, **dict(zip(names, dedup)))
+        np.savez(folder / DEDUP_FILE, **dict(zip(DEDUP_NAMES, dedup)))
 
 
 def read_segment(folder: Path, tokenize) -> Segment:
@@ -61,10 +61,10 @@ def read_dedup(folders: list[Path], chunks: dict) -> PrefixIndex:
         if path.exists():
             with np.load(path, allow_pickle=False) as arrays:
                 # Segments written before sizes and places were kept load without them: never filtered.
-                names = ("keys", "ids", "sizes", "places") + chunk_keys.NAMES
-                part = tuple(arrays[name] for name in names if name in arrays.files)
+                part = tuple(arrays[name] for name in DEDUP_NAMES if name in arrays.files)
             if len(part) == 4:  # chunk keys came later: computed here once, and kept beside the postings
-                part += _chunk_keys_of([chunks[i] for i in np.unique(part[1]).tolist() if i in chunks])
+                live = [(i, chunks[i].text) for i in np.unique(part[1]).tolist() if i in chunks]
+                part += PrefixIndex.part(live)[4:]
                 _keep_chunk_keys(path, part)
             index = index.with_part(part)
         else:
@@ -79,21 +79,12 @@ def _keep_chunk_keys(path: Path, part: tuple) -> None:
     staging = path.with_name(path.name + ".new.npz")
     try:
         with open(staging, "wb") as handle:
-            np.savez(handle, **dict(zip(("keys", "ids", "sizes", "places") + chunk_keys.NAMES, part)))
+            np.savez(handle, **dict(zip(DEDUP_NAMES, part)))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(staging, path)
     except OSError:
         staging.unlink(missing_ok=True)
-
-
-def _chunk_keys_of(chunks: list[Chunk]) -> chunk_keys.Part:
-    sizes, keys = [], []
-    for chunk in chunks:  # one chunk's shingles at a time
-        grams = shingles(chunk.text)
-        sizes.append(len(grams))
-        keys.append(chunk_keys.gram_keys(grams))
-    return chunk_keys.part_of([c.id for c in chunks], sizes, keys)
 
 
 _SCHEMA = """
