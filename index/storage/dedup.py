@@ -172,13 +172,17 @@ class PrefixIndex:
         for part_keys, part_ids, part_sizes, part_places, *_ in self.parts:
             lo = np.searchsorted(part_keys, keys, "left")
             counts = np.searchsorted(part_keys, keys, "right") - lo
-            total = int(counts.sum())
-            if total:
-                starts = np.cumsum(counts) - counts
-                rows = np.arange(total) - np.repeat(starts - lo, counts)
+            if counts.sum():
+                rows = runs(lo, counts)
                 out.append((part_ids[rows], part_sizes[rows], part_places[rows],
                             np.repeat(np.arange(len(keys)), counts)))
         return out
+
+
+def runs(lo: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """lo[i], lo[i] + 1, … lo[i] + counts[i] - 1 for every i, concatenated: the positions of the equal runs
+    two searchsorted calls found."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts - lo, counts)
 
 
 def _full(part: tuple) -> tuple[np.ndarray, ...]:

@@ -11,7 +11,7 @@ from fanwen.index.identity import check_removals
 from fanwen.index.ingest import role_model
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage.chunk_keys import gram_keys, screen
-from fanwen.index.storage.dedup import THRESHOLD, closest, prefix_of, shingles, verifiable
+from fanwen.index.storage.dedup import THRESHOLD, closest, prefix_of, runs, shingles, verifiable
 from fanwen.index.storage.pg_schema import put_meta, read_meta, shingle_row
 from fanwen.index.storage.pg_view import parse_vector, read_documents, vector_literal
 
@@ -204,9 +204,7 @@ class SqlPrefixIndex:
         order = np.argsort(keys, kind="stable")
         lo = np.searchsorted(keys[order], rows["key"], "left")
         counts = np.searchsorted(keys[order], rows["key"], "right") - lo
-        total = int(counts.sum())
-        which = np.repeat(np.arange(len(rows)), counts)
-        probe = order[np.repeat(lo, counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)]
+        which, probe = np.repeat(np.arange(len(rows)), counts), order[runs(lo, counts)]
         return [(rows["chunk_id"][which].astype(np.int64), rows["size"][which].astype(np.uint32),
                  rows["place"][which].astype(np.uint32), probe.astype(np.int64))]
 
