@@ -137,11 +137,11 @@ class Loader:
     and duplicate-detection keys."""
 
     def __init__(self, generator: Generator):
-        from fanwen.index.storage.chunk_keys import gram_keys
         from fanwen.index.storage.dedup import prefix_of, shingles
+        from fanwen.index.storage.pg_schema import shingle_row
 
         self.generator, self.terms = generator, sentence_terms(generator.sentences)
-        self.prefix_of, self.shingles, self.gram_keys = prefix_of, shingles, gram_keys
+        self.prefix_of, self.shingles, self.shingle_row = prefix_of, shingles, shingle_row
 
     def load(self, conn, ids) -> int:
         """One batch in one transaction; returns its keyword tokens."""
@@ -171,6 +171,6 @@ class Loader:
                                        for place, key in enumerate(self.prefix_of(chunk_grams).tolist())))
             with conn.cursor().copy("COPY fanwen_shingles (chunk_id, size, keys) FROM STDIN") as copy:
                 for i, chunk_grams in zip(ids, grams):  # bytea in hex, its backslash escaped for COPY
-                    keys = self.gram_keys(chunk_grams).astype("<u4").tobytes().hex()
-                    copy.write(f"{i}\t{len(chunk_grams)}\t\\\\x{keys}\n")
+                    _, size, keys = self.shingle_row(i, chunk_grams)
+                    copy.write(f"{i}\t{size}\t\\\\x{keys.hex()}\n")
         return sum(lengths)

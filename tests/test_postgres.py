@@ -9,7 +9,7 @@ import yaml
 
 from fanwen.index.errors import ModelMismatch, NotFound
 from fanwen.index.library import Library
-from fanwen.index.storage.dedup import find_duplicates
+from fanwen.index.storage.dedup import find_duplicates, shingles
 from tests.conftest import CORPUS
 from tests.test_incremental import CountingEmbedder, report
 
@@ -255,7 +255,7 @@ def test_a_v2_database_gets_every_chunk_s_shingle_keys_and_still_finds_duplicate
     with psycopg.connect(pg_url, autocommit=True) as conn:
         rows = {r[0]: (r[1], bytes(r[2])) for r in conn.execute("SELECT chunk_id, size, keys FROM fanwen_shingles")}
         texts = dict(conn.execute("SELECT id, text FROM fanwen_chunks").fetchall())
-    assert rows and rows == {cid: pg_schema.shingle_row(cid, text)[1:] for cid, text in texts.items()}
+    assert rows and rows == {cid: pg_schema.shingle_row(cid, shingles(text))[1:] for cid, text in texts.items()}
     copy = tmp_path / "copy.txt"  # the same paragraphs under another name, lightly edited: duplicates
     copy.write_text(paths[0].read_text(encoding="utf-8").replace("。", "；", 3) + "\n附记。", encoding="utf-8")
     new.add_paths([copy, paths[3]])

@@ -234,10 +234,15 @@ def best_earlier(chunk_id: int, doc: str, text: str, index: PrefixIndex, lookup,
     """The lower-id chunk of another document most similar to text (ties: lower id), as find_duplicates
     picks it, among those that can reach `threshold`; lookup(id) gives (doc, text) of a live chunk or None."""
     grams = shingles(text)
-    candidates = verifiable(index, grams, chunk_id, threshold).tolist()
-    candidates = chunk_keys.screen(chunk_keys.gram_keys(grams), len(grams), candidates, index.stored(candidates),
-                                   threshold)
-    return closest(grams, doc, candidates, lookup, threshold)
+    return closest(grams, doc, screened(index, grams, chunk_id, threshold), lookup, threshold)
+
+
+def screened(index, grams: set[str], below: int, threshold: float) -> list[int]:
+    """The candidates whose text is worth reading: those of verifiable() that their stored shingle keys
+    (index.stored) do not rule out."""
+    candidates = verifiable(index, grams, below, threshold).tolist()
+    return chunk_keys.screen(chunk_keys.gram_keys(grams), len(grams), candidates, index.stored(candidates),
+                             threshold)
 
 
 def closest(grams: set[str], doc: str, candidates: list[int], lookup, floor: float = 0.0

@@ -32,13 +32,12 @@ def shingle_keys(conn) -> None:
             return
         with conn.cursor().copy("COPY fanwen_shingles (chunk_id, size, keys) FROM STDIN") as copy:
             for cid, text in rows:
-                copy.write_row(shingle_row(cid, text))
+                copy.write_row(shingle_row(cid, shingles(text)))
         last = rows[-1][0]
 
 
-def shingle_row(chunk_id: int, text: str) -> tuple[int, int, bytes]:
-    """A fanwen_shingles row: id, shingle count, the keys as little-endian uint32."""
-    grams = shingles(text)
+def shingle_row(chunk_id: int, grams: set[str]) -> tuple[int, int, bytes]:
+    """A fanwen_shingles row of a chunk's shingles: id, shingle count, the keys as little-endian uint32."""
     return chunk_id, len(grams), gram_keys(grams).astype("<u4").tobytes()
 
 

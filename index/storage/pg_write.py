@@ -10,8 +10,7 @@ from fanwen.index import building
 from fanwen.index.identity import check_removals
 from fanwen.index.ingest import role_model
 from fanwen.index.records import Chunk, Document
-from fanwen.index.storage.chunk_keys import gram_keys, screen
-from fanwen.index.storage.dedup import THRESHOLD, closest, prefix_of, runs, shingles, verifiable
+from fanwen.index.storage.dedup import THRESHOLD, closest, prefix_of, runs, screened, shingles
 from fanwen.index.storage.pg_schema import put_meta, read_meta, shingle_row
 from fanwen.index.storage.pg_view import parse_vector, read_documents, vector_literal
 
@@ -167,14 +166,14 @@ def _insert(conn, work: PgWork, todo, new: list[Chunk]) -> None:
         for c in new:
             for term, tf in work.keywords.counts[c.id].items():
                 copy.write_row((term, c.id, tf, lengths[c.id]))
+    grams = {c.id: shingles(c.text) for c in new}
     with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size, place) FROM STDIN") as copy:
         for c in new:
-            grams = shingles(c.text)
-            for place, key in enumerate(prefix_of(grams).tolist()):
-                copy.write_row((key, c.id, len(grams), place))
+            for place, key in enumerate(prefix_of(grams[c.id]).tolist()):
+                copy.write_row((key, c.id, len(grams[c.id]), place))
     with conn.cursor().copy("COPY fanwen_shingles (chunk_id, size, keys) FROM STDIN") as copy:
         for c in new:
-            copy.write_row(shingle_row(c.id, c.text))
+            copy.write_row(shingle_row(c.id, grams[c.id]))
     ids = [c.id for c in new]
     conn.execute("INSERT INTO fanwen_terms (term, df) SELECT term, count(*) FROM fanwen_postings WHERE chunk_id = "
                  "ANY(%s) GROUP BY term ON CONFLICT (term) DO UPDATE SET df = fanwen_terms.df + excluded.df", (ids,))
@@ -182,10 +181,11 @@ def _insert(conn, work: PgWork, todo, new: list[Chunk]) -> None:
 
 
 class SqlPrefixIndex:
-    """dedup.PrefixIndex's postings lookup, answered by the fanwen_dedup table."""
+    """dedup.PrefixIndex's two lookups, postings and chunk keys, answered by the fanwen_dedup and fanwen_shingles
+    tables."""
 
     def __init__(self, conn):
-        self.conn = conn
+        self.conn, self._stored = conn, {}
         self.window = (0.0, float("inf"), 2**62)  # sizes and ids a candidate may have (see `narrow`)
 
     def narrow(self, grams: set[str], below: int) -> None:
@@ -208,6 +208,17 @@ class SqlPrefixIndex:
         return [(rows["chunk_id"][which].astype(np.int64), rows["size"][which].astype(np.uint32),
                  rows["place"][which].astype(np.uint32), probe.astype(np.int64))]
 
+
+    def stored(self, ids: list[int]) -> dict[int, tuple[int, np.ndarray]]:
+        """(shingle count, gram keys) of ids from fanwen_shingles, as PrefixIndex.stored gives them: (0, empty)
+        for a chunk without a row (never screened out). Read once per write for ids several chunks share."""
+        missing = [cid for cid in ids if cid not in self._stored]
+        if missing:
+            rows = self.conn.execute("SELECT chunk_id, size, keys FROM fanwen_shingles WHERE chunk_id = ANY(%s)",
+                                     (missing,))
+            self._stored.update((cid, (size, np.frombuffer(keys, dtype="<u4"))) for cid, size, keys in rows)
+            self._stored.update((cid, (0, np.zeros(0, np.uint32))) for cid in missing if cid not in self._stored)
+        return self._stored
 
 # COPY ... (FORMAT BINARY) rows of (key bigint, chunk_id bigint, size int, place int), all NOT NULL: a field
 # count, then each field's byte length and its big-endian value
@@ -239,14 +250,12 @@ def mark_duplicates(conn, new: list[Chunk], dropped: list[int]) -> int:
         "SELECT id FROM fanwen_chunks WHERE dup_of IS NOT NULL AND id > %s", (floor,))]
     known = {c.id: (c.doc, c.text) for c in new}
     _read_texts(conn, known, freed)
-    index, decided, stored = SqlPrefixIndex(conn), {}, {}
+    index, decided = SqlPrefixIndex(conn), {}
     for cid in sorted(set(known) | set(freed)):
         doc, text = known[cid]
         grams = shingles(text)
         index.narrow(grams, cid)
-        candidates = verifiable(index, grams, cid, THRESHOLD).tolist()
-        _read_keys(conn, stored, candidates)
-        candidates = screen(gram_keys(grams), len(grams), candidates, stored, THRESHOLD)
+        candidates = screened(index, grams, cid, THRESHOLD)
         _read_texts(conn, known, candidates)  # one round trip for the few left
         best, score = closest(grams, doc, candidates, known.get, THRESHOLD)
         dup_of = None
@@ -267,11 +276,3 @@ def _read_texts(conn, known: dict, ids: list[int]) -> None:
         known.update((cid, (doc, text)) for cid, doc, text in conn.execute(
             "SELECT id, doc, text FROM fanwen_chunks WHERE id = ANY(%s)", (missing,)))
 
-
-def _read_keys(conn, stored: dict, ids: list[int]) -> None:
-    """(shingle count, gram keys) of ids into stored, (0, empty) for a chunk without a row (never screened out)."""
-    missing = [cid for cid in ids if cid not in stored]
-    if missing:
-        stored.update((cid, (size, np.frombuffer(keys, dtype="<u4"))) for cid, size, keys in conn.execute(
-            "SELECT chunk_id, size, keys FROM fanwen_shingles WHERE chunk_id = ANY(%s)", (missing,)))
-        stored.update((cid, (0, np.zeros(0, np.uint32))) for cid in missing if cid not in stored)
