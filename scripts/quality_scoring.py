@@ -23,7 +23,7 @@ def load_queries(path: Path) -> list[dict]:
     queries = []
     for item in items:
         rel = {normalize(key): int(grade) for grade, keys in (item.get("rel") or {}).items() for key in keys or []}
-        queries.append({"q": item["q"], "rel": rel, "set": path.stem})
+        queries.append({"q": item["q"], "rel": rel, "set": path.stem, "type": item.get("type")})
     return queries
 
 

@@ -1,4 +1,5 @@
 """The library end to end with the real model and FAISS: ingest, update, remove, reload, search."""
+from collections import Counter
 import shutil
 import time
 
@@ -169,8 +170,17 @@ def test_corpus_query_from_the_mission(corpus_library):
     assert all(h.chunk.role in ("problems", "causes") for h in result.hits[:3])
 
 
+def test_a_capped_first_page_is_continued_by_the_next_without_repeat_or_gap(corpus_library):
+    first = corpus_library.search("党员教育", k=10, per_doc=2).hits
+    second = corpus_library.search("党员教育", k=10, per_doc=2, offset=10).hits
+    both = corpus_library.search("党员教育", k=20, per_doc=2).hits
+    assert max(Counter(h.chunk.doc for h in first).values()) <= 2  # the cap shapes page one only
+    assert [h.chunk.id for h in first + second] == [h.chunk.id for h in both]
+    assert max(Counter(h.chunk.doc for h in both).values()) > 2
+
+
 def test_filters_and_diversity(corpus_library):
-    hits = corpus_library.search("党建工作", k=10).hits
+    hits = corpus_library.search("党建工作", k=10, per_doc=2).hits  # the cap is off by default, on request here
     per_doc = {}
     for hit in hits:
         per_doc[hit.chunk.doc] = per_doc.get(hit.chunk.doc, 0) + 1

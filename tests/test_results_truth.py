@@ -65,8 +65,6 @@ def test_next_page_continues_the_first_and_post_agrees(live_server):
     both = search(live_server, q="党员教育", k=20)
     assert first["more"] and len(second["hits"]) == 10
     assert [h["id"] for h in first["hits"] + second["hits"]] == [h["id"] for h in both["hits"]]
-    from collections import Counter
-    assert max(Counter(h["doc"] for h in first["hits"]).values()) <= 2  # the cap still shapes page one
     posted = httpx.post(f"{live_server}/api/search", json={"query": "党员教育", "k": 10, "offset": 10}).json()
     assert [h["id"] for h in posted["hits"]] == [h["id"] for h in second["hits"]]
     bad = httpx.get(f"{live_server}/api/search", params={"q": "党建", "offset": "-1"})

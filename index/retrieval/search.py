@@ -286,10 +286,10 @@ def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: b
     bigram_weight = params.passage_bigram_weight if passage else params.bigram_weight
     if bigram_weight > 0 and hasattr(analyzer, "bigrams"):
         extra.append((analyzer.bigrams(text), bigram_weight))
-    if params.synonym_weight > 0:
+    if params.synonym_weight > 0 and not passage:  # a pasted passage has words enough; its synonyms are noise
         from fanwen.index.retrieval.thesaurus import expand
 
-        extra.append((expand(words, keywords), params.synonym_weight))
+        extra.append((expand(words, keywords.holding), params.synonym_weight))
     for terms, weight in extra:
         for term in terms:
             scale = params.generic_weight if term.removeprefix(BIGRAM) in NON_TOPIC else 1.0

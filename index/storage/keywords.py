@@ -62,6 +62,10 @@ class BM25Index:
     def __contains__(self, term: str) -> bool:
         return term in self._vocab or any(term in block.part.vocab for block in self._blocks)
 
+    def holding(self, terms: Iterable[str]) -> set[str]:
+        """Those of `terms` that some chunk holds."""
+        return {term for term in terms if term in self}
+
     def add(self, ids: Sequence[int], texts: Sequence[str]) -> None:
         """Index texts under ids; an id already present is replaced."""
         id_list = _as_id_list(ids)

@@ -11,6 +11,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from fanwen.index.retrieval import thesaurus
 from fanwen.service.settings import Settings
 from fanwen.service.wiring import prepare_library
 
@@ -38,6 +39,8 @@ def create_app(settings: Settings, library) -> FastAPI:
                            allow_headers=["*"])
     install_error_handlers(app)
     parse_worker.warm_up()  # uploads are read in child processes of a fork server
+    if library.params.synonym_weight > 0:
+        thesaurus.warm_up()
     app.include_router(search_router)
     app.include_router(drafting_router)
     _mount_static(app)

@@ -1,0 +1,57 @@
+"""同义词词林 expansion: typed words reach paragraphs that use a synonym, below the typed words' weight."""
+from fanwen.index.retrieval.params import SearchParams
+from fanwen.index.retrieval.search import query_terms
+from fanwen.index.retrieval.thesaurus import expand, synonym_sets
+from fanwen.index.retrieval.tokenize import default_tokenizer
+from fanwen.index.storage.keywords import BM25Index
+
+TEXTS = ["班子成员领头学习，每月集中研讨。", "党员积分制管理纳入支部考核。", "组织党员开展志愿服务。"]
+
+
+def library_words() -> BM25Index:
+    index = BM25Index(default_tokenizer())
+    index.add([1, 2, 3], TEXTS)
+    return index
+
+
+def test_the_table_holds_the_cilin_synonym_groups():
+    table = synonym_sets()
+    assert len(table) > 40_000
+    assert "领头" in table["带头"] and "带头" in table["领头"]
+
+
+def test_expand_keeps_held_synonyms_of_two_characters_and_asks_the_index_once():
+    asked = []
+
+    def holding(terms):
+        asked.append(list(terms))
+        return {"领头", "民众"}
+
+    out = expand(["带头", "群众", "带头"], holding, limit=4)
+    assert out == ["领头", "民众"]
+    assert len(asked) == 1 and "领头" in asked[0] and all(len(t) > 1 for t in asked[0])
+    assert expand(["带头"], lambda terms: set(terms), limit=2) == sorted(synonym_sets()["带头"])[:2]
+
+
+def test_a_typed_word_reaches_a_paragraph_that_only_uses_its_synonym():
+    index = library_words()
+    terms, weights = query_terms(index, "带头", SearchParams(synonym_weight=0.3))
+    assert weights["带头"] == 1.0 and weights["领头"] == 0.3  # below the typed word
+    assert [hit[0] for hit in index.search(terms, 3, weights=weights)] == [1]
+    plain, plain_weights = query_terms(index, "带头", SearchParams(synonym_weight=0.0))
+    assert "领头" not in plain and index.search(plain, 3, weights=plain_weights) == []
+
+
+def test_a_pasted_passage_is_not_expanded():
+    index = library_words()
+    terms, _ = query_terms(index, "带头", SearchParams(synonym_weight=0.3), passage=True)
+    assert "领头" not in terms
+
+
+def test_synonyms_rank_but_are_not_shown_as_the_query_s_words(corpus_library):
+    result = corpus_library.search("落实整改", mode="keyword")
+    assert result.terms == ["落实", "整改"]
+    matched = {term for hit in result.hits for term in hit.matched_terms}
+    assert matched and matched <= {"落实", "整改"}  # 贯彻 and 整治 are searched (the corpus holds both), never marked
+    terms, weights = query_terms(corpus_library.snapshot.keywords, "落实整改", corpus_library.params)
+    assert {"贯彻", "整治"} <= set(terms) and weights["贯彻"] < weights["落实"]
