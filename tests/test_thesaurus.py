@@ -1,7 +1,7 @@
 """同义词词林 expansion: typed words reach paragraphs that use a synonym, below the typed words' weight."""
 from fanwen.index.retrieval.params import SearchParams
 from fanwen.index.retrieval.search import query_terms
-from fanwen.index.retrieval.thesaurus import expand, synonym_sets
+from fanwen.index.retrieval.thesaurus import expand, synonym_groups, synonyms
 from fanwen.index.retrieval.tokenize import default_tokenizer
 from fanwen.index.storage.keywords import BM25Index
 
@@ -15,9 +15,9 @@ def library_words() -> BM25Index:
 
 
 def test_the_table_holds_the_cilin_synonym_groups():
-    table = synonym_sets()
-    assert len(table) > 40_000
-    assert "领头" in table["带头"] and "带头" in table["领头"]
+    member_of, groups = synonym_groups()
+    assert len(member_of) > 40_000 and len(groups) > 9_000
+    assert "领头" in synonyms("带头") and "带头" in synonyms("领头") and "带头" not in synonyms("带头")
 
 
 def test_expand_keeps_held_synonyms_of_two_characters_and_asks_the_index_once():
@@ -30,7 +30,7 @@ def test_expand_keeps_held_synonyms_of_two_characters_and_asks_the_index_once():
     out = expand(["带头", "群众", "带头"], holding, limit=4)
     assert out == ["领头", "民众"]
     assert len(asked) == 1 and "领头" in asked[0] and all(len(t) > 1 for t in asked[0])
-    assert expand(["带头"], lambda terms: set(terms), limit=2) == sorted(synonym_sets()["带头"])[:2]
+    assert expand(["带头"], lambda terms: set(terms), limit=2) == sorted(synonyms("带头"))[:2]
 
 
 def test_a_typed_word_reaches_a_paragraph_that_only_uses_its_synonym():
