@@ -12,6 +12,7 @@ from typing import Callable, Collection, Iterable, Sequence
 import numpy as np
 
 from fanwen.index.errors import CorruptIndex
+from fanwen.index.storage import npz
 from fanwen.index.storage.keyword_part import Block, KeywordPart
 from fanwen.index.storage.tombstones import bury_all
 
@@ -189,9 +190,9 @@ class BM25Index:
         if meta.get("format") != FORMAT or meta.get("version") != VERSION:
             raise CorruptIndex(f"{folder / META_FILE} is not a fanwen BM25 index (version {VERSION})",
                                zh=f"{folder / META_FILE} 不是本程序的关键词索引：请运行 fanwen index --rebuild 重建索引")
-        with np.load(folder / COUNTS_FILE, allow_pickle=False) as arrays:
-            indptr, columns, counts = arrays["indptr"], arrays["columns"], arrays["counts"]
-            term_major = tuple(arrays[n] for n in TERM_MAJOR) if set(TERM_MAJOR) <= set(arrays.files) else None
+        arrays = npz.read_arrays(folder / COUNTS_FILE)
+        indptr, columns, counts = arrays["indptr"], arrays["columns"], arrays["counts"]
+        term_major = tuple(arrays[n] for n in TERM_MAJOR) if set(TERM_MAJOR) <= set(arrays) else None
         ids, vocab = meta["ids"], meta["vocab"]
         consistent = (len(indptr) == len(ids) + 1 and int(indptr[-1]) == len(columns) == len(counts)
                       and (len(columns) == 0 or 0 <= int(columns.min()) <= int(columns.max()) < len(vocab)))

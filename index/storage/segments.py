@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from fanwen.index.records import Chunk, Document
-from fanwen.index.storage import chunk_keys
+from fanwen.index.storage import chunk_keys, npz
 from fanwen.index.storage.dedup import PrefixIndex
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
@@ -59,9 +59,9 @@ def read_dedup(folders: list[Path], chunks: dict) -> PrefixIndex:
     for folder in folders:
         path = folder / DEDUP_FILE
         if path.exists():
-            with np.load(path, allow_pickle=False) as arrays:
-                # Segments written before sizes and places were kept load without them: never filtered.
-                part = tuple(arrays[name] for name in DEDUP_NAMES if name in arrays.files)
+            arrays = npz.read_arrays(path)
+            # Segments written before sizes and places were kept load without them: never filtered.
+            part = tuple(arrays[name] for name in DEDUP_NAMES if name in arrays)
             if len(part) == 4:  # chunk keys came later: computed here once, and kept beside the postings
                 live = [(i, chunks[i].text) for i in np.unique(part[1]).tolist() if i in chunks]
                 part += PrefixIndex.part(live)[4:]
