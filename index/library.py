@@ -120,8 +120,9 @@ class Library:
                 vector.cancel()
 
     def _ranked_page(self, snap, intent, request: SearchRequest, vector) -> SearchResult:
-        terms, request.weights = query_terms(snap.keywords, intent.topic, self.params, passage=intent.long)
-        request.topic = topic_words(snap.keywords.terms(intent.topic))  # typed words: no synonym or bigram
+        typed = snap.keywords.terms(intent.topic)
+        terms, request.weights = query_terms(snap.keywords, intent.topic, self.params, intent.long, typed)
+        request.topic = topic_words(typed)  # what the reader typed: no synonym or bigram
         ranked = run_ranked(snap, vector, terms, request, self.params.for_passages() if intent.long else self.params)
         known = [word for word in request.topic if word in snap.keywords]
         threshold = threshold_for(self.embedder.name) if vector is not None else None

@@ -273,12 +273,13 @@ def _hit(snap: Snapshot, chunk: Chunk, score: float, vec: dict, kw: dict, shown:
                matched_terms=list(matched), highlights=find_spans(chunk.text, matched), similarity=similarity)
 
 
-def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: bool = False
-                ) -> tuple[list[str], dict[str, float]]:
+def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: bool = False,
+                words: list[str] | None = None) -> tuple[list[str], dict[str, float]]:
     """Typed words at weight 1 (generic ones lower), then sub-words, bigrams and synonyms at their weights;
-    `passage`: the text is a pasted passage to match, whose bigrams count at passage_bigram_weight."""
+    `passage`: the text is a pasted passage to match, whose bigrams count at passage_bigram_weight;
+    `words`: the text already tokenized by the index's analyzer (the caller needs the typed words too)."""
     analyzer = keywords.analyzer
-    words = analyzer(text)
+    words = analyzer(text) if words is None else words
     weights = {word: params.generic_weight if word in NON_TOPIC else 1.0 for word in words}
     extra = []
     if params.subword_weight > 0 and hasattr(analyzer, "subwords"):

@@ -42,5 +42,7 @@ def expand(words: list[str], holding: Callable[[Iterable[str]], set[str]], limit
     typed = set(words)
     candidates = {word: sorted(s for s in synonyms(word) if len(s) > 1 and s not in typed) for word in typed}
     held = holding([s for found in candidates.values() for s in found])
-    out = [s for word in words for s in [s for s in candidates[word] if s in held][:limit]]
+    out = []
+    for word in words:
+        out += [synonym for synonym in candidates[word] if synonym in held][:limit]
     return list(dict.fromkeys(out))

@@ -225,9 +225,7 @@ class PgKeywords:
         return self.view.total()[0]
 
     def __contains__(self, term: str) -> bool:
-        if term not in self._known:
-            self._known[term] = bool(self.view.sql("SELECT 1 FROM fanwen_terms WHERE term = %s AND df > 0", (term,)))
-        return self._known[term]
+        return bool(self.holding([term]))
 
     def holding(self, terms) -> set[str]:
         """Those of `terms` that some chunk holds, asked in one statement for the ones not yet known."""
