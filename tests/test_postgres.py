@@ -79,6 +79,16 @@ def test_same_top5_as_the_embedded_engine_on_every_query(pg_corpus, corpus_libra
     assert not differ, f"{len(differ)} queries rank differently: {differ[:3]}"
 
 
+def test_the_database_holds_the_same_synonyms_as_the_embedded_index(pg_corpus, corpus_library):
+    from fanwen.index.retrieval.thesaurus import synonyms
+
+    candidates = sorted({s for word in ("落实", "整改", "带头", "学习", "群众", "薄弱") for s in synonyms(word)})
+    held = corpus_library.snapshot.keywords.holding(candidates)
+    assert {"贯彻", "整治"} <= held < set(candidates)  # some held, most not
+    assert pg_corpus.snapshot.keywords.holding(candidates) == held
+    assert ("贯彻" in pg_corpus.snapshot.keywords) and ("不存在的词语" not in pg_corpus.snapshot.keywords)
+
+
 @pytest.mark.parametrize("options", [{"roles": ["causes"]}, {"mode": "keyword"}, {"mode": "vector"},
                                      {"roles": ["plans", "problems"], "per_doc": 1}])
 def test_filters_and_modes_match_the_embedded_engine(pg_corpus, corpus_library, options):
