@@ -211,7 +211,6 @@ class PgKeywords:
 
     def __init__(self, view: PgView, tokenize, k1: float = 1.2, b: float = 0.75):
         self.view, self._tokenize, self.k1, self.b = view, tokenize, k1, b
-        self._known: dict[str, bool] = {}
         self._df: dict[str, int] = {}  # term -> document frequency (0: not in the library), this generation
 
     @property
@@ -228,14 +227,11 @@ class PgKeywords:
         return bool(self.holding([term]))
 
     def holding(self, terms) -> set[str]:
-        """Those of `terms` that some chunk holds, asked in one statement for the ones not yet known."""
+        """Those of `terms` that some chunk holds (their document frequencies are read on the way, so the
+        synonyms a query then searches need no second statement)."""
         terms = list(dict.fromkeys(terms))
-        missing = [t for t in terms if t not in self._known]
-        if missing:
-            found = {row[0] for row in self.view.sql("SELECT term FROM fanwen_terms WHERE term = ANY(%s) AND df > 0",
-                                                     (missing,))}
-            self._known.update((t, t in found) for t in missing)
-        return {t for t in terms if self._known[t]}
+        self._read_df(terms)
+        return {t for t in terms if self._df[t] > 0}
 
     def search(self, terms: list[str], k: int, allowed: ChunkFilter | None = None,
                weights: dict[str, float] | None = None) -> list[tuple[int, float, list[str]]]:
@@ -277,13 +273,17 @@ class PgKeywords:
     def _factors(self, query: list[str], weights: dict[str, float], n: int) -> dict[str, float]:
         """term -> weight · idf · (k1 + 1), for the query terms the library holds (document frequencies are
         read once per generation: a view never changes)."""
-        missing = [t for t in query if t not in self._df]
-        if missing:
-            found = dict(self.view.sql("SELECT term, df FROM fanwen_terms WHERE term = ANY(%s) AND df > 0", (missing,)))
-            self._df.update((t, found.get(t, 0)) for t in missing)
+        self._read_df(query)
         df = self._df
         return {t: weights.get(t, 1.0) * math.log1p((n - df[t] + 0.5) / (df[t] + 0.5)) * (self.k1 + 1)
                 for t in query if df[t] > 0}
+
+    def _read_df(self, terms: list[str]) -> None:
+        """The document frequencies of the terms not yet known, in one statement (0: not in the library)."""
+        missing = [t for t in terms if t not in self._df]
+        if missing:
+            found = dict(self.view.sql("SELECT term, df FROM fanwen_terms WHERE term = ANY(%s) AND df > 0", (missing,)))
+            self._df.update((t, found.get(t, 0)) for t in missing)
 
 
 # BM25 with the per-term constants computed by the caller: factor = w · idf · (k1 + 1), and the length
