@@ -17,6 +17,7 @@ from fanwen.index.ingest import role_model
 from fanwen.index.ingest.pipeline import ParsedDocument
 from fanwen.index.ingest.readers import SUPPORTED
 from fanwen.index.records import Chunk, Document
+from fanwen.index.storage import chunk_table
 from fanwen.index.storage import generations as store
 from fanwen.index.storage.dedup import THRESHOLD, PrefixIndex, best_earlier
 
@@ -133,12 +134,15 @@ def retag_headless(work: store.Snapshot, docs: list[ParsedDocument]) -> None:
     """Documents whose roles were read from the text get a second opinion from a classifier
     trained on this library's heading-labelled chunks."""
     headless = [d for d in docs if all(p.role_confidence < role_model.TRUSTED for p in d.pieces[1:])]
-    trusted = [c for c in work.chunks.values() if c.role_confidence >= role_model.TRUSTED]
-    if not headless or len(trusted) < role_model.MIN_TRAIN or len({c.role for c in trusted}) < 2:
+    if not headless:
+        return
+    trusted = chunk_table.confident(work.chunks, role_model.TRUSTED)
+    roles = chunk_table.roles_of(work.chunks, trusted)
+    if len(trusted) < role_model.MIN_TRAIN or len(set(roles)) < 2:
         return
     # A bounded sample: training on every labelled chunk made one write cost minutes in a large library.
-    trusted = [trusted[i] for i in role_model.training_sample([c.id for c in trusted], [c.role for c in trusted])]
-    model = role_model.fit_cached(work.vectors.get([c.id for c in trusted]), [c.role for c in trusted])
+    sample = role_model.training_sample(trusted, roles)
+    model = role_model.fit_cached(work.vectors.get([trusted[i] for i in sample]), [roles[i] for i in sample])
     for doc in headless:
         chunks = [work.chunks[i] for i in work.by_doc[doc.doc_id]]
         roles, confidence = role_model.retag([c.text for c in chunks], doc.title,
@@ -197,7 +201,7 @@ def mark_duplicates(work: store.Snapshot, new_ids: list[int], removed_ids: list[
         work.pending.dedup = work.pending.dedup.with_part(part)
     # A chunk's dup_of depends on lower ids only, so a removal can change only duplicates above it.
     floor = min(removed_ids, default=None)
-    freed = [c.id for c in work.chunks.values() if c.dup_of is not None and floor is not None and c.id > floor]
+    freed = chunk_table.duplicates_above(work.chunks, floor) if floor is not None else []
     lookup = lambda cid: (lambda c: None if c is None else (c.doc, c.text))(work.chunks.get(cid))  # noqa: E731
     fresh, count = set(new_ids), 0
     for cid in sorted(fresh.union(freed)):

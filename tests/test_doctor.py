@@ -43,7 +43,7 @@ def test_a_healthy_index_is_exit_0_with_its_counts(home):
 
 
 @pytest.mark.parametrize("name, shown", [("vectors.faiss", "vectors.faiss"), ("meta.sqlite", "meta.sqlite"),
-                                         ("bm25/bm25.npz", "bm25")])  # the BM25 postings are read as one folder
+                                         ("bm25/bm25.npz", "bm25"), ("chunks.npz", "chunks.npz")])  # the BM25 postings are read as one folder
 def test_a_truncated_segment_file_is_named_with_what_to_run(home, name, shown):
     truncate(segment_file(home, name))
     result = fanwen("doctor", home=home, timeout=120)
@@ -51,6 +51,24 @@ def test_a_truncated_segment_file_is_named_with_what_to_run(home, name, shown):
     bad = [line for line in result.stdout.splitlines() if line.strip().startswith("有问题")]
     assert len(bad) == 1 and f"/{shown} 已损坏" in bad[0], result.stdout
     assert "fanwen index --rebuild" in result.stdout and "fanwen doctor --repair" in result.stdout
+
+
+def test_kept_columns_and_lengths_that_disagree_with_the_rows_are_found(home):
+    import numpy as np
+
+    from fanwen.index.storage.check import check_index
+
+    columns = segment_file(home, "chunks.npz")
+    with np.load(columns) as arrays:
+        kept = {name: arrays[name] for name in arrays.files}
+    np.savez(columns, **{**kept, "starts": kept["starts"][::-1].copy()})  # another order than meta.sqlite's
+    counts = segment_file(home, "bm25/bm25.npz")
+    with np.load(counts) as arrays:
+        postings = {name: arrays[name] for name in arrays.files}
+    np.savez(counts, **{**postings, "lengths": postings["lengths"] + 1})
+    bad = {finding.where.split("/", 2)[-1]: finding.en for finding in check_index(home).problems}
+    assert bad.keys() == {"chunks.npz", "bm25"} and "starts disagrees" in bad["chunks.npz"], bad
+    assert "words per chunk" in bad["bm25"]
 
 
 def test_a_missing_current_target_is_exit_1(home):

@@ -152,6 +152,18 @@ def test_save_then_load_gives_identical_results(tmp_path):
     assert [i for i, _, _ in loaded.search(["kiwi"], 5)] == [20]
 
 
+def test_a_file_without_kept_lengths_loads_the_same(tmp_path):
+    index = build(k1=1.5, b=0.6)
+    index.save(tmp_path)
+    with np.load(tmp_path / COUNTS_FILE, allow_pickle=False) as arrays:
+        kept = {name: arrays[name] for name in arrays.files}
+    assert kept["lengths"].tolist() == [float(len(DOCS[i].split())) for i in sorted(DOCS)]  # words per chunk
+    np.savez(tmp_path / COUNTS_FILE, **{n: a for n, a in kept.items() if n != "lengths"})  # as written before
+    older = BM25Index.load(tmp_path, split)
+    for query in (["apple"], ["fig", "grape", "cherry"], ["banana", "date", "kiwi"]):
+        assert older.search(query, 10) == index.search(query, 10)
+
+
 def test_saved_counts_need_no_pickle(tmp_path):
     build().save(tmp_path)
     with np.load(tmp_path / COUNTS_FILE, allow_pickle=False) as arrays:
@@ -196,7 +208,7 @@ def test_analyzer_indexes_sub_words_and_bigrams_but_queries_words():
 
 
 def test_chunk_lengths_are_the_sums_of_their_rows_counts_with_empty_rows_anywhere():
-    from fanwen.index.storage.keyword_part import _row_sums
+    from fanwen.index.storage.keyword_part import row_sums
 
     rng = np.random.default_rng(1)
     for _ in range(200):
@@ -205,4 +217,4 @@ def test_chunk_lengths_are_the_sums_of_their_rows_counts_with_empty_rows_anywher
         indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         counts = rng.integers(1, 9, size=int(indptr[-1])).astype(np.int32)
         want = [float(counts[indptr[i]:indptr[i + 1]].sum()) for i in range(len(lengths))]
-        assert _row_sums(counts, indptr).tolist() == want
+        assert row_sums(counts, indptr).tolist() == want

@@ -192,3 +192,34 @@ def test_faiss_uses_at_most_two_threads(data):
     assert faiss.omp_get_max_threads() <= 2
     store.search(queries, 3)
     assert faiss.omp_get_max_threads() <= 2
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_memory_mapped_file_searches_the_same_and_changes_safely(kind, data, tmp_path, monkeypatch):
+    from fanwen.index.storage.vector_part import VectorPart
+
+    ids, rows, queries = data
+    monkeypatch.setattr(vectors_module, "MMAP_BYTES", 0)  # every file mapped, as a large library's are
+    store = filled(kind, ids, rows)
+    store.save(tmp_path / "vectors.faiss")
+    before = (tmp_path / "vectors.faiss").read_bytes()
+    (tmp_path / "again.faiss.json").write_bytes((tmp_path / "vectors.faiss.json").read_bytes())
+    loaded = VectorStore.load(tmp_path / "vectors.faiss")
+    assert loaded._frozen[0].part._mapped
+    (tmp_path / "vectors.faiss").unlink()  # a later write pruned the segment: the mapping stays readable
+    assert loaded.search(queries, 10) == store.search(queries, 10)
+    assert np.array_equal(loaded.get(ids[:50]), store.get(ids[:50]))
+    # The engine's writes go beside the mapped part; a direct change copies it first (faiss would abort).
+    loaded.remove([int(i) for i in ids[:10]])
+    loaded.add([7, int(ids[20])], np.vstack([rows[:1], -rows[20:21]]))
+    live = {int(i): r for i, r in zip(ids[10:], rows[10:])} | {7: rows[0], int(ids[20]): -rows[20]}
+    keys = np.array(sorted(live))
+    assert loaded.search(rows[0], 1)[0][0][0] == 7 and loaded.count() == len(live)
+    if kind == "flat":
+        assert [hit[0] for hit in loaded.search(queries[0], 10)[0]] == brute_force(
+            keys, np.array([live[i] for i in keys.tolist()]), queries[0], 10)
+    (tmp_path / "again.faiss").write_bytes(before)
+    part = VectorPart.load(tmp_path / "again.faiss")
+    part.add([5], rows[:1])
+    part.remove([int(ids[0])])
+    assert not part._mapped and part.count() == len(ids) and (tmp_path / "again.faiss").read_bytes() == before

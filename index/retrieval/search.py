@@ -10,6 +10,7 @@ from fanwen.index.storage.dedup import jaccard, shingles
 from fanwen.index.errors import InvalidInput
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.records import Chunk, Hit
+from fanwen.index.storage import chunk_table
 from fanwen.index.storage.filters import ChunkFilter
 from fanwen.index.storage.generations import Snapshot
 from fanwen.index.retrieval.params import FUSIONS, MODES, SearchParams, validate_fusion, validate_mode
@@ -154,7 +155,8 @@ def fetch(snap, ids) -> dict[int, Chunk]:
     if many is not None:
         return many(ids)
     chunks = snap.chunks
-    return {cid: chunks[cid] for cid in ids if cid in chunks}
+    held = [cid for cid in ids if cid in chunks]
+    return dict(zip(held, chunk_table.many(chunks, held)))
 
 
 def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str], request: SearchRequest,

@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from fanwen.index.errors import FanwenError
-from fanwen.index.storage import chunk_keys
+from fanwen.index.storage import chunk_keys, npz
 from fanwen.index.storage import generations as gen
 from fanwen.index.storage import segments as seg
+from fanwen.index.storage.chunk_rows import COLUMNS_FILE, columns_of
+from fanwen.index.storage.keyword_part import row_sums
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
 
@@ -134,7 +136,9 @@ def _check_segment(health: Health, folder: Path, entry: dict) -> None:
                                                                             else (len(chunks),)):
             health.bad(f"{where}/{name}", f"{where}/{name} 有 {store.count()} 个向量，元数据里有 {len(chunks)} 段",
                        f"{where}/{name} holds {store.count()} vectors for {len(chunks)} chunks")
-    _read(health, f"{where}/bm25", lambda: BM25Index.load(folder / "bm25", str.split))
+    _read(health, f"{where}/bm25", lambda: _bm25(folder / "bm25"))
+    if chunks is not None and (folder / COLUMNS_FILE).exists():
+        _read(health, f"{where}/{COLUMNS_FILE}", lambda: _columns(folder / COLUMNS_FILE, chunks))
     if (folder / seg.DEDUP_FILE).exists():
         _read(health, f"{where}/{seg.DEDUP_FILE}", lambda: _dedup(folder / seg.DEDUP_FILE))
     if len(health.problems) == before and chunks is not None:
@@ -169,6 +173,22 @@ def _metadata(path: Path) -> dict:
     if verdict != "ok":
         raise sqlite3.DatabaseError(verdict)
     return seg.read_metadata(path)[1]
+
+
+def _bm25(folder: Path) -> BM25Index:
+    index = BM25Index.load(folder, str.split)
+    for block in index._blocks:  # the kept words per chunk must be the sums of its counts
+        if not np.array_equal(block.part.lengths, row_sums(block.part.counts, block.part.indptr)):
+            raise ValueError("the words per chunk disagree with the term counts")
+    return index
+
+
+def _columns(path: Path, chunks: dict) -> None:
+    """The chunk columns opening reads must be those of the chunks in meta.sqlite."""
+    expected, stored = columns_of(list(chunks.values())), npz.read_arrays(path)
+    for name, column in expected.items():
+        if name not in stored or not np.array_equal(stored[name], column):
+            raise ValueError(f"{name} disagrees with meta.sqlite")
 
 
 def _dedup(path: Path) -> int:

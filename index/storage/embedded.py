@@ -13,6 +13,7 @@ from fanwen.index.building import IngestReport
 from fanwen.index.errors import IndexBusy
 from fanwen.index.records import Document
 from fanwen.index.storage import generations as store
+from fanwen.index.storage.chunk_table import ChunkTable
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
 
@@ -69,7 +70,7 @@ class EmbeddedEngine:
 
     def _empty(self) -> store.Snapshot:
         manifest = store.new_manifest(self.embedder.name, self.embedder.dim, self.vector_kind, self.chunking)
-        return store.Snapshot(manifest, {}, {}, VectorStore(self.embedder.dim, self.vector_kind),
+        return store.Snapshot(manifest, {}, ChunkTable(), VectorStore(self.embedder.dim, self.vector_kind),
                               BM25Index(self.tokenize), VectorStore(self.embedder.dim, self.vector_kind))
 
     # ---- writing -------------------------------------------------------------------------

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fanwen.index.storage.chunk_table import roles_of
+
 
 @dataclass(frozen=True)
 class ChunkFilter:
@@ -17,12 +19,10 @@ class ChunkFilter:
 
     def ids(self, by_doc, chunks) -> set[int]:
         """The ids passing, from an in-memory index (document -> ordered ids, id -> Chunk)."""
-        found = set()
-        for doc in self.docs or by_doc:
-            for cid in by_doc.get(doc, ()):
-                if not self.roles or chunks[cid].role in self.roles:
-                    found.add(cid)
-        return found
+        ids = [cid for doc in self.docs or by_doc for cid in by_doc.get(doc, ())]
+        if not self.roles:
+            return set(ids)
+        return {cid for cid, role in zip(ids, roles_of(chunks, ids)) if role in self.roles}
 
     def sql(self, alias: str = "c") -> tuple[str, list]:
         """A WHERE condition on the chunks table (alias `alias`) and its parameters; 'true' when open."""

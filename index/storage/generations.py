@@ -8,6 +8,7 @@ import sqlite3
 import time
 import uuid
 import zipfile
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -16,7 +17,9 @@ import numpy as np
 
 from fanwen.index.errors import CorruptIndex, ModelMismatch, WriteFailed
 from fanwen.index.records import Chunk, Document
+from fanwen.index.storage import chunk_table
 from fanwen.index.storage import segments as seg
+from fanwen.index.storage.chunk_table import ChunkTable
 from fanwen.index.storage.dedup import PrefixIndex
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
@@ -44,7 +47,7 @@ class Snapshot:
 
     manifest: dict
     docs: dict[str, Document]
-    chunks: dict[int, Chunk]
+    chunks: MutableMapping[int, Chunk]  # a ChunkTable when read from disk: rows read on demand
     vectors: VectorStore  # one row per chunk: heading path + text
     keywords: BM25Index
     heads: VectorStore | None = None  # one row per chunk: its topic sentence (二是党建与业务工作融合不好。)
@@ -62,7 +65,7 @@ class Snapshot:
 
     def next_id(self) -> int:
         # Ids are never reused, so a removed segment's ids cannot come back under a tombstone.
-        return max(max(self.chunks, default=-1) + 1, self.manifest.get("next_id", 0))
+        return max(chunk_table.max_id(self.chunks) + 1, self.manifest.get("next_id", 0))
 
     def dedup_index(self) -> PrefixIndex:
         if self.dedup is None:
@@ -73,7 +76,7 @@ class Snapshot:
     def copy(self) -> Snapshot:
         """A working copy that shares nothing a writer changes (Chunk objects are replaced, not edited; the
         stores' clones share their immutable parts and copy only tombstone sets)."""
-        return Snapshot(json.loads(json.dumps(self.manifest)), dict(self.docs), dict(self.chunks),
+        return Snapshot(json.loads(json.dumps(self.manifest)), dict(self.docs), self.chunks.copy(),
                         self.vectors.clone(), self.keywords.clone(), self.heads.clone(), self.generation,
                         {doc: list(ids) for doc, ids in self.by_doc.items()}, dict(self.doc_segment),
                         list(self.folders), self.dedup_index(), Pending())
@@ -139,25 +142,26 @@ def _segments(home: Path, folder: Path, manifest: dict) -> list[tuple[Path, dict
 def _assemble(manifest: dict, parts: list[tuple[Path, dict]], tokenize) -> Snapshot:
     """One searchable snapshot from segments: their stores are searched side by side, each minus its removed
     chunks, so nothing is copied (a write later shares them the same way)."""
-    docs, chunks, doc_segment, stores = {}, {}, {}, ([], [], [])
+    docs, doc_segment, stores = {}, {}, ([], [], [])
     for path, entry in parts:
         part = seg.read_segment(path, tokenize)
         gone, dead_here = set(entry["dead_docs"]), entry["dead_chunks"]
         for doc_id, doc in part.docs.items():
             if doc_id not in gone:
                 docs[doc_id], doc_segment[doc_id] = doc, entry["name"]
-        dead = set(dead_here)
-        chunks.update((cid, c) for cid, c in part.chunks.items() if cid not in dead)
         for mine, theirs in zip(stores, (part.vectors, part.heads, part.keywords)):
             mine.append((theirs, dead_here))
     empty = VectorStore(manifest["dim"], manifest.get("vector_kind", "flat"))
     vectors, heads = VectorStore.stacked(stores[0], empty), VectorStore.stacked(stores[1], empty)
     keywords = BM25Index.stacked(stores[2], tokenize)
-    for cid, dup_of in manifest.get("patches", {}).items():
-        if int(cid) in chunks:
-            chunks[int(cid)].dup_of = dup_of
+    chunks = _chunk_table(manifest, parts)
     return Snapshot(manifest, docs, chunks, vectors, keywords, heads, manifest.get("generation", 0),
-                    seg.doc_order(chunks), doc_segment, [path for path, _ in parts])
+                    chunks.doc_order(), doc_segment, [path for path, _ in parts])
+
+
+def _chunk_table(manifest: dict, parts: list[tuple[Path, dict]]) -> ChunkTable:
+    patches = {int(cid): dup_of for cid, dup_of in manifest.get("patches", {}).items()}
+    return ChunkTable.open([(path, entry["dead_chunks"]) for path, entry in parts], patches)
 
 
 def read_documents(home: Path) -> dict[str, Document]:
@@ -251,7 +255,7 @@ def _write_part(folder: Path, snap: Snapshot, doc_ids: list[str], everything: bo
     vectors = snap.vectors if everything else snap.vectors.subset(ids)
     heads = snap.heads if everything else snap.heads.subset(ids)
     keywords = snap.keywords if everything else snap.keywords.subset(ids)
-    seg.write_segment(folder, [snap.docs[d] for d in doc_ids], [snap.chunks[i] for i in ids],
+    seg.write_segment(folder, [snap.docs[d] for d in doc_ids], chunk_table.many(snap.chunks, ids),
                       vectors, heads, keywords, dedup)
 
 
@@ -262,6 +266,8 @@ def _published(snap: Snapshot, home: Path, generation: int, entries: list[dict],
     snap.doc_segment = {d: s for d, s in snap.doc_segment.items() if s in live}
     snap.doc_segment.update((doc_id, name) for doc_id in write)
     snap.folders = [home / seg.FOLDER / e["name"] for e in entries]
+    # Its chunks are read from the segments just written from now on, not kept from the write.
+    snap.chunks = _chunk_table(snap.manifest, [(folder, e) for folder, e in zip(snap.folders, entries)])
     snap.pending = None
 
 

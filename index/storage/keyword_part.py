@@ -18,11 +18,11 @@ class KeywordPart:
     library, so a part is shared by every snapshot that contains it and never rebuilt after a write."""
 
     def __init__(self, row_ids: np.ndarray, indptr: np.ndarray, columns: np.ndarray, counts: np.ndarray,
-                 terms: list[str]):
+                 terms: list[str], lengths: np.ndarray | None = None):
         self.row_ids, self.indptr = np.asarray(row_ids, dtype=np.int64), np.asarray(indptr, dtype=np.int64)
         self.columns, self.counts, self.terms = columns, counts, terms
         self.vocab = {term: column for column, term in enumerate(terms)}
-        self.lengths = _row_sums(counts, self.indptr)  # words per chunk
+        self.lengths = row_sums(counts, self.indptr) if lengths is None else lengths  # words per chunk
         self._lock = threading.Lock()
         self._matrix: sparse.csc_matrix | None = None
 
@@ -152,7 +152,7 @@ class Block:
                 for place, row in enumerate(top.tolist())]
 
 
-def _row_sums(counts: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+def row_sums(counts: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     """Sum of counts per row, as float64, in one pass: a running total of a million chunks' 200 million
     postings took seconds of an index's opening."""
     sums = np.zeros(len(indptr) - 1)

@@ -179,6 +179,7 @@ class BM25Index:
         (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         matrix = whole.matrix()  # saved too (optional to readers), so opening does not have to build it
         np.savez(folder / COUNTS_FILE, indptr=whole.indptr, columns=whole.columns, counts=whole.counts,
+                 lengths=whole.lengths,  # words per chunk: summing them took 1.8 s of opening a million chunks
                  term_indptr=matrix.indptr.astype(np.int64, copy=False),
                  term_rows=matrix.indices.astype(np.int32, copy=False), term_counts=matrix.data.astype(np.int32))
 
@@ -204,7 +205,9 @@ class BM25Index:
         if len(row_ids) > 1 and not bool((np.diff(row_ids) > 0).all()):  # save() writes ids ascending
             index._blocks = [Block(_unsorted(row_ids, indptr, columns, counts, vocab))]
         elif len(row_ids):
-            index._blocks = [Block(KeywordPart(row_ids, indptr, columns, counts, vocab))]
+            lengths = arrays.get("lengths")  # absent from files written before it was kept
+            lengths = lengths if lengths is not None and lengths.shape == (len(row_ids),) else None
+            index._blocks = [Block(KeywordPart(row_ids, indptr, columns, counts, vocab, lengths))]
             if term_major is not None:
                 index._blocks[0].part.adopt_matrix(*term_major)
         return index

@@ -12,6 +12,7 @@ import numpy as np
 
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage import chunk_keys, npz
+from fanwen.index.storage.chunk_rows import COLUMNS_FILE, columns_of, write_columns
 from fanwen.index.storage.dedup import PrefixIndex
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
@@ -23,8 +24,9 @@ DEDUP_NAMES = ("keys", "ids", "sizes", "places") + chunk_keys.NAMES  # its array
 
 @dataclass
 class Segment:
+    """A segment's documents and stores; its chunks are read on demand (chunk_table.ChunkTable)."""
+
     docs: dict[str, Document]
-    chunks: dict[int, Chunk]
     vectors: VectorStore
     heads: VectorStore
     keywords: BM25Index
@@ -38,6 +40,7 @@ def write_segment(folder: Path, docs, chunks, vectors: VectorStore, heads: Vecto
                   dedup: tuple[np.ndarray, ...] | None) -> None:
     """Write the given parts (already restricted to this segment's chunks) into folder."""
     write_metadata(folder / "meta.sqlite", docs, chunks)
+    write_columns(folder / COLUMNS_FILE, columns_of(chunks))
     vectors.save(folder / "vectors.faiss")
     heads.save(folder / "heads.faiss")
     (folder / "bm25").mkdir()
@@ -47,9 +50,10 @@ def write_segment(folder: Path, docs, chunks, vectors: VectorStore, heads: Vecto
 
 
 def read_segment(folder: Path, tokenize) -> Segment:
-    docs, chunks = read_metadata(folder / "meta.sqlite")
-    return Segment(docs, chunks, VectorStore.load(folder / "vectors.faiss"), VectorStore.load(folder / "heads.faiss"),
-                   BM25Index.load(folder / "bm25", tokenize))
+    if not (folder / "meta.sqlite").exists():
+        raise OSError("missing meta.sqlite")
+    return Segment(read_documents(folder / "meta.sqlite"), VectorStore.load(folder / "vectors.faiss"),
+                   VectorStore.load(folder / "heads.faiss"), BM25Index.load(folder / "bm25", tokenize))
 
 
 def read_dedup(folders: list[Path], chunks: dict) -> PrefixIndex:
@@ -147,17 +151,3 @@ def _memo_json():
             value = seen[text] = json.loads(text)
         return value
     return parse
-
-
-def doc_order(chunks: dict[int, Chunk]) -> dict[str, list[int]]:
-    """Chunk ids per document in reading order (start, then id), documents sorted: Snapshot.by_doc,
-    by grouping first, since chunks come in id order and a global sort of tuples cost a fifth of opening."""
-    groups: dict[str, list[Chunk]] = {}
-    for chunk in chunks.values():
-        groups.setdefault(chunk.doc, []).append(chunk)
-    order = {}
-    for doc in sorted(groups):
-        members = groups[doc]
-        members.sort(key=lambda c: (c.start, c.id))
-        order[doc] = [c.id for c in members]
-    return order

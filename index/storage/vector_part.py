@@ -15,6 +15,7 @@ from fanwen.index.storage.vector_checks import as_ids, unit_rows
 from fanwen.index.storage.vector_sketch import Sketch, sketch_of
 
 KINDS = ("flat", "hnsw")
+MMAP_BYTES = 64 << 20  # vector files from this size (about 40,000 vectors of 384 dimensions) are memory-mapped
 MAX_THREADS = min(2, os.cpu_count() or 1)
 # With a filter this small, exact scoring of the allowed vectors beats a filtered graph walk,
 # whose recall drops when most of the graph is excluded.
@@ -63,6 +64,7 @@ class VectorPart:
         self._slot_of: dict[int, int] = {}
         self._sketch: Sketch | None = None  # flat: built on the first search, dropped by any change
         self._sketched = False
+        self._mapped = False  # storage memory-mapped from its file (read-only): copied before any change
 
     def _new_index(self) -> faiss.IndexIDMap2:
         if self.kind == "flat":
@@ -92,6 +94,7 @@ class VectorPart:
             return
         with self._lock:
             _set_threads(False)
+            self._own()
             self._remove_locked(id_array.tolist())
             self._drop_sketch()
             _set_threads(len(rows) > 1)
@@ -124,6 +127,7 @@ class VectorPart:
         if self.kind == "flat":
             present = [i for i in set(id_list) if i in self._ids]
             if present:
+                self._own()
                 self._drop_sketch()  # it views the storage that remove_ids compacts
                 self._index.remove_ids(np.array(present, dtype=np.int64))
                 self._ids.difference_update(present)
@@ -131,6 +135,17 @@ class VectorPart:
         slots = [self._slot_of.pop(i) for i in set(id_list) if i in self._slot_of]
         self._alive[slots] = False
         return len(slots)
+
+    def _own(self) -> None:
+        """Copy a memory-mapped index into memory before changing it: faiss aborts the process when a mapped
+        index grows or shrinks. The engine never changes a loaded part (writes go to a new one); this keeps
+        a direct caller safe."""
+        if self._mapped:
+            self._drop_sketch()
+            self._index = faiss.deserialize_index(faiss.serialize_index(self._index))
+            if self.kind == "hnsw":
+                faiss.downcast_index(self._index.index).hnsw.efSearch = self.ef_search
+            self._mapped = False
 
     def _drop_sketch(self) -> None:
         self._sketch, self._sketched = None, False
@@ -155,7 +170,7 @@ class VectorPart:
         live = np.flatnonzero(self._alive).astype(np.int64)
         rows = self._stored(live) if len(live) else None
         ids = self._slot_ids[live]
-        self._index = self._new_index()
+        self._index, self._mapped = self._new_index(), False
         self._slot_ids = np.zeros(0, dtype=np.int64)
         self._alive = np.zeros(0, dtype=bool)
         self._slot_of = {}
@@ -291,11 +306,15 @@ class VectorPart:
             raise CorruptIndex(f"{_sidecar(path)} is not a fanwen vector store (version {VERSION})",
                                zh=f"{_sidecar(path)} 不是本程序的向量库：请运行 fanwen index --rebuild 重建索引")
         store = cls(meta["dim"], meta["kind"], meta["hnsw_m"], meta["ef_search"])
-        index = faiss.read_index(str(path))
+        # A large file is memory-mapped, not read: its vectors are paged in as searches touch them (1.3 s of
+        # opening a million) and stay shared with the page cache. Loaded parts are never changed (writes go
+        # to a new part), so the read-only mapping is never written to.
+        mapped = path.stat().st_size >= MMAP_BYTES
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mapped else 0)
         if index.d != store.dim:
             raise CorruptIndex(f"{path} holds {index.d}-dim vectors but its sidecar says {store.dim}",
                                zh=f"{path} 的向量维数与说明文件不符：请运行 fanwen index --rebuild 重建索引")
-        store._index = index
+        store._index, store._mapped = index, mapped
         labels = faiss.vector_to_array(index.id_map).astype(np.int64)
         if store.kind == "flat":
             store._ids = set(labels.tolist())
