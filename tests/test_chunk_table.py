@@ -72,8 +72,9 @@ def assert_same(table, expected, rng):
     assert table.doc_order() == doc_order(expected)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_writes_hold_what_a_dict_holds(tmp_path, seed):
+@pytest.mark.parametrize("seed, recent", [(1, 50_000), (2, 50), (3, 0)])
+def test_random_writes_hold_what_a_dict_holds(tmp_path, seed, recent, monkeypatch):
+    monkeypatch.setattr(chunk_table, "RECENT", recent)  # chunks read recently are kept: many, a few, none
     rng = random.Random(seed)
     table, expected = stored_library(tmp_path, rng)
     assert_same(table, expected, rng)

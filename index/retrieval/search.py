@@ -154,9 +154,7 @@ def fetch(snap, ids) -> dict[int, Chunk]:
     many = getattr(snap, "fetch", None)
     if many is not None:
         return many(ids)
-    chunks = snap.chunks
-    held = [cid for cid in ids if cid in chunks]
-    return dict(zip(held, chunk_table.many(chunks, held)))
+    return chunk_table.held(snap.chunks, ids)
 
 
 def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str], request: SearchRequest,

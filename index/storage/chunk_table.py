@@ -1,6 +1,8 @@
 """id -> Chunk over an embedded index's segments, read on demand, with a writer's changes kept beside them."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import ItemsView, MutableMapping, ValuesView
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from fanwen.index.records import Chunk
 from fanwen.index.storage.chunk_rows import SegmentRows
 
 _SCAN_SHARE = 0.2  # fetching more than this share of a segment's rows reads the whole segment instead
+RECENT = 50_000  # stored chunks kept after reading: a search reads ~100, and searches ask for the same ones
 
 
 class ChunkTable(MutableMapping):
@@ -35,6 +38,7 @@ class ChunkTable(MutableMapping):
         self._changed: dict[int, Chunk] = {}  # new chunks, and stored ones replaced (a changed dup_of)
         self._replaced: set[int] = set()  # those of _changed that are also stored
         self._hidden: set[int] = set()  # stored ids removed since
+        self._recent = _Recent(RECENT)  # shared by copies: the stored chunks they read are the same
 
     @classmethod
     def open(cls, folders: list[tuple[Path, list[int]]], patches: dict[int, int | None]) -> ChunkTable:
@@ -103,20 +107,31 @@ class ChunkTable(MutableMapping):
 
     def many(self, ids) -> dict[int, Chunk]:
         """The chunks of those ids held, read in one pass per segment (ids not held are left out)."""
-        found, wanted = {}, []
-        for cid in ids:
-            if cid in self._changed:
-                found[cid] = self._changed[cid]
-            else:
-                at = self._place(cid)
-                if at >= 0:
-                    wanted.append(at)
-        found.update((chunk.id, chunk) for chunk in self._stored(wanted))
+        ids = [int(cid) for cid in ids]
+        found = {cid: self._changed[cid] for cid in ids if cid in self._changed}
+        rest = np.array([cid for cid in ids if cid not in found], dtype=np.int64)
+        if len(rest) and len(self._ids):
+            places = np.minimum(np.searchsorted(self._ids, rest), len(self._ids) - 1)
+            held = self._ids[places] == rest
+            if self._hidden:
+                held &= ~np.isin(rest, np.fromiter(self._hidden, np.int64, len(self._hidden)))
+            found.update((chunk.id, chunk) for chunk in self._stored(places[held]))
         return found
 
     def _stored(self, places: list[int]) -> list[Chunk]:
-        """Chunks at those positions of _ids, read from their segments, patched; in the order asked."""
+        """Chunks at those positions of _ids, read from their segments (or the recently read), patched; in the
+        order asked."""
         places = np.asarray(places, dtype=np.int64)
+        wanted = self._ids[places].tolist()
+        chunks = self._recent.found(wanted)
+        if len(chunks) < len(wanted):
+            read = self._read(places[np.fromiter((cid not in chunks for cid in wanted), bool, len(wanted))])
+            if len(read) <= self._recent.size // 10:  # not a merge's whole segment
+                self._recent.keep(read)
+            chunks.update(read)
+        return [chunks[cid] for cid in wanted]
+
+    def _read(self, places: np.ndarray) -> dict[int, Chunk]:
         chunks: dict[int, Chunk] = {}
         for n in np.unique(self._seg[places]).tolist():
             segment, mine = self._segments[n], self._ids[places[self._seg[places] == n]]
@@ -128,7 +143,7 @@ class ChunkTable(MutableMapping):
         for cid, chunk in chunks.items():
             if cid in self._patches:
                 chunk.dup_of = self._patches[cid]
-        return [chunks[cid] for cid in self._ids[places].tolist()]
+        return chunks
 
     def _live_mask(self) -> np.ndarray:
         """Stored ids neither hidden nor replaced by a changed chunk."""
@@ -203,6 +218,26 @@ class ChunkTable(MutableMapping):
         return {names[codes[a]]: ids[a:b] for a, b in zip(bounds, bounds[1:])}
 
 
+class _Recent:
+    """The last chunks read from the segments, at most `size` (least recently used go first)."""
+
+    def __init__(self, size: int):
+        self.size, self._chunks, self._lock = size, OrderedDict(), threading.Lock()
+
+    def found(self, ids: list[int]) -> dict[int, Chunk]:
+        with self._lock:
+            hits = {cid: self._chunks[cid] for cid in ids if cid in self._chunks}
+            for cid in hits:
+                self._chunks.move_to_end(cid)
+        return hits
+
+    def keep(self, chunks: dict[int, Chunk]) -> None:
+        with self._lock:
+            self._chunks.update(chunks)
+            while len(self._chunks) > self.size:
+                self._chunks.popitem(last=False)
+
+
 class _Values(ValuesView):
     def __iter__(self):
         yield from _in_batches(self._mapping)
@@ -245,8 +280,11 @@ def duplicates_above(chunks, floor: int) -> list[int]:
 
 def many(chunks, ids) -> list[Chunk]:
     """The chunks of ids (all held), in that order: one read per segment from a ChunkTable."""
-    fast = getattr(chunks, "many", None)
-    if fast is None:
-        return [chunks[cid] for cid in ids]
-    found = fast(ids)
+    found = held(chunks, ids)
     return [found[cid] for cid in ids]
+
+
+def held(chunks, ids) -> dict[int, Chunk]:
+    """id -> chunk for those of ids the mapping holds."""
+    fast = getattr(chunks, "many", None)
+    return fast(ids) if fast is not None else {cid: chunks[cid] for cid in ids if cid in chunks}
