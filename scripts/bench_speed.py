@@ -86,7 +86,8 @@ def synthetic_snapshot(n: int, kind: str, generator: Generator, tokenize, model:
     """n generated chunks (synthetic.py: vectors from their sentences' real vectors), 100 per document."""
     from fanwen.index.storage.keywords import BM25Index
     from fanwen.index.records import Chunk, Document
-    from fanwen.index.storage.generations import Snapshot, new_manifest
+    from fanwen.index.storage.generations import new_manifest
+    from fanwen.index.storage.snapshot import Snapshot
     from fanwen.index.storage.vectors import VectorStore
 
     generator.restart()

@@ -135,3 +135,20 @@ def test_a_written_library_reads_its_chunks_back_from_the_segments(writable_libr
                                                                    reopened.chunks.items()}
     assert snap.by_doc == reopened.by_doc and first not in snap.by_doc
     assert all(snap.chunks[cid].doc == doc for doc, ids in snap.by_doc.items() for cid in ids)
+
+
+def test_a_writers_copy_gets_the_dedup_keys_read_in_the_background(corpus_home, embedder):
+    import numpy as np
+
+    from fanwen.index.retrieval.tokenize import default_tokenizer
+    from fanwen.index.storage import segments
+    from fanwen.index.storage.generations import load_snapshot
+
+    snap = load_snapshot(corpus_home, default_tokenizer())
+    assert snap.dedup is None and snap._reading is None  # opening does not read them
+    work = snap.copy()
+    assert snap._reading is not None and work._origin is snap  # the copy started the read
+    keys = work.dedup_index()
+    assert keys is snap.dedup_index() and work.copy().dedup_index() is keys  # read once, shared
+    direct = segments.read_dedup(snap.folders, snap.chunks)
+    assert all(np.array_equal(a, b) for mine, theirs in zip(keys.parts, direct.parts) for a, b in zip(mine, theirs))

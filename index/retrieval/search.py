@@ -12,7 +12,7 @@ from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.records import Chunk, Hit
 from fanwen.index.storage import chunk_table
 from fanwen.index.storage.filters import ChunkFilter
-from fanwen.index.storage.generations import Snapshot
+from fanwen.index.storage.snapshot import Snapshot
 from fanwen.index.retrieval.params import FUSIONS, MODES, SearchParams, validate_fusion, validate_mode
 from fanwen.index.retrieval.intent import NON_TOPIC, topic_words
 from fanwen.index.retrieval.tokenize import BIGRAM, find_spans

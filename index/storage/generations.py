@@ -8,20 +8,18 @@ import sqlite3
 import time
 import uuid
 import zipfile
-from collections.abc import MutableMapping
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
 from fanwen.index.errors import CorruptIndex, ModelMismatch, WriteFailed
-from fanwen.index.records import Chunk, Document
+from fanwen.index.records import Document
 from fanwen.index.storage import chunk_table
 from fanwen.index.storage import segments as seg
 from fanwen.index.storage.chunk_table import ChunkTable
-from fanwen.index.storage.dedup import PrefixIndex
 from fanwen.index.storage.keywords import BM25Index
+from fanwen.index.storage.snapshot import Snapshot
 from fanwen.index.storage.vectors import VectorStore
 
 FORMAT_VERSION = 2  # 2: a generation is a manifest listing immutable segments
@@ -29,62 +27,6 @@ CURRENT = "CURRENT"
 _KEEP_OLD = 1  # previous generation kept so a reader that opened it just before a swap can finish
 MAX_SEGMENTS = 8  # past this, a write merges every segment but the first (the big one) into its own
 DEAD_SHARE = 0.25  # past this share of removed chunks in the stored ones, a write compacts everything
-
-
-@dataclass
-class Pending:
-    """What a writer changed since the snapshot it copied: all that the next generation has to write."""
-
-    added: list[str] = field(default_factory=list)  # document ids, in the order added
-    dropped: list[tuple[str, list[int]]] = field(default_factory=list)  # (document id, its chunk ids)
-    patched: set[int] = field(default_factory=set)  # older chunks whose dup_of changed
-    dedup: PrefixIndex = field(default_factory=PrefixIndex)  # prefix keys of the added chunks
-
-
-@dataclass
-class Snapshot:
-    """Everything one search needs, never mutated after it is published."""
-
-    manifest: dict
-    docs: dict[str, Document]
-    chunks: MutableMapping[int, Chunk]  # a ChunkTable when read from disk: rows read on demand
-    vectors: VectorStore  # one row per chunk: heading path + text
-    keywords: BM25Index
-    heads: VectorStore | None = None  # one row per chunk: its topic sentence (二是党建与业务工作融合不好。)
-    generation: int = 0
-    by_doc: dict[str, list[int]] = field(default_factory=dict)
-    doc_segment: dict[str, str] = field(default_factory=dict)  # document id -> segment holding it
-    folders: list[Path] = field(default_factory=list)  # segment folders, for the lazily read dedup keys
-    dedup: PrefixIndex | None = None
-    pending: Pending | None = None  # None: the next save writes everything
-
-    def __post_init__(self) -> None:
-        if not self.by_doc:
-            for chunk in sorted(self.chunks.values(), key=lambda c: (c.doc, c.start, c.id)):
-                self.by_doc.setdefault(chunk.doc, []).append(chunk.id)
-
-    def next_id(self) -> int:
-        # Ids are never reused, so a removed segment's ids cannot come back under a tombstone.
-        return max(chunk_table.max_id(self.chunks) + 1, self.manifest.get("next_id", 0))
-
-    def dedup_index(self) -> PrefixIndex:
-        if self.dedup is None:
-            self.dedup = (seg.read_dedup(self.folders, self.chunks) if self.folders else
-                          PrefixIndex().with_part(PrefixIndex.part([(c.id, c.text) for c in self.chunks.values()])))
-        return self.dedup
-
-    def copy(self) -> Snapshot:
-        """A working copy that shares nothing a writer changes (Chunk objects are replaced, not edited; the
-        stores' clones share their immutable parts and copy only tombstone sets)."""
-        return Snapshot(json.loads(json.dumps(self.manifest)), dict(self.docs), self.chunks.copy(),
-                        self.vectors.clone(), self.keywords.clone(), self.heads.clone(), self.generation,
-                        {doc: list(ids) for doc, ids in self.by_doc.items()}, dict(self.doc_segment),
-                        list(self.folders), self.dedup_index(), Pending())
-
-    def published(self) -> Snapshot:
-        """This working copy as readers get it: without the writer's bookkeeping."""
-        return Snapshot(self.manifest, self.docs, self.chunks, self.vectors, self.keywords, self.heads,
-                        self.generation, self.by_doc, self.doc_segment, self.folders, self.dedup)
 
 
 def new_manifest(model: str, dim: int, vector_kind: str, chunking: dict) -> dict:
