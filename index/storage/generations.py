@@ -181,7 +181,8 @@ def _plan(snap: Snapshot) -> tuple[list[dict], list[str], dict]:
         write = [d for d in snap.docs if snap.doc_segment.get(d) in tail and d not in write] + write
         entries = entries[:1]
     patches = {**snap.manifest.get("patches", {}), **{str(cid): None for cid in pend.patched}}
-    patches = {cid: snap.chunks[int(cid)].dup_of for cid in patches if int(cid) in snap.chunks}
+    found = chunk_table.held(snap.chunks, [int(cid) for cid in patches])
+    patches = {cid: found[int(cid)].dup_of for cid in patches if int(cid) in found}
     return entries, write, patches
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from fanwen.index.records import Chunk, Document
-from fanwen.index.storage import chunk_keys, npz
+from fanwen.index.storage import chunk_keys, chunk_table, npz
 from fanwen.index.storage.chunk_rows import COLUMNS_FILE, columns_of, write_columns
 from fanwen.index.storage.dedup import PrefixIndex
 from fanwen.index.storage.keywords import BM25Index
@@ -67,7 +67,9 @@ def read_dedup(folders: list[Path], chunks: dict) -> PrefixIndex:
             # Segments written before sizes and places were kept load without them: never filtered.
             part = tuple(arrays[name] for name in DEDUP_NAMES if name in arrays)
             if len(part) == 4:  # chunk keys came later: computed here once, and kept beside the postings
-                live = [(i, chunks[i].text) for i in np.unique(part[1]).tolist() if i in chunks]
+                ids = np.unique(part[1]).tolist()
+                found = chunk_table.held(chunks, ids)  # one pass over the segment, not a read per id
+                live = [(i, found[i].text) for i in ids if i in found]
                 part += PrefixIndex.part(live)[4:]
                 _keep_chunk_keys(path, part)
             index = index.with_part(part)
