@@ -199,7 +199,9 @@ def test_a_memory_mapped_file_searches_the_same_and_changes_safely(kind, data, t
     from fanwen.index.storage.vector_part import VectorPart
 
     ids, rows, queries = data
-    monkeypatch.setattr(vectors_module, "MMAP_BYTES", 0)  # every file mapped, as a large library's are
+    from fanwen.index.storage import vector_files
+
+    monkeypatch.setattr(vector_files, "MMAP_BYTES", 0)  # every file mapped, as a large library's are
     store = filled(kind, ids, rows)
     store.save(tmp_path / "vectors.faiss")
     before = (tmp_path / "vectors.faiss").read_bytes()

@@ -1,7 +1,6 @@
 """One FAISS index of L2-normalised float32 vectors keyed by int64 ids: a part of a vectors.VectorStore."""
 from __future__ import annotations
 
-import json
 import os
 import threading
 from pathlib import Path
@@ -11,11 +10,11 @@ import faiss
 import numpy as np
 
 from fanwen.index.errors import CorruptIndex, NotFound
+from fanwen.index.storage import vector_files
 from fanwen.index.storage.vector_checks import as_ids, unit_rows
 from fanwen.index.storage.vector_sketch import Sketch, sketch_of
 
 KINDS = ("flat", "hnsw")
-MMAP_BYTES = 64 << 20  # vector files from this size (about 40,000 vectors of 384 dimensions) are memory-mapped
 MAX_THREADS = min(2, os.cpu_count() or 1)
 # With a filter this small, exact scoring of the allowed vectors beats a filtered graph walk,
 # whose recall drops when most of the graph is excluded.
@@ -23,8 +22,6 @@ EXACT_FILTER_LIMIT = 20_000
 # HNSW cannot delete, so removed entries linger as tombstones; past this many beyond the live
 # count the graph is rebuilt, which keeps search over-fetching cheap.
 TOMBSTONE_SLACK = 1024
-FORMAT = "fanwen-vectors"
-VERSION = 1
 
 Hits = list[tuple[int, float]]
 
@@ -37,10 +34,6 @@ def _set_threads(parallel: bool) -> None:
     and on a busy host the team's barriers cost more than the work.
     """
     faiss.omp_set_num_threads(MAX_THREADS if parallel else 1)
-
-
-def _sidecar(path: Path) -> Path:
-    return path.with_name(path.name + ".json")
 
 
 class VectorPart:
@@ -289,31 +282,16 @@ class VectorPart:
             _set_threads(False)
             if self.kind == "hnsw" and self._dead():
                 self._compact()
-            faiss.write_index(self._index, str(path))
-            meta = {
-                "format": FORMAT, "version": VERSION, "kind": self.kind, "dim": self.dim,
-                "hnsw_m": self.hnsw_m, "ef_search": self.ef_search,
-                "slot_ids": self._slot_ids.tolist() if self.kind == "hnsw" else None,
-            }
-        _sidecar(path).write_text(json.dumps(meta), encoding="utf-8")
+            vector_files.write(path, self._index, {
+                "kind": self.kind, "dim": self.dim, "hnsw_m": self.hnsw_m, "ef_search": self.ef_search,
+                "slot_ids": self._slot_ids.tolist() if self.kind == "hnsw" else None})
 
     @classmethod
     def load(cls, path: Path) -> VectorPart:
-        """Read a store written by save()."""
+        """Read a store written by save(); a large file stays memory-mapped (vector_files.read)."""
         path = Path(path)
-        meta = json.loads(_sidecar(path).read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT or meta.get("version") != VERSION:
-            raise CorruptIndex(f"{_sidecar(path)} is not a fanwen vector store (version {VERSION})",
-                               zh=f"{_sidecar(path)} 不是本程序的向量库：请运行 fanwen index --rebuild 重建索引")
+        meta, index, mapped = vector_files.read(path)
         store = cls(meta["dim"], meta["kind"], meta["hnsw_m"], meta["ef_search"])
-        # A large file is memory-mapped, not read: its vectors are paged in as searches touch them (1.3 s of
-        # opening a million) and stay shared with the page cache. Loaded parts are never changed (writes go
-        # to a new part), so the read-only mapping is never written to.
-        mapped = path.stat().st_size >= MMAP_BYTES
-        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mapped else 0)
-        if index.d != store.dim:
-            raise CorruptIndex(f"{path} holds {index.d}-dim vectors but its sidecar says {store.dim}",
-                               zh=f"{path} 的向量维数与说明文件不符：请运行 fanwen index --rebuild 重建索引")
         store._index, store._mapped = index, mapped
         labels = faiss.vector_to_array(index.id_map).astype(np.int64)
         if store.kind == "flat":
