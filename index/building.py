@@ -5,6 +5,7 @@ import dataclasses
 import re
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -24,6 +25,8 @@ from fanwen.index.storage.dedup import THRESHOLD, PrefixIndex, best_earlier
 Progress = Callable[[int, int, str], None]
 UPLOADS = "uploads"  # where uploaded originals are kept, one folder per upload, inside the library home
 BATCH = 32  # passages per model call, across documents: small reports no longer mean small batches
+# The duplicate check of a write's chunks runs here while the model embeds them: it needs their text only.
+_BESIDE = ThreadPoolExecutor(1, thread_name_prefix="fanwen-dedup")
 _FIRST_SENTENCE = re.compile(r"[^。；！？!?]*[。；！？!?]?")
 
 
@@ -71,8 +74,10 @@ def place_documents(work: store.Snapshot, parsed: list[ParsedDocument], report: 
 
 
 def add_documents(work: store.Snapshot, docs: list[ParsedDocument], embedder, report: IngestReport,
-                  progress: Progress | None, topic_vectors: bool) -> None:
-    """Chunks of every document get ids, then are embedded in batches that cross document boundaries."""
+                  progress: Progress | None, topic_vectors: bool, while_embedding: Callable | None = None):
+    """Chunks of every document get ids, then are embedded in batches that cross document boundaries.
+    `while_embedding(new ids)`, when given, runs on another thread while they are embedded, after they are
+    recorded in `work` (which it may read, not change); its result is returned."""
     next_id, per_doc = work.next_id(), []
     for doc in docs:
         chunks = [Chunk(next_id + i, doc.doc_id, p.text, p.heading_path, p.role, p.para_index, p.point_index,
@@ -83,15 +88,20 @@ def add_documents(work: store.Snapshot, docs: list[ParsedDocument], embedder, re
     flat = [chunk for chunks in per_doc for chunk in chunks]
     owners = [doc.doc_id for doc, chunks in zip(docs, per_doc) for _ in chunks]
     ids = [c.id for c in flat]
-    work.vectors.add(ids, embed_all(embedder, [embedding_text(c) for c in flat], owners, progress))
-    if topic_vectors:
-        work.heads.add(ids, embed_all(embedder, [topic_sentence(c.text) for c in flat], owners, None))
-    work.keywords.add(ids, [keyword_text(c) for c in flat])
-    if work.pending is not None:
-        work.pending.added.extend(doc.doc_id for doc in docs)
     for doc, chunks in zip(docs, per_doc):
         _record(work, doc, chunks, report)
+    beside = _BESIDE.submit(while_embedding, ids) if while_embedding is not None else None
+    try:
+        work.vectors.add(ids, embed_all(embedder, [embedding_text(c) for c in flat], owners, progress))
+        if topic_vectors:
+            work.heads.add(ids, embed_all(embedder, [topic_sentence(c.text) for c in flat], owners, None))
+        work.keywords.add(ids, [keyword_text(c) for c in flat])
+    finally:  # it reads `work`: never left running behind an error
+        found = beside.result() if beside is not None else None
+    if work.pending is not None:
+        work.pending.added.extend(doc.doc_id for doc in docs)
     retag_headless(work, docs)
+    return found
 
 
 def embed_all(embedder, texts: list[str], owners: list[str], progress: Progress | None) -> np.ndarray:
@@ -190,32 +200,53 @@ def delete_original(doc: Document, home: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@dataclass
+class Marks:
+    """What the duplicate check decided, before anything in the working copy is changed."""
+
+    part: tuple  # the prefix keys of the added chunks
+    index: PrefixIndex  # the library's keys with them
+    dup_of: dict[int, int | None]  # for each added chunk, and each older one a removal may have freed
+
+
 def mark_duplicates(work: store.Snapshot, new_ids: list[int], removed_ids: list[int]) -> int:
     """dup_of of the added chunks, and of older duplicates that a removal may have freed, exactly as a
-    comparison of the whole library (dedup.find_duplicates) sets them, but comparing each chunk only
-    with the chunks that share a prefix shingle (dedup.prefix_keys)."""
+    comparison of the whole library (dedup.find_duplicates) sets them; returns how many are duplicates."""
+    return apply_marks(work, duplicate_marks(work, new_ids, removed_ids), new_ids)
+
+
+def duplicate_marks(work: store.Snapshot, new_ids: list[int], removed_ids: list[int]) -> Marks:
+    """The marks of mark_duplicates, reading `work` only (so it can run while the chunks are embedded):
+    each chunk is compared only with the chunks that share a prefix shingle (dedup.prefix_keys)."""
     part = PrefixIndex.part([(cid, work.chunks[cid].text) for cid in new_ids])
     index = work.dedup_index().with_part(part)
-    work.dedup = index
-    if work.pending is not None:
-        work.pending.dedup = work.pending.dedup.with_part(part)
     # A chunk's dup_of depends on lower ids only, so a removal can change only duplicates above it.
     floor = min(removed_ids, default=None)
     freed = chunk_table.duplicates_above(work.chunks, floor) if floor is not None else []
     lookup = lambda cid: (lambda c: None if c is None else (c.doc, c.text))(work.chunks.get(cid))  # noqa: E731
-    fresh, count = set(new_ids), 0
-    for cid in sorted(fresh.union(freed)):
+    settled: dict[int, int | None] = {}
+    for cid in sorted(set(new_ids).union(freed)):
         chunk = work.chunks[cid]
         best, score = best_earlier(cid, chunk.doc, chunk.text, index, lookup)
         dup_of = None
         if best is not None and score >= THRESHOLD:
-            root = work.chunks[best].dup_of  # lower ids are settled first, so this is already current
+            root = settled[best] if best in settled else work.chunks[best].dup_of  # lower ids are settled first
             dup_of = best if root is None else root
-        count += dup_of is not None
+        settled[cid] = dup_of
+    return Marks(part, index, settled)
+
+
+def apply_marks(work: store.Snapshot, marks: Marks, new_ids: list[int]) -> int:
+    work.dedup = marks.index
+    if work.pending is not None:
+        work.pending.dedup = work.pending.dedup.with_part(marks.part)
+    fresh = set(new_ids)
+    for cid, dup_of in marks.dup_of.items():
+        chunk = work.chunks[cid]
         if cid in fresh:
             chunk.dup_of = dup_of
         elif dup_of != chunk.dup_of:  # an older chunk is shared with published snapshots: replace it
             work.chunks[cid] = dataclasses.replace(chunk, dup_of=dup_of)
             if work.pending is not None:
                 work.pending.patched.add(cid)
-    return count
+    return sum(1 for dup_of in marks.dup_of.values() if dup_of is not None)

@@ -68,6 +68,37 @@ def test_incremental_dedup_matches_comparing_everything(tmp_path):
            {i: c.dup_of for i, c in lib.snapshot.chunks.items()}
 
 
+class SlowEmbedder(CountingEmbedder):
+    """Embeds slowly, so the duplicate check that runs beside the embedding finishes first or fails first."""
+
+    def embed_passages(self, texts):
+        import time
+
+        time.sleep(0.2)
+        return super().embed_passages(texts)
+
+
+def test_the_duplicate_check_beside_the_embedding_fails_the_write_it_belongs_to(tmp_path, monkeypatch):
+    from fanwen.index import building
+
+    rng, lib = random.Random(5), Library(tmp_path / "home", SlowEmbedder())
+    (tmp_path / "a.txt").write_text(report(rng, "报告甲"), encoding="utf-8")
+    lib.add_file(tmp_path / "a.txt")
+    held, generation = sorted(lib.snapshot.docs), lib.snapshot.generation
+
+    def broken(*args):
+        raise RuntimeError("duplicate check failed")
+
+    monkeypatch.setattr(building, "duplicate_marks", broken)
+    (tmp_path / "b.txt").write_text(report(rng, "报告乙"), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="duplicate check failed"):
+        lib.add_file(tmp_path / "b.txt")
+    assert sorted(lib.snapshot.docs) == held and lib.snapshot.generation == generation
+    monkeypatch.undo()
+    lib.add_file(tmp_path / "b.txt")  # the same write goes through once the check works
+    check_dedup_is_exact(lib)
+
+
 def test_every_chunk_s_shingle_keys_survive_writes_merges_and_a_reload(tmp_path, monkeypatch):
     """The keys duplicate detection screens candidates by (chunk_keys) are each live chunk's own, in every
     segment a write, a removal or a merge leaves, and after reopening."""

@@ -94,12 +94,14 @@ class EmbeddedEngine:
             for doc_id in removals:
                 building.drop_document(work, doc_id)
             todo = building.place_documents(work, parsed, report, replace, gone, dropped)
-            if todo:
-                building.add_documents(work, todo, self.embedder, report, progress, self.topic_vectors)
+            marks = None
+            if todo:  # duplicates are looked for while the model embeds the new chunks
+                marks = building.add_documents(work, todo, self.embedder, report, progress, self.topic_vectors,
+                                               lambda ids: building.duplicate_marks(work, ids, dropped))
             if not (removals or todo or self._rebuild):
                 return []
             new_ids = [cid for doc in todo for cid in work.by_doc[doc.doc_id]]
-            building.mark_duplicates(work, new_ids, dropped)
+            building.apply_marks(work, marks or building.duplicate_marks(work, [], dropped), new_ids)
             report.duplicates += sum(1 for c in new_ids if work.chunks[c].dup_of is not None)
             store.save_snapshot(self.home, work)
             self._rebuild = False
