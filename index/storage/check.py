@@ -14,7 +14,6 @@ from fanwen.index.storage import chunk_keys, npz
 from fanwen.index.storage import generations as gen
 from fanwen.index.storage import segments as seg
 from fanwen.index.storage.chunk_rows import COLUMNS_FILE, columns_of
-from fanwen.index.storage.keyword_part import row_sums
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
 
@@ -177,9 +176,8 @@ def _metadata(path: Path) -> dict:
 
 def _bm25(folder: Path) -> BM25Index:
     index = BM25Index.load(folder, str.split)
-    for block in index._blocks:  # the kept words per chunk must be the sums of its counts
-        if not np.array_equal(block.part.lengths, row_sums(block.part.counts, block.part.indptr)):
-            raise ValueError("the words per chunk disagree with the term counts")
+    if not index.lengths_agree():
+        raise ValueError("the words per chunk disagree with the term counts")
     return index
 
 

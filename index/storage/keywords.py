@@ -13,7 +13,7 @@ import numpy as np
 
 from fanwen.index.errors import CorruptIndex
 from fanwen.index.storage import npz
-from fanwen.index.storage.keyword_part import Block, KeywordPart
+from fanwen.index.storage.keyword_part import Block, KeywordPart, row_sums
 from fanwen.index.storage.tombstones import bury_all
 
 META_FILE = "bm25.json"
@@ -62,6 +62,11 @@ class BM25Index:
 
     def __contains__(self, term: str) -> bool:
         return term in self._vocab or any(term in block.part.vocab for block in self._blocks)
+
+    def lengths_agree(self) -> bool:
+        """Whether the words per chunk kept in the file are the sums of its term counts (`fanwen doctor`)."""
+        return all(np.array_equal(block.part.lengths, row_sums(block.part.counts, block.part.indptr))
+                   for block in self._blocks)
 
     def holding(self, terms: Iterable[str]) -> set[str]:
         """Those of `terms` that some chunk holds."""
