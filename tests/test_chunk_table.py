@@ -127,9 +127,12 @@ def test_a_written_library_reads_its_chunks_back_from_the_segments(writable_libr
 
     library = writable_library
     first = sorted(doc.id for doc in library.documents())[0]
+    opened = {rows.folder: rows for rows in library.snapshot.chunks._segments}
     library.remove(first)
     snap = library.snapshot
     assert isinstance(snap.chunks, ChunkTable) and not snap.chunks._changed and not snap.chunks._hidden
+    kept = [rows for rows in snap.chunks._segments if rows.folder in opened]
+    assert kept and all(rows is opened[rows.folder] for rows in kept)  # segments the write kept are not re-read
     reopened = Library(library.home, library.embedder).snapshot
     assert {cid: c.to_dict() for cid, c in snap.chunks.items()} == {cid: c.to_dict() for cid, c in
                                                                    reopened.chunks.items()}

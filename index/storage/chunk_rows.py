@@ -65,6 +65,7 @@ class SegmentRows:
     The connection is opened here, so a snapshot can still read a segment that a later write deleted."""
 
     def __init__(self, folder: Path):
+        self.folder = folder
         # immutable=1: segments never change, so SQLite takes no locks and reads no journal
         self._db = sqlite3.connect(f"file:{folder / 'meta.sqlite'}?mode=ro&immutable=1", uri=True,
                                    check_same_thread=False)

@@ -41,9 +41,12 @@ class ChunkTable(MutableMapping):
         self._recent = _Recent(RECENT)  # shared by copies: the stored chunks they read are the same
 
     @classmethod
-    def open(cls, folders: list[tuple[Path, list[int]]], patches: dict[int, int | None]) -> ChunkTable:
-        """The chunks of the segments in folders, each minus its removed ids."""
-        return cls([(SegmentRows(folder), set(dead)) for folder, dead in folders], patches)
+    def open(cls, folders: list[tuple[Path, list[int]]], patches: dict[int, int | None],
+             known: ChunkTable | None = None) -> ChunkTable:
+        """The chunks of the segments in folders, each minus its removed ids; segments `known` already
+        reads are shared with it, not read again (a write keeps every segment but the one it adds)."""
+        opened = {rows.folder: rows for rows in known._segments} if known is not None else {}
+        return cls([(opened.get(folder) or SegmentRows(folder), set(dead)) for folder, dead in folders], patches)
 
     def copy(self) -> ChunkTable:
         """A copy to change: it shares the segments and copies only the changes."""

@@ -101,9 +101,10 @@ def _assemble(manifest: dict, parts: list[tuple[Path, dict]], tokenize) -> Snaps
                     chunks.doc_order(), doc_segment, [path for path, _ in parts])
 
 
-def _chunk_table(manifest: dict, parts: list[tuple[Path, dict]]) -> ChunkTable:
+def _chunk_table(manifest: dict, parts: list[tuple[Path, dict]], known=None) -> ChunkTable:
     patches = {int(cid): dup_of for cid, dup_of in manifest.get("patches", {}).items()}
-    return ChunkTable.open([(path, entry["dead_chunks"]) for path, entry in parts], patches)
+    return ChunkTable.open([(path, entry["dead_chunks"]) for path, entry in parts], patches,
+                           known if isinstance(known, ChunkTable) else None)
 
 
 def read_documents(home: Path) -> dict[str, Document]:
@@ -210,7 +211,7 @@ def _published(snap: Snapshot, home: Path, generation: int, entries: list[dict],
     snap.doc_segment.update((doc_id, name) for doc_id in write)
     snap.folders = [home / seg.FOLDER / e["name"] for e in entries]
     # Its chunks are read from the segments just written from now on, not kept from the write.
-    snap.chunks = _chunk_table(snap.manifest, [(folder, e) for folder, e in zip(snap.folders, entries)])
+    snap.chunks = _chunk_table(snap.manifest, list(zip(snap.folders, entries)), known=snap.chunks)
     snap.pending = None
 
 

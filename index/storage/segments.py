@@ -12,7 +12,7 @@ import numpy as np
 
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage import chunk_keys, chunk_table, npz
-from fanwen.index.storage.chunk_rows import COLUMNS_FILE, columns_of, write_columns
+from fanwen.index.storage.chunk_rows import COLUMNS_FILE, chunk_of, columns_of, write_columns
 from fanwen.index.storage.dedup import PrefixIndex
 from fanwen.index.storage.keywords import BM25Index
 from fanwen.index.storage.vectors import VectorStore
@@ -130,26 +130,7 @@ def read_metadata(path: Path) -> tuple[dict[str, Document], dict[int, Chunk]]:
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         docs = {row[0]: Document(*row) for row in db.execute("SELECT * FROM documents")}
-        chunks, parse = {}, _memo_json()
-        for row in db.execute("SELECT * FROM chunks"):
-            # indexes written before the role_confidence column load with full confidence
-            confidence = row[11] if len(row) > 11 and row[11] is not None else 1.0
-            chunks[row[0]] = Chunk(row[0], row[1], row[2], list(parse(row[3])), row[4], row[5], row[6], row[7],
-                                   row[8], [tuple(s) for s in parse(row[9])], row[10], confidence)
+        chunks = {row[0]: chunk_of(row) for row in db.execute("SELECT * FROM chunks")}
     finally:
         db.close()
     return docs, chunks
-
-
-def _memo_json():
-    """json.loads for the heading paths and placeholder lists of a segment's chunks: a report's chunks share
-    a few heading paths and most have no placeholders, so each distinct text is parsed once (opening a
-    100,000-chunk index spent 40% of its time in json). Callers copy what they keep."""
-    seen: dict[str, object] = {}
-
-    def parse(text: str):
-        value = seen.get(text)
-        if value is None:
-            value = seen[text] = json.loads(text)
-        return value
-    return parse
