@@ -5,7 +5,7 @@ import dataclasses
 import re
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -96,12 +96,13 @@ def add_documents(work: store.Snapshot, docs: list[ParsedDocument], embedder, re
         if topic_vectors:
             work.heads.add(ids, embed_all(embedder, [topic_sentence(c.text) for c in flat], owners, None))
         work.keywords.add(ids, [keyword_text(c) for c in flat])
-    finally:  # it reads `work`: never left running behind an error
-        found = beside.result() if beside is not None else None
+    finally:  # it reads `work`: never left running behind an error (whose own exception stays the one raised)
+        if beside is not None:
+            wait([beside])
     if work.pending is not None:
         work.pending.added.extend(doc.doc_id for doc in docs)
     retag_headless(work, docs)
-    return found
+    return beside.result() if beside is not None else None
 
 
 def embed_all(embedder, texts: list[str], owners: list[str], progress: Progress | None) -> np.ndarray:

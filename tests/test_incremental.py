@@ -99,6 +99,24 @@ def test_the_duplicate_check_beside_the_embedding_fails_the_write_it_belongs_to(
     check_dedup_is_exact(lib)
 
 
+def test_a_failed_embedding_is_the_error_reported_even_when_the_check_beside_it_fails_too(tmp_path, monkeypatch):
+    from fanwen.index import building
+
+    class BrokenEmbedder(SlowEmbedder):
+        def embed_passages(self, texts):
+            raise RuntimeError("model failed")
+
+    def broken(*args):
+        raise ValueError("duplicate check failed")
+
+    monkeypatch.setattr(building, "duplicate_marks", broken)
+    lib = Library(tmp_path / "home", BrokenEmbedder())
+    (tmp_path / "a.txt").write_text(report(random.Random(6), "报告丙"), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="model failed"):
+        lib.add_file(tmp_path / "a.txt")
+    assert not lib.snapshot.docs
+
+
 def test_every_chunk_s_shingle_keys_survive_writes_merges_and_a_reload(tmp_path, monkeypatch):
     """The keys duplicate detection screens candidates by (chunk_keys) are each live chunk's own, in every
     segment a write, a removal or a merge leaves, and after reopening."""
