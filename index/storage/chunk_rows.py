@@ -49,14 +49,15 @@ def write_columns(path: Path, columns: dict[str, np.ndarray]) -> None:
 def chunk_of(row: tuple) -> Chunk:
     """A chunks-table row as a Chunk; rows written before the role_confidence column have full confidence."""
     confidence = row[11] if len(row) > 11 and row[11] is not None else 1.0
-    return Chunk(row[0], row[1], row[2], list(_parsed(row[3])), row[4], row[5], row[6], row[7], row[8],
-                 list(_parsed(row[9])), row[10], confidence)
+    return Chunk(row[0], row[1], row[2], list(json_items(row[3])), row[4], row[5], row[6], row[7], row[8],
+                 list(json_items(row[9])), row[10], confidence)
 
 
 @functools.lru_cache(maxsize=4096)
-def _parsed(text: str) -> tuple:
-    """A heading path or placeholder list: a report's chunks share a few paths and most have no placeholders,
-    so each distinct text is parsed once (callers get their own list of the immutable result)."""
+def json_items(text: str) -> tuple:
+    """A stored heading path or placeholder list (JSON), inner lists as tuples: a report's chunks share a few
+    paths and most have no placeholders, so each distinct text is parsed once (callers make their own list
+    of the immutable result). Both engines read chunk rows through it."""
     return tuple(tuple(item) if isinstance(item, list) else item for item in json.loads(text))
 
 

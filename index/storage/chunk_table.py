@@ -259,6 +259,17 @@ def _in_batches(table: ChunkTable, size: int = 20_000):
         yield from (batch[cid] for cid in ids[at:at + size])
 
 
+def doc_order(chunks) -> dict[str, list[int]]:
+    """Chunk ids per document in reading order (start, then id), documents sorted: Snapshot.by_doc. From a
+    ChunkTable's columns, or by grouping any id -> Chunk mapping first (a global sort of tuples is slower)."""
+    if isinstance(chunks, ChunkTable):
+        return chunks.doc_order()
+    groups: dict[str, list[Chunk]] = {}
+    for chunk in chunks.values():
+        groups.setdefault(chunk.doc, []).append(chunk)
+    return {doc: [c.id for c in sorted(groups[doc], key=lambda c: (c.start, c.id))] for doc in sorted(groups)}
+
+
 def roles_of(chunks, ids) -> list[str]:
     """The role of each of ids, from a ChunkTable's columns or any id -> Chunk mapping."""
     fast = getattr(chunks, "roles_of", None)

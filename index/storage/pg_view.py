@@ -1,7 +1,6 @@
 """What a search reads from PostgreSQL: documents, chunks, pgvector search and BM25 computed in SQL."""
 from __future__ import annotations
 
-import functools
 import json
 import math
 from collections.abc import Mapping
@@ -11,6 +10,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from fanwen.index.records import Chunk, Document
+from fanwen.index.storage.chunk_rows import json_items
 from fanwen.index.storage.filters import ChunkFilter
 from fanwen.index.storage.pg_schema import IMPACT
 
@@ -25,16 +25,10 @@ _BESIDE = ThreadPoolExecutor(max_workers=64, thread_name_prefix="fanwen-pg-keywo
 
 def chunk_from_row(row) -> Chunk:
     (cid, doc, text, heading_path, role, confidence, para, point, start, end, placeholders, dup_of) = row
-    return Chunk(int(cid), doc, text, list(_json_items(heading_path)), role, para, point, start, end,
-                 [tuple(span) for span in _json_items(placeholders)], None if dup_of is None else int(dup_of),
-                 round(float(confidence), 3))
-
-
-@functools.lru_cache(maxsize=4096)
-def _json_items(text: str) -> tuple:
-    """A JSON list column, parsed once per distinct text: a report's chunks share a few heading paths, and a
-    search reads ~200 chunk rows (their parsing was a tenth of a search at 100,000 chunks)."""
-    return () if text == "[]" else tuple(json.loads(text))
+    # json_items parses each distinct heading path once: a search reads ~200 chunk rows (their parsing was a
+    # tenth of a search at 100,000 chunks)
+    return Chunk(int(cid), doc, text, list(json_items(heading_path)), role, para, point, start, end,
+                 list(json_items(placeholders)), None if dup_of is None else int(dup_of), round(float(confidence), 3))
 
 
 def read_documents(conn) -> dict[str, Document]:

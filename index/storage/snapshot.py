@@ -52,8 +52,7 @@ class Snapshot:
 
     def __post_init__(self) -> None:
         if not self.by_doc:
-            for chunk in sorted(self.chunks.values(), key=lambda c: (c.doc, c.start, c.id)):
-                self.by_doc.setdefault(chunk.doc, []).append(chunk.id)
+            self.by_doc = chunk_table.doc_order(self.chunks)
 
     def next_id(self) -> int:
         # Ids are never reused, so a removed segment's ids cannot come back under a tombstone.
