@@ -128,7 +128,7 @@ class BM25Index:
         if k <= 0 or not query or not blocks:
             return []
         n = sum(block.live() for block in blocks)
-        words = sum(block.words() for block in blocks)
+        words = sum(block.words for block in blocks)
         avgdl = words / n if words > 0 else 1.0
         idf = {}
         for term in query:
