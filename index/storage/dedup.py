@@ -162,6 +162,9 @@ class PrefixIndex:
         """(shingle count, shingle keys) of each of ids, as chunk_keys.screen reads them."""
         return chunk_keys.lookup(tuple(p[4:] for p in self.parts), ids)
 
+    def verifiable(self, grams: set[str], below: int, threshold: float) -> np.ndarray:
+        return verifiable(self, grams, below, threshold)
+
     def candidates(self, keys: np.ndarray) -> np.ndarray:
         found = [m[0] for m in self.matches(keys)]
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
@@ -240,7 +243,7 @@ def best_earlier(chunk_id: int, doc: str, text: str, index: PrefixIndex, lookup,
 def screened(index, grams: set[str], below: int, threshold: float) -> list[int]:
     """The candidates whose text is worth reading: those of verifiable() that their stored shingle keys
     (index.stored) do not rule out."""
-    candidates = verifiable(index, grams, below, threshold).tolist()
+    candidates = index.verifiable(grams, below, threshold).tolist()  # in memory, or in SQL (pg_dedup)
     return chunk_keys.screen(chunk_keys.gram_keys(grams), len(grams), candidates, index.stored(candidates),
                              threshold)
 

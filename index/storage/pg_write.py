@@ -10,7 +10,8 @@ from fanwen.index import building
 from fanwen.index.identity import check_removals
 from fanwen.index.ingest import role_model
 from fanwen.index.records import Chunk, Document
-from fanwen.index.storage.dedup import THRESHOLD, closest, prefix_of, runs, screened, shingles
+from fanwen.index.storage.dedup import prefix_of, shingles
+from fanwen.index.storage import pg_dedup
 from fanwen.index.storage.pg_schema import put_meta, read_meta, shingle_row
 from fanwen.index.storage.pg_view import parse_vector, read_documents, vector_literal
 
@@ -102,8 +103,9 @@ class PgWork:
 
 
 def apply(conn, parsed, removals, report, progress, replace, must_exist, embedder, tokenize, topic_vectors,
-          rebuild: bool) -> list[Document]:
-    """The whole write inside the caller's transaction (which holds the write lock); returns dropped documents."""
+          rebuild: bool, reader=None) -> list[Document]:
+    """The whole write inside the caller's transaction (which holds the write lock); returns dropped documents.
+    `reader()`: a second connection, on which the new chunks' duplicate candidates are read while they are embedded."""
     meta = read_meta(conn)
     if rebuild:
         _clear(conn)
@@ -116,16 +118,23 @@ def apply(conn, parsed, removals, report, progress, replace, must_exist, embedde
     if any(all(p.role_confidence < role_model.TRUSTED for p in d.pieces[1:]) for d in parsed):
         work.load_training_sample()
     todo = building.place_documents(work, parsed, report, replace, gone, dropped)
+    found = None
     if todo:
-        building.add_documents(work, todo, embedder, report, progress, topic_vectors)
+        beside = None if reader is None or rebuild else lambda ids: _candidates(reader, [work.chunks[i] for i in ids])
+        found = building.add_documents(work, todo, embedder, report, progress, topic_vectors, beside)
     if not (removals or todo or rebuild):
         return []
     _delete(conn, list(work.by_doc.popped), [cid for ids in work.by_doc.popped.values() for cid in ids])
     new = [work.chunks[cid] for doc in todo for cid in work.by_doc[doc.doc_id]]
     _insert(conn, work, todo, new)
-    report.duplicates += mark_duplicates(conn, new, dropped)
+    report.duplicates += pg_dedup.mark_duplicates(conn, new, dropped, found)
     put_meta(conn, generation=int(meta.get("generation", 0)) + 1, next_id=work.next_id())
     return gone
+
+
+def _candidates(reader, new: list[Chunk]) -> dict[int, list[int]]:
+    with reader() as conn:
+        return pg_dedup.library_candidates(conn, new)
 
 
 def _clear(conn) -> None:
@@ -178,101 +187,3 @@ def _insert(conn, work: PgWork, todo, new: list[Chunk]) -> None:
     conn.execute("INSERT INTO fanwen_terms (term, df) SELECT term, count(*) FROM fanwen_postings WHERE chunk_id = "
                  "ANY(%s) GROUP BY term ON CONFLICT (term) DO UPDATE SET df = fanwen_terms.df + excluded.df", (ids,))
     conn.execute("UPDATE fanwen_stats SET chunks = chunks + %s, tokens = tokens + %s", (len(new), sum(lengths.values())))
-
-
-class SqlPrefixIndex:
-    """dedup.PrefixIndex's two lookups, postings and chunk keys, answered by the fanwen_dedup and fanwen_shingles
-    tables."""
-
-    def __init__(self, conn):
-        self.conn, self._stored = conn, {}
-        self.window = (0.0, float("inf"), 2**62)  # sizes and ids a candidate may have (see `narrow`)
-
-    def narrow(self, grams: set[str], below: int) -> None:
-        """Read only postings that verifiable() could keep for grams: a lower id, a size within [t·n, n/t]."""
-        self.window = (THRESHOLD * len(grams) - 1e-9, len(grams) / THRESHOLD + 1e-9, below)
-
-    def matches(self, keys: np.ndarray) -> list[tuple[np.ndarray, ...]]:
-        """(ids, sizes, places, probe) of the postings of keys inside the window, as PrefixIndex.matches."""
-        low, high, below = self.window
-        rows = binary_rows(self.conn, "SELECT key, chunk_id, size, place FROM fanwen_dedup WHERE key = ANY(%s) "
-                           "AND chunk_id < %s AND size BETWEEN %s AND %s",
-                           (sorted(set(keys.tolist())), below, low, high), _POSTING)
-        if not len(rows):
-            return []
-        # each row once per place its key has in keys (twice only for a crc32 collision within the prefix)
-        order = np.argsort(keys, kind="stable")
-        lo = np.searchsorted(keys[order], rows["key"], "left")
-        counts = np.searchsorted(keys[order], rows["key"], "right") - lo
-        which, probe = np.repeat(np.arange(len(rows)), counts), order[runs(lo, counts)]
-        return [(rows["chunk_id"][which].astype(np.int64), rows["size"][which].astype(np.uint32),
-                 rows["place"][which].astype(np.uint32), probe.astype(np.int64))]
-
-
-    def stored(self, ids: list[int]) -> dict[int, tuple[int, np.ndarray]]:
-        """(shingle count, gram keys) of ids from fanwen_shingles, as PrefixIndex.stored gives them: (0, empty)
-        for a chunk without a row (never screened out). Read once per write for ids several chunks share."""
-        missing = [cid for cid in ids if cid not in self._stored]
-        if missing:
-            rows = self.conn.execute("SELECT chunk_id, size, keys FROM fanwen_shingles WHERE chunk_id = ANY(%s)",
-                                     (missing,))
-            self._stored.update((cid, (size, np.frombuffer(keys, dtype="<u4"))) for cid, size, keys in rows)
-            self._stored.update((cid, (0, np.zeros(0, np.uint32))) for cid in missing if cid not in self._stored)
-        return self._stored
-
-# COPY ... (FORMAT BINARY) rows of (key bigint, chunk_id bigint, size int, place int), all NOT NULL: a field
-# count, then each field's byte length and its big-endian value
-_POSTING = np.dtype([("fields", ">i2"), ("n1", ">i4"), ("key", ">i8"), ("n2", ">i4"), ("chunk_id", ">i8"),
-                     ("n3", ">i4"), ("size", ">i4"), ("n4", ">i4"), ("place", ">i4")])
-
-
-def binary_rows(conn, query: str, params, dtype: np.dtype) -> np.ndarray:
-    """The rows of a query of fixed-width NOT NULL columns, read by binary COPY straight into numpy: at a
-    million chunks a new chunk's prefix keys have ~250,000 postings, and as Python tuples they cost more
-    than the query."""
-    with conn.cursor().copy(f"COPY ({query}) TO STDOUT (FORMAT BINARY)", params) as copy:
-        data = b"".join(bytes(block) for block in copy)
-    start = 19 + int.from_bytes(data[15:19], "big")  # signature (11), flags (4), header extension
-    count, rest = divmod(len(data) - start - 2, dtype.itemsize)  # - the trailer
-    rows = np.frombuffer(data, dtype=dtype, offset=start, count=count)
-    widths = [dtype[name].itemsize for name in dtype.names[2::2]]
-    if rest or data[:11] != b"PGCOPY\n\xff\r\n\x00" or (rows["fields"] != len(widths)).any() or any(
-            (rows[name] != width).any() for name, width in zip(dtype.names[1::2], widths)):
-        raise RuntimeError("unexpected binary COPY layout")
-    return rows
-
-
-def mark_duplicates(conn, new: list[Chunk], dropped: list[int]) -> int:
-    """dup_of of the added chunks and of older duplicates a removal may have freed, as building.mark_duplicates
-    sets them; returns how many added chunks are duplicates."""
-    floor = min(dropped, default=None)
-    freed = [] if floor is None else [r[0] for r in conn.execute(
-        "SELECT id FROM fanwen_chunks WHERE dup_of IS NOT NULL AND id > %s", (floor,))]
-    known = {c.id: (c.doc, c.text) for c in new}
-    _read_texts(conn, known, freed)
-    index, decided = SqlPrefixIndex(conn), {}
-    for cid in sorted(set(known) | set(freed)):
-        doc, text = known[cid]
-        grams = shingles(text)
-        index.narrow(grams, cid)
-        candidates = screened(index, grams, cid, THRESHOLD)
-        _read_texts(conn, known, candidates)  # one round trip for the few left
-        best, score = closest(grams, doc, candidates, known.get, THRESHOLD)
-        dup_of = None
-        if best is not None and score >= THRESHOLD:
-            root = decided[best] if best in decided else conn.execute(
-                "SELECT dup_of FROM fanwen_chunks WHERE id = %s", (best,)).fetchone()[0]
-            dup_of = best if root is None else root
-        decided[cid] = dup_of
-    if decided:
-        conn.execute("UPDATE fanwen_chunks c SET dup_of = u.dup_of FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, dup_of) "
-                     "WHERE c.id = u.id AND c.dup_of IS DISTINCT FROM u.dup_of", (list(decided), list(decided.values())))
-    return sum(1 for c in new if decided.get(c.id) is not None)
-
-
-def _read_texts(conn, known: dict, ids: list[int]) -> None:
-    missing = [cid for cid in ids if cid not in known]
-    if missing:
-        known.update((cid, (doc, text)) for cid, doc, text in conn.execute(
-            "SELECT id, doc, text FROM fanwen_chunks WHERE id = ANY(%s)", (missing,)))
-

@@ -86,7 +86,8 @@ class PostgresEngine:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
                 gone = pg_write.apply(conn, parsed, removals, report, progress, replace, must_exist, self.embedder,
-                                      self.tokenize, self.topic_vectors, self._rebuild)
+                                      self.tokenize, self.topic_vectors, self._rebuild,
+                                      reader=lambda: self._connect(autocommit=True))
         self._rebuild = False
         self._view = None  # this process reads its own write at once
         return gone
