@@ -70,16 +70,16 @@ class KeywordPart:
                 self._matrix = matrix
         return fits
 
-    def factors(self, column: int, norm: tuple[float, float, float]) -> np.ndarray:
-        """The BM25 tf factor of each posting of a term. It depends on the library's average length, so it is
-        not stored; a long list's factors are kept between searches (at a million chunks, recomputing them
-        was half of a query's time)."""
+    def contributions(self, column: int, weight: float, norm: tuple[float, float, float]) -> np.ndarray:
+        """weight × the BM25 tf factor of each posting of a term (weight: the term's query weight × idf). Both
+        change with the library, so nothing is stored; a long list's are kept between searches (at a million
+        chunks, computing them was half of a query's time), keyed by everything they are computed from."""
         matrix = self.matrix()
         start, end = int(matrix.indptr[column]), int(matrix.indptr[column + 1])
-        compute = lambda: tf_factors(matrix.data[start:end], self.lengths[matrix.indices[start:end]], norm)  # noqa: E731
+        compute = lambda: weight * tf_factors(matrix.data[start:end], self.lengths[matrix.indices[start:end]], norm)  # noqa: E731
         if end - start < MIN_POSTINGS:
             return compute()
-        return FACTORS.get((self.token, column, *norm), compute)
+        return FACTORS.get((self.token, column, weight, *norm), compute)
 
     def rows_of(self, ids: list[int]) -> np.ndarray:
         """Row of each id, -1 for ids not here."""
@@ -154,7 +154,7 @@ class Block:
                 continue
             rows = matrix.indices[matrix.indptr[column]:matrix.indptr[column + 1]]
             # add.at: ~3x faster than scores[rows] += … since numpy 1.25, and the same sums (rows are unique)
-            np.add.at(scores, rows, weights.get(term, 1.0) * idf[term] * part.factors(column, norm))
+            np.add.at(scores, rows, part.contributions(column, weights.get(term, 1.0) * idf[term], norm))
             postings.append(rows)
         scores[self.dead_rows] = 0.0
         if allowed is not None:

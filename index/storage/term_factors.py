@@ -1,4 +1,4 @@
-"""BM25 term-frequency factors of long posting lists, kept between searches in a cache bounded in bytes."""
+"""BM25 contributions (weight × tf factor) of long posting lists, kept between searches in a cache bounded in bytes."""
 from __future__ import annotations
 
 import itertools
@@ -23,8 +23,8 @@ def part_token() -> int:
 class FactorCache:
     """Least recently used arrays, evicted when their bytes pass the budget.
 
-    A key names the part, the term column and the (k1, b, average length) the factors were computed with,
-    so a write that changes the library's average length simply stops asking for the old entries.
+    A key names the part, the term column, its weight (query weight × idf) and the (k1, b, average length)
+    the values were computed with, so a write that changes them simply stops asking for the old entries.
     """
 
     def __init__(self, budget: int = BUDGET_BYTES):
