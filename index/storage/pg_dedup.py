@@ -8,16 +8,20 @@ from fanwen.index.records import Chunk
 from fanwen.index.storage.dedup import THRESHOLD, PrefixIndex, closest, prefix_of, screened, shingles
 
 # dedup.verifiable in SQL: postings of the new chunk's prefix keys with a lower id and a size that can reach the
-# threshold, kept per candidate only if the positional filter (dedup.reachable) holds at every shared key.
-# Shipping the postings instead (~300,000 per chunk at a million generated chunks) cost more than the scan.
+# threshold, kept per candidate if the positional filter (dedup.reachable) holds at every shared key. Both
+# prefixes follow one global order, so at the k-th shared key the bound k + min(n-1-probe, size-1-place) can
+# only shrink as k grows: holding at the last shared key (count(*), and the largest probe with its place) is
+# holding at every one, and a hash aggregate does without a window's sort (2.9-3.7 s vs 4.4-4.9 s for 27
+# chunks at a million). Shipping the postings instead (~300,000 per chunk there) cost more than the scan.
 _VERIFIABLE = """
 WITH probe AS (SELECT key, ord - 1 AS probe FROM unnest(%(keys)s::bigint[]) WITH ORDINALITY AS u(key, ord)),
-shared AS (SELECT d.chunk_id, d.size, d.place, probe.probe,
-                  row_number() OVER (PARTITION BY d.chunk_id ORDER BY probe.probe) AS rank
+shared AS (SELECT d.chunk_id, max(d.size) AS size, count(*) AS shared,
+                  max(probe.probe * 4294967296 + d.place) AS last
            FROM fanwen_dedup d JOIN probe ON d.key = probe.key
-           WHERE d.chunk_id < %(below)s AND d.size BETWEEN %(low)s AND %(high)s)
-SELECT chunk_id FROM shared GROUP BY chunk_id
-HAVING bool_and(rank + least(%(n)s - 1 - probe, size - 1 - place) + 1 >= ceil(%(ratio)s * (%(n)s + size) - 1e-9))
+           WHERE d.chunk_id < %(below)s AND d.size BETWEEN %(low)s AND %(high)s GROUP BY d.chunk_id)
+SELECT chunk_id FROM shared
+WHERE shared + least(%(n)s - 1 - last / 4294967296, size - 1 - last %% 4294967296) + 1
+      >= ceil(%(ratio)s * (%(n)s + size) - 1e-9)
 ORDER BY chunk_id"""
 
 
