@@ -11,8 +11,9 @@ from fanwen.index.storage.dedup import THRESHOLD, PrefixIndex, closest, prefix_o
 # threshold, kept per candidate if the positional filter (dedup.reachable) holds at every shared key. Both
 # prefixes follow one global order, so at the k-th shared key the bound k + min(n-1-probe, size-1-place) can
 # only shrink as k grows: holding at the last shared key (count(*), and the largest probe with its place) is
-# holding at every one, and a hash aggregate does without a window's sort (2.9-3.7 s vs 4.4-4.9 s for 27
-# chunks at a million). Shipping the postings instead (~300,000 per chunk there) cost more than the scan.
+# holding at every one, and a hash aggregate does without a window's sort (7.1-7.6 s vs 9.7-10.1 s for 40
+# chunks at a million, the same candidates). Shipping the postings instead (~300,000 per chunk there) cost
+# more than the scan.
 _VERIFIABLE = """
 WITH probe AS (SELECT key, ord - 1 AS probe FROM unnest(%(keys)s::bigint[]) WITH ORDINALITY AS u(key, ord)),
 shared AS (SELECT d.chunk_id, max(d.size) AS size, count(*) AS shared,
