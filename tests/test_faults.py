@@ -6,8 +6,9 @@ import shutil
 import pytest
 
 from test_cli import fanwen
+from tests.conftest import CORPUS
 
-ROOT_CORPUS = "corpus"
+ONE_REPORT = CORPUS / "机关党总支书记党建述职报告.txt"
 # every kind of file a generation holds; the segment folder name changes, the file names do not
 DAMAGED = ["vectors.faiss", "bm25/bm25.json", "bm25/bm25.npz", "meta.sqlite", "manifest.json"]
 
@@ -46,15 +47,27 @@ def test_a_damaged_index_file_is_one_line_saying_what_to_run(home, embedder, nam
     assert "\n" not in message and "fanwen index --rebuild" in message and str(home) in message, message
 
 
-def test_cli_start_on_damage_then_rebuild_recovers(home):
+@pytest.fixture
+def one_report_home(embedder, tmp_path):
+    """An index of one report (a rebuild of the whole corpus cost the suite ~20 s of embedding)."""
+    from fanwen.index.library import Library
+
+    home = tmp_path / "small"
+    Library(home, embedder).add_file(ONE_REPORT)
+    return home
+
+
+def test_cli_start_on_damage_then_rebuild_recovers(one_report_home):
+    home = one_report_home  # the rebuild re-embeds what the library holds: one report, not the corpus
     damage(index_file(home, "vectors.faiss"), "truncate")
     broken = fanwen("search", "党建 业务 融合", home=home, timeout=120)
     lines = broken.stderr.strip().splitlines()
     assert broken.returncode == 1 and len(lines) == 1 and "--rebuild" in lines[0], broken.stderr
-    rebuilt = fanwen("index", "--rebuild", ROOT_CORPUS, home=home, timeout=600)
+    rebuilt = fanwen("index", "--rebuild", str(ONE_REPORT), home=home, timeout=600)
     assert rebuilt.returncode == 0, rebuilt.stderr
     healed = fanwen("search", "党建 业务 融合", "--json", home=home, timeout=120)
     assert healed.returncode == 0 and '"hits": [{' in healed.stdout, healed.stderr
+    assert "机关党总支书记党建述职报告" in healed.stdout  # the held report, re-read from its source
 
 
 def no_space(*args, **kwargs):
