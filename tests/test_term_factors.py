@@ -7,9 +7,10 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from fanwen.index.storage import keyword_part
+from fanwen.index.lru import LRU
+from fanwen.index.storage import keyword_part, term_factors
 from fanwen.index.storage.keywords import BM25Index
-from fanwen.index.storage.term_factors import MIN_POSTINGS, FactorCache
+from fanwen.index.storage.term_factors import MIN_POSTINGS
 
 K1, B = 1.2, 0.75
 WORDS = [f"w{i}" for i in range(40)]
@@ -43,8 +44,8 @@ def best(scores: dict[int, float], k: int) -> list[int]:
 
 @pytest.fixture
 def factors(monkeypatch):
-    cache = FactorCache()
-    monkeypatch.setattr(keyword_part, "FACTORS", cache)
+    cache = LRU(term_factors.BUDGET_BYTES, weigh=lambda values: values.nbytes)
+    monkeypatch.setattr(term_factors, "FACTORS", cache)
     return cache
 
 
@@ -80,8 +81,8 @@ def test_kept_factors_score_as_the_formula_before_and_after_writes(factors):
 
 
 def test_a_small_budget_evicts_and_scores_stay_right(monkeypatch):
-    cache = FactorCache(budget=3 * MIN_POSTINGS * 8)
-    monkeypatch.setattr(keyword_part, "FACTORS", cache)
+    cache = LRU(3 * MIN_POSTINGS * 8, weigh=lambda values: values.nbytes)
+    monkeypatch.setattr(term_factors, "FACTORS", cache)
     docs = corpus(5000, 3)
     index = BM25Index(str.split)
     index.add(list(docs), list(docs.values()))
@@ -90,27 +91,17 @@ def test_a_small_budget_evicts_and_scores_stay_right(monkeypatch):
         assert cache.used <= cache.budget
 
 
-def test_factor_cache_is_least_recently_used_and_read_only():
-    cache = FactorCache(budget=3 * 800)
+def test_kept_arrays_are_computed_once_and_read_only(monkeypatch):
+    monkeypatch.setattr(term_factors, "FACTORS", LRU(10_000, weigh=lambda values: values.nbytes))
     made = []
 
-    def compute(size):
-        def run():
-            made.append(size)
-            return np.ones(size // 8)
-        return run
+    def compute():
+        made.append(1)
+        return np.ones(100)
 
-    first = cache.get("a", compute(800))
-    cache.get("b", compute(800))
-    cache.get("c", compute(800))
-    assert cache.get("a", compute(800)) is first  # kept, and now the most recent
-    cache.get("d", compute(800))  # evicts "b", the least recently used
-    assert made == [800] * 4
-    cache.get("b", compute(800))
-    assert made == [800] * 5 and cache.used <= cache.budget
-    assert not first.flags.writeable
-    huge = cache.get("huge", compute(8000))  # larger than the budget: handed back, not kept
-    assert len(huge) == 1000 and "huge" not in cache._items
+    first = term_factors.kept("a", compute)
+    assert term_factors.kept("a", compute) is first and made == [1]
+    assert not first.flags.writeable  # callers share it: nobody may change it in place
 
 
 @pytest.mark.parametrize("n, k, levels, zero_share", [

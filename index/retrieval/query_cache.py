@@ -2,25 +2,26 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import Sequence
 
 import numpy as np
+
+from fanwen.index.lru import LRU
 
 
 class CachedEmbedder:
     """Wraps an embedder; embed_queries looks each text up first, passages always go to the model.
 
-    The lock guards only the dictionary, never the embedding, so a hit is not held up behind a miss.
-    Two threads missing the same text at once both embed it; the second store is a harmless overwrite.
+    The rows are an index.lru.LRU, whose lock never covers the embedding, so a hit is not held up behind a
+    miss. Two threads missing the same text at once both embed it; the second store is a harmless overwrite.
     """
 
     def __init__(self, embedder, size: int = 1024):
         if size < 1:
             raise ValueError(f"query cache size must be at least 1, got {size}")
         self.inner, self.capacity = embedder, size
-        self._rows: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._rows = LRU(size)
+        self._lock = threading.Lock()  # the counters
         self.hits = self.misses = 0
 
     def __getattr__(self, attribute):  # name, dim, max_tokens, token_count...: the wrapped embedder's own
@@ -50,29 +51,19 @@ class CachedEmbedder:
                     "misses": self.misses, "hit_rate": round(self.hits / asked, 4) if asked else 0.0}
 
     def clear(self) -> None:
-        with self._lock:
-            self._rows.clear()
+        self._rows.clear()
 
     def _lookup(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Cached rows for the texts, counting one hit or miss per text asked and refreshing recency."""
-        found = {}
+        found = self._rows.found(texts)
+        hits = sum(text in found for text in texts)
         with self._lock:
-            for text in texts:
-                row = self._rows.get(text)
-                if row is None:
-                    self.misses += 1
-                    continue
-                self.hits += 1
-                self._rows.move_to_end(text)
-                found[text] = row
+            self.hits += hits
+            self.misses += len(texts) - hits
         return found
 
     def _store(self, text: str, row: np.ndarray) -> np.ndarray:
         row = np.array(row, dtype=np.float32)
         row.setflags(write=False)
-        with self._lock:
-            self._rows[text] = row
-            self._rows.move_to_end(text)
-            while len(self._rows) > self.capacity:
-                self._rows.popitem(last=False)
+        self._rows.put(text, row)
         return row

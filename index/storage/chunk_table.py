@@ -1,13 +1,12 @@
 """id -> Chunk over an embedded index's segments, read on demand, with a writer's changes kept beside them."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import ItemsView, MutableMapping, ValuesView
 from pathlib import Path
 
 import numpy as np
 
+from fanwen.index.lru import LRU
 from fanwen.index.records import Chunk
 from fanwen.index.storage.chunk_rows import SegmentRows
 
@@ -38,7 +37,7 @@ class ChunkTable(MutableMapping):
         self._changed: dict[int, Chunk] = {}  # new chunks, and stored ones replaced (a changed dup_of)
         self._replaced: set[int] = set()  # those of _changed that are also stored
         self._hidden: set[int] = set()  # stored ids removed since
-        self._recent = _Recent(RECENT)  # shared by copies: the stored chunks they read are the same
+        self._recent = LRU(RECENT)  # shared by copies: the stored chunks they read are the same
 
     @classmethod
     def open(cls, folders: list[tuple[Path, list[int]]], patches: dict[int, int | None],
@@ -129,8 +128,8 @@ class ChunkTable(MutableMapping):
         chunks = self._recent.found(wanted)
         if len(chunks) < len(wanted):
             read = self._read(places[np.fromiter((cid not in chunks for cid in wanted), bool, len(wanted))])
-            if len(read) <= self._recent.size // 10:  # not a merge's whole segment
-                self._recent.keep(read)
+            if len(read) <= self._recent.budget // 10:  # not a merge's whole segment
+                self._recent.put_many(read)
             chunks.update(read)
         return [chunks[cid] for cid in wanted]
 
@@ -219,26 +218,6 @@ class ChunkTable(MutableMapping):
         codes, ids = codes[order], ids[order].tolist()
         bounds = [0, *(np.flatnonzero(np.diff(codes)) + 1).tolist(), len(ids)] if len(ids) else [0]
         return {names[codes[a]]: ids[a:b] for a, b in zip(bounds, bounds[1:])}
-
-
-class _Recent:
-    """The last chunks read from the segments, at most `size` (least recently used go first)."""
-
-    def __init__(self, size: int):
-        self.size, self._chunks, self._lock = size, OrderedDict(), threading.Lock()
-
-    def found(self, ids: list[int]) -> dict[int, Chunk]:
-        with self._lock:
-            hits = {cid: self._chunks[cid] for cid in ids if cid in self._chunks}
-            for cid in hits:
-                self._chunks.move_to_end(cid)
-        return hits
-
-    def keep(self, chunks: dict[int, Chunk]) -> None:
-        with self._lock:
-            self._chunks.update(chunks)
-            while len(self._chunks) > self.size:
-                self._chunks.popitem(last=False)
 
 
 class _Values(ValuesView):

@@ -9,7 +9,7 @@ from typing import Collection
 import numpy as np
 from scipy import sparse
 
-from fanwen.index.storage.term_factors import FACTORS, MIN_POSTINGS, part_token, tf_factors
+from fanwen.index.storage.term_factors import MIN_POSTINGS, kept, part_token, tf_factors
 
 Posting = tuple[np.ndarray, np.ndarray]  # (term columns, counts) of one chunk
 
@@ -79,7 +79,7 @@ class KeywordPart:
         compute = lambda: weight * tf_factors(matrix.data[start:end], self.lengths[matrix.indices[start:end]], norm)  # noqa: E731
         if end - start < MIN_POSTINGS:
             return compute()
-        return FACTORS.get((self.token, column, weight, *norm), compute)
+        return kept((self.token, column, weight, *norm), compute)
 
     def rows_of(self, ids: list[int]) -> np.ndarray:
         """Row of each id, -1 for ids not here."""
