@@ -19,8 +19,7 @@ class CachedEmbedder:
     def __init__(self, embedder, size: int = 1024):
         if size < 1:
             raise ValueError(f"query cache size must be at least 1, got {size}")
-        self.inner, self.capacity = embedder, size
-        self._rows = LRU(size)
+        self.inner, self._rows = embedder, LRU(size)
         self._lock = threading.Lock()  # the counters
         self.hits = self.misses = 0
 
@@ -47,7 +46,7 @@ class CachedEmbedder:
     def stats(self) -> dict:
         with self._lock:
             asked = self.hits + self.misses
-            return {"size": len(self._rows), "capacity": self.capacity, "hits": self.hits,
+            return {"size": len(self._rows), "capacity": self._rows.budget, "hits": self.hits,
                     "misses": self.misses, "hit_rate": round(self.hits / asked, 4) if asked else 0.0}
 
     def clear(self) -> None:
