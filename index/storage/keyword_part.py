@@ -9,6 +9,7 @@ from typing import Collection
 import numpy as np
 from scipy import sparse
 
+from fanwen.index.storage.maxscore import best_rows, sampled_floor
 from fanwen.index.storage.term_factors import MIN_POSTINGS, kept, part_token, tf_factors
 
 Posting = tuple[np.ndarray, np.ndarray]  # (term columns, counts) of one chunk
@@ -81,6 +82,12 @@ class KeywordPart:
             return compute()
         return kept((self.token, column, weight, *norm), compute)
 
+    def bound(self, column: int, weight: float, norm: tuple[float, float, float], values: np.ndarray) -> float:
+        """The largest of values (contributions(column, weight, norm)), kept beside them for a long list."""
+        if len(values) < MIN_POSTINGS:
+            return float(values.max()) if len(values) else 0.0
+        return float(kept((self.token, column, weight, *norm, "max"), lambda: np.array(values.max())))
+
     def rows_of(self, ids: list[int]) -> np.ndarray:
         """Row of each id, -1 for ids not here."""
         wanted = np.asarray(ids, dtype=np.int64)
@@ -146,23 +153,41 @@ class Block:
             k: int, allowed: Collection[int] | None) -> list[tuple[int, float, list[str]]]:
         """This block's k best (id, BM25 score, matched terms), scored with the library-wide idf and avgdl."""
         part, matrix = self.part, self.part.matrix()
-        scores, postings = np.zeros(len(part)), []
+        terms = []
         for term in query:
             column = part.vocab.get(term)
             if column is None:
-                postings.append(np.zeros(0, np.int32))
+                terms.append((np.zeros(0, np.int32), np.zeros(0), 0.0))
                 continue
             rows = matrix.indices[matrix.indptr[column]:matrix.indptr[column + 1]]
+            weight = weights.get(term, 1.0) * idf[term]
+            values = part.contributions(column, weight, norm)
+            terms.append((rows, values, part.bound(column, weight, norm, values)))
+        barred = self._barred(allowed)
+        found = best_rows(terms, len(part), k, part.row_ids, barred)
+        top, scores = found if found is not None else self._dense_top(terms, k, barred)
+        present = [_contains(rows, top) for rows, _values, _bound in terms]
+        return [(int(part.row_ids[row]), float(score), [t for t, hits in zip(query, present) if hits[place]])
+                for place, (row, score) in enumerate(zip(top.tolist(), scores.tolist()))]
+
+    def _barred(self, allowed: Collection[int] | None) -> np.ndarray | None:
+        """Rows no search may return: removed ones, and those outside allowed."""
+        if allowed is None:
+            return self.dead_rows if len(self.dead_rows) else None
+        barred = ~_allowed_mask(self.part.row_ids, allowed)
+        barred[self.dead_rows] = True
+        return barred
+
+    def _dense_top(self, terms: list, k: int, barred: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Every term added into every chunk's score, then the k best cut out."""
+        scores = np.zeros(len(self.part))
+        for rows, values, _bound in terms:
             # add.at: ~3x faster than scores[rows] += … since numpy 1.25, and the same sums (rows are unique)
-            np.add.at(scores, rows, part.contributions(column, weights.get(term, 1.0) * idf[term], norm))
-            postings.append(rows)
-        scores[self.dead_rows] = 0.0
-        if allowed is not None:
-            scores[~_allowed_mask(part.row_ids, allowed)] = 0.0
-        top = _top_rows(scores, part.row_ids, k)
-        present = [_contains(rows, top) for rows in postings]
-        return [(int(part.row_ids[row]), float(scores[row]), [t for t, hits in zip(query, present) if hits[place]])
-                for place, row in enumerate(top.tolist())]
+            np.add.at(scores, rows, values)
+        if barred is not None:
+            scores[barred] = 0.0
+        top = _top_rows(scores, self.part.row_ids, k)
+        return top, scores[top]
 
 
 def row_sums(counts: np.ndarray, indptr: np.ndarray) -> np.ndarray:
@@ -200,7 +225,7 @@ def _contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 def _top_rows(scores: np.ndarray, row_ids: np.ndarray, k: int) -> np.ndarray:
     """Rows of the k best positive scores, best first, ties broken by smaller id."""
-    floor = _sampled_floor(scores, k)
+    floor = sampled_floor(scores, k)
     candidates = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
     if len(candidates) > k:
         # Everything tying with the k-th score stays in, so the smaller ids win the ties, not argpartition.
@@ -208,13 +233,3 @@ def _top_rows(scores: np.ndarray, row_ids: np.ndarray, k: int) -> np.ndarray:
         candidates = candidates[scores[candidates] >= kth]
     order = np.lexsort((row_ids[candidates], -scores[candidates]))
     return candidates[order][:k]
-
-
-def _sampled_floor(scores: np.ndarray, k: int) -> float:
-    """A score at or below the k-th best: the k-th best of every n-th score. At a million chunks nearly every
-    one scores above zero, and partitioning them all took ~5 ms; the floor leaves ~16·k to partition."""
-    stride = len(scores) // (16 * k) if k > 0 else 0
-    if stride < 4:
-        return 0.0
-    sample = scores[::stride]
-    return float(np.partition(sample, len(sample) - k)[len(sample) - k])
