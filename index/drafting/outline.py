@@ -8,7 +8,7 @@ import numpy as np
 
 from fanwen.index.drafting.coverage import Coverage, coverage_warning, measure_coverage
 from fanwen.index.drafting.topics import topic_vectors
-from fanwen.index.drafting.request import DEFAULT_COUNTS, make_title, split_focus, validate_counts
+from fanwen.index.drafting.request import make_title, split_focus, validate_counts
 from fanwen.index.drafting.points import MARKER as _MARKER, is_lead_in, precedes_points
 from fanwen.index.ingest.chunking import placeholders
 from fanwen.index.storage.dedup import canonical, shingles

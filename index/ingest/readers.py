@@ -5,7 +5,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from fanwen.index.errors import UnreadableFile, UnsupportedFormat, unsupported_format
+from fanwen.index.errors import UnreadableFile, unsupported_format
 from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces  # noqa: F401 (re-exported)
 from fanwen.index.ingest.pdf import read_pdf
 from fanwen.index.ingest.limits import ReadLimits, check_chars, check_file_size, check_zip, strip_controls
