@@ -45,8 +45,9 @@ class SqlPrefixIndex:
         for a chunk without a row (never screened out). Read once per write for ids several chunks share."""
         missing = [cid for cid in ids if cid not in self._stored]
         if missing:
+            # binary: bytea as raw bytes, not hex text (134,000 chunks' keys at a million: 0.75-0.97 vs 1.34-1.58 s)
             rows = self.conn.execute("SELECT chunk_id, size, keys FROM fanwen_shingles WHERE chunk_id = ANY(%s)",
-                                     (missing,))
+                                     (missing,), binary=True)
             self._stored.update((cid, (size, np.frombuffer(keys, dtype="<u4"))) for cid, size, keys in rows)
             self._stored.update((cid, (0, np.zeros(0, np.uint32))) for cid in missing if cid not in self._stored)
         return self._stored
