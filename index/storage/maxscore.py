@@ -73,8 +73,8 @@ def _candidates(terms: list[TermList], partial: np.ndarray, rest: list[int], flo
     reach = _reach(terms, rest)
     candidates = np.flatnonzero(partial >= floor * (1.0 - SLACK) - reach)
     sums = partial[candidates]
-    if len(candidates) > k:
-        floor = max(floor, float(full_scores(terms, candidates[np.argpartition(-sums, k - 1)[:k]]).min()))
+    if len(candidates) > k:  # all above zero: the rest's bounds sum below the floor
+        floor = max(floor, _kth_floor(terms, partial, candidates, k))
         near = sums >= floor * (1.0 - SLACK) - reach
         candidates, sums = candidates[near], sums[near]
     return candidates, sums
@@ -95,16 +95,6 @@ def _kth_floor(terms: list[TermList], partial: np.ndarray, pool: np.ndarray, k: 
         return 0.0
     seeds = pool[np.argpartition(-values, k - 1)[:k]]  # all above zero: at least k are
     return float(full_scores(terms, seeds).min())
-
-
-def sampled_floor(scores: np.ndarray, k: int) -> float:
-    """A score at or below the k-th best: the k-th best of every n-th score. At a million chunks nearly every
-    one scores above zero, and partitioning them all took ~5 ms; the floor leaves ~16·k to partition."""
-    stride = len(scores) // (16 * k) if k > 0 else 0
-    if stride < 4:
-        return 0.0
-    sample = scores[::stride]
-    return float(np.partition(sample, len(sample) - k)[len(sample) - k])
 
 
 def full_scores(terms: list[TermList], rows: np.ndarray) -> np.ndarray:
