@@ -9,7 +9,7 @@ from typing import Collection
 import numpy as np
 from scipy import sparse
 
-from fanwen.index.storage.maxscore import best_rows
+from fanwen.index.storage.maxscore import best_rows, find
 from fanwen.index.storage.term_factors import MIN_POSTINGS, kept, part_token, tf_factors
 
 Posting = tuple[np.ndarray, np.ndarray]  # (term columns, counts) of one chunk
@@ -216,11 +216,7 @@ def _allowed_mask(row_ids: np.ndarray, allowed: Collection[int]) -> np.ndarray:
 
 def _contains(sorted_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """For each of rows, whether it occurs in sorted_rows."""
-    if len(sorted_rows) == 0:
-        return np.zeros(len(rows), dtype=bool)
-    rows = rows.astype(sorted_rows.dtype, copy=False)  # else numpy copies a long int32 list to int64 to search it
-    places = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
-    return sorted_rows[places] == rows
+    return find(sorted_rows, rows)[1]
 
 
 def _top_rows(scores: np.ndarray, row_ids: np.ndarray, k: int) -> np.ndarray:

@@ -23,6 +23,8 @@ def best_rows(terms: list[TermList], size: int, k: int, row_ids: np.ndarray, bar
     if k <= 0 or not terms:
         return np.zeros(0, np.int64), np.zeros(0)
     rest = sorted(range(len(terms)), key=lambda i: -terms[i][2])  # highest bound first
+    if len(terms[rest[0]][0]) < k:  # the seed pool cannot hold k chunks: no floor (checked before any work)
+        return None
     partial = np.zeros(size)
     _add(terms, rest[:SEED_LISTS], partial, barred)
     floor = _kth_floor(terms, partial, terms[rest[0]][0], k)
@@ -103,8 +105,15 @@ def full_scores(terms: list[TermList], rows: np.ndarray) -> np.ndarray:
     for postings, values, _bound in terms:
         if not len(rows):
             break
-        wanted = rows.astype(postings.dtype, copy=False)
-        places = np.minimum(np.searchsorted(postings, wanted), len(postings) - 1)
-        hit = postings[places] == wanted
+        places, hit = find(postings, rows)
         total[hit] += values[places[hit]]
     return total
+
+
+def find(sorted_rows: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(place in sorted_rows, whether it is there) of each of rows."""
+    if len(sorted_rows) == 0:
+        return np.zeros(len(rows), dtype=np.int64), np.zeros(len(rows), dtype=bool)
+    rows = rows.astype(sorted_rows.dtype, copy=False)  # else numpy copies a long int32 list to int64 to search it
+    places = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
+    return places, sorted_rows[places] == rows
