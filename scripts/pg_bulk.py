@@ -50,7 +50,7 @@ def build(url: str, n: int, model: str, generator: Generator) -> dict:
 
 def _drop_for_loading(conn) -> list[tuple[str, str, str]]:
     """Drops the keys, foreign keys and indexes of the big tables; returns (kind, table, definition) to restore."""
-    tables = ("fanwen_chunks", "fanwen_postings", "fanwen_dedup", "fanwen_shingles")
+    tables = ("fanwen_chunks", "fanwen_postings", "fanwen_forward", "fanwen_dedup", "fanwen_shingles")
     keys = conn.execute("SELECT contype, conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
                         "WHERE conrelid::regclass::text = ANY(%s) AND contype IN ('f', 'p') ORDER BY contype",
                         (list(tables),)).fetchall()  # foreign keys first: they depend on the primary keys
@@ -138,10 +138,11 @@ class Loader:
 
     def __init__(self, generator: Generator):
         from fanwen.index.storage.dedup import prefix_of, shingles
-        from fanwen.index.storage.pg_schema import shingle_row
+        from fanwen.index.storage.pg_schema import forward_row, shingle_row
 
         self.generator, self.terms = generator, sentence_terms(generator.sentences)
         self.prefix_of, self.shingles, self.shingle_row = prefix_of, shingles, shingle_row
+        self.forward_row = forward_row
 
     def load(self, conn, ids) -> int:
         """One batch in one transaction; returns its keyword tokens."""
@@ -164,6 +165,10 @@ class Loader:
             with conn.cursor().copy("COPY fanwen_postings (term, chunk_id, tf, length) FROM STDIN") as copy:
                 for i, count, length in zip(ids, counts, lengths):  # terms hold no tab, newline or backslash
                     copy.write("".join(f"{term}\t{i}\t{tf}\t{length}\n" for term, tf in count.items()))
+            with conn.cursor().copy("COPY fanwen_forward (chunk_id, keys, tfs, length) FROM STDIN") as copy:
+                for i, count, length in zip(ids, counts, lengths):  # bytea in hex, its backslash escaped for COPY
+                    _, keys, tfs, _ = self.forward_row(i, count, length)
+                    copy.write(f"{i}\t\\\\x{keys.hex()}\t\\\\x{tfs.hex()}\t{length}\n")
             grams = [self.shingles(text) for text in texts]
             with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size, place) FROM STDIN") as copy:
                 for i, chunk_grams in zip(ids, grams):

@@ -1,7 +1,12 @@
 """PostgreSQL schema of the pgvector engine: versioned migrations applied by fanwen on first connect."""
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import Counter
+from functools import lru_cache
+
+import numpy as np
 
 from fanwen.index.errors import ConfigurationError
 from fanwen.index.storage.chunk_keys import gram_keys
@@ -9,7 +14,7 @@ from fanwen.index.storage.dedup import shingles
 from fanwen.index.storage.generations import check_model
 
 LOCK_KEY = 0x66616E77  # 'fanw': advisory lock held by migrations and by every write
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # A posting's BM25 term component, tf / (tf + k1 (1 - b) + k1 b len / avglen) with k1 1.2 and b 0.75, at a fixed
 # reference average length: the impact a search reads each term's postings by, best first. Scores are then
 # computed exactly (the library's own average) for the postings read; only the order uses this constant, so
@@ -39,6 +44,23 @@ def shingle_keys(conn) -> None:
 def shingle_row(chunk_id: int, grams: set[str]) -> tuple[int, int, bytes]:
     """A fanwen_shingles row of a chunk's shingles: id, shingle count, the keys as little-endian uint32."""
     return chunk_id, len(grams), gram_keys(grams).astype("<u4").tobytes()
+
+
+@lru_cache(maxsize=65536)
+def term_key(term: str) -> int:
+    """A term's 64-bit key in fanwen_forward: the first 8 bytes of its UTF-8 MD5, big-endian, signed (as TERM_KEY
+    computes it in SQL). Two terms of one chunk sharing a key would need a 64-bit collision."""
+    return int.from_bytes(hashlib.md5(term.encode("utf-8")).digest()[:8], "big", signed=True)
+
+
+TERM_KEY = "('x' || left(md5(term), 16))::bit(64)::bigint"
+
+
+def forward_row(chunk_id: int, counts: Counter, length: int) -> tuple[int, bytes, bytes, int]:
+    """A fanwen_forward row: id, the chunk's term keys ascending (big-endian int64), their counts (int32), length."""
+    pairs = sorted((term_key(term), tf) for term, tf in counts.items())
+    keys = np.array([k for k, _ in pairs], dtype=">i8").tobytes()
+    return chunk_id, keys, np.array([tf for _, tf in pairs], dtype=">i4").tobytes(), int(length)
 
 
 # Each entry moves the schema one version up; {dim} is the model's vector size, fixed at creation.
@@ -83,6 +105,18 @@ MIGRATIONS = [
         INCLUDE (tf, length);
     """,
     shingle_keys,  # v3
+    # v4: each chunk's terms as one row, so a keyword search scores its candidates with one read per chunk
+    f"""
+    SET LOCAL work_mem = '256MB';  -- groups an existing library's postings in memory
+    CREATE TABLE fanwen_forward (
+        chunk_id bigint PRIMARY KEY REFERENCES fanwen_chunks(id) ON DELETE CASCADE,
+        keys bytea NOT NULL, tfs bytea NOT NULL, length int NOT NULL);
+    INSERT INTO fanwen_forward
+    SELECT p.chunk_id, string_agg(int8send(t.key), ''::bytea ORDER BY t.key),
+           string_agg(int4send(p.tf), ''::bytea ORDER BY t.key), max(p.length)
+    FROM fanwen_postings p JOIN (SELECT term, {TERM_KEY} AS key FROM fanwen_terms) t ON t.term = p.term
+    GROUP BY p.chunk_id;
+    """,
 ]
 
 

@@ -12,7 +12,7 @@ from fanwen.index.ingest import role_model
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage.dedup import prefix_of, shingles
 from fanwen.index.storage import pg_dedup
-from fanwen.index.storage.pg_schema import put_meta, read_meta, shingle_row
+from fanwen.index.storage.pg_schema import forward_row, put_meta, read_meta, shingle_row
 from fanwen.index.storage.pg_view import parse_vector, read_documents, vector_literal
 
 TRAIN_SAMPLE = 4000  # heading-labelled chunks the role classifier of a headless upload learns from
@@ -175,6 +175,9 @@ def _insert(conn, work: PgWork, todo, new: list[Chunk]) -> None:
         for c in new:
             for term, tf in work.keywords.counts[c.id].items():
                 copy.write_row((term, c.id, tf, lengths[c.id]))
+    with conn.cursor().copy("COPY fanwen_forward (chunk_id, keys, tfs, length) FROM STDIN") as copy:
+        for c in new:
+            copy.write_row(forward_row(c.id, work.keywords.counts[c.id], lengths[c.id]))
     grams = {c.id: shingles(c.text) for c in new}
     with conn.cursor().copy("COPY fanwen_dedup (key, chunk_id, size, place) FROM STDIN") as copy:
         for c in new:
