@@ -50,7 +50,7 @@ def build(url: str, n: int, model: str, generator: Generator) -> dict:
 
 def _drop_for_loading(conn) -> list[tuple[str, str, str]]:
     """Drops the keys, foreign keys and indexes of the big tables; returns (kind, table, definition) to restore."""
-    tables = ("fanwen_chunks", "fanwen_postings", "fanwen_forward", "fanwen_dedup", "fanwen_shingles")
+    tables = ("fanwen_chunks", "fanwen_postings", "fanwen_forward", "fanwen_dedup", "fanwen_shingles", "fanwen_buckets")
     keys = conn.execute("SELECT contype, conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
                         "WHERE conrelid::regclass::text = ANY(%s) AND contype IN ('f', 'p') ORDER BY contype",
                         (list(tables),)).fetchall()  # foreign keys first: they depend on the primary keys
@@ -138,11 +138,12 @@ class Loader:
 
     def __init__(self, generator: Generator):
         from fanwen.index.storage.dedup import prefix_of, shingles
-        from fanwen.index.storage.pg_schema import forward_row, shingle_row
+        from fanwen.index.storage.chunk_keys import gram_keys
+        from fanwen.index.storage.pg_schema import bucket_row, forward_row, shingle_row
 
         self.generator, self.terms = generator, sentence_terms(generator.sentences)
         self.prefix_of, self.shingles, self.shingle_row = prefix_of, shingles, shingle_row
-        self.forward_row = forward_row
+        self.forward_row, self.bucket_row, self.gram_keys = forward_row, bucket_row, gram_keys
 
     def load(self, conn, ids) -> int:
         """One batch in one transaction; returns its keyword tokens."""
@@ -178,4 +179,7 @@ class Loader:
                 for i, chunk_grams in zip(ids, grams):  # bytea in hex, its backslash escaped for COPY
                     _, size, keys = self.shingle_row(i, chunk_grams)
                     copy.write(f"{i}\t{size}\t\\\\x{keys.hex()}\n")
+            with conn.cursor().copy("COPY fanwen_buckets (chunk_id, counts) FROM STDIN") as copy:
+                for i, chunk_grams in zip(ids, grams):
+                    copy.write(f"{i}\t\\\\x{self.bucket_row(i, self.gram_keys(chunk_grams))[1].hex()}\n")
         return sum(lengths)

@@ -175,3 +175,44 @@ def test_a_segment_saved_without_chunk_keys_gets_them_from_its_texts(tmp_path):
     again = segments.read_dedup([tmp_path], {}).stored([cid for cid, _, _ in rows])  # no texts needed now
     assert all(np.array_equal(again[c][1], stored[c][1]) for c in again)
     assert [p.name for p in tmp_path.iterdir()] == [segments.DEDUP_FILE]
+
+
+def test_bucket_counts_keep_every_candidate_the_keys_keep_and_drop_most():
+    """What PostgreSQL screens candidates with before reading their keys: the sum over buckets of the smaller
+    count bounds the shared keys from above, so every candidate the keys keep (and so every one reaching the
+    floor) stays; on these near-copies most of the others still go."""
+    import numpy as np
+
+    from fanwen.index.storage.chunk_keys import BUCKETS, bucket_counts, bucket_screen, gram_keys, screen
+
+    rows = texts(300, seed=13)
+    stored = {cid: (len(shingles(text)), gram_keys(shingles(text))) for cid, _, text in rows}
+    ids = [cid for cid, _, _ in rows]
+    sizes = np.array([stored[c][0] for c in ids])
+    counts = np.array([bucket_counts(stored[c][1]) for c in ids]).reshape(-1, BUCKETS)
+    by_keys = by_buckets = 0
+    for _, _, text in rows[::5]:
+        grams = shingles(text)
+        keys = gram_keys(grams)
+        for floor in (0.5, THRESHOLD, 1.0):
+            kept = set(np.asarray(ids)[bucket_screen(keys, len(grams), sizes, counts, floor)].tolist())
+            screened = set(screen(keys, len(grams), ids, stored, floor))
+            assert screened <= kept
+            by_keys, by_buckets = by_keys + len(screened), by_buckets + len(kept)
+    assert by_buckets < 0.2 * len(rows) * len(rows[::5]) * 3  # it screens
+    assert by_keys <= by_buckets
+
+
+def test_a_bucket_both_sides_fill_to_255_bounds_nothing():
+    """Counts are kept in one byte: 255 means 255 or more. One full side is still bounded by the other's
+    count; when both are full the candidate is kept."""
+    import numpy as np
+
+    from fanwen.index.storage.chunk_keys import BUCKETS, bucket_counts, bucket_screen
+
+    crowded = np.arange(0, 300 * BUCKETS, BUCKETS, dtype=np.uint32)  # 300 keys, all in bucket 0
+    assert bucket_counts(crowded)[0] == 255 and bucket_counts(crowded)[1:].sum() == 0
+    other = np.arange(1, 300 * BUCKETS, BUCKETS, dtype=np.uint32)  # 300 keys in bucket 1
+    counts = np.stack([bucket_counts(crowded), bucket_counts(other)])
+    keep = bucket_screen(crowded + 7 * BUCKETS, 300, np.array([300, 300]), counts, THRESHOLD)
+    assert keep.tolist() == [True, False]  # may share all 300 keys of bucket 0; shares none with bucket 1

@@ -7,6 +7,7 @@ import pytest
 
 from fanwen.index.library import Library
 from fanwen.index.storage import pg_dedup
+from fanwen.index.storage.chunk_keys import BUCKETS, bucket_counts, bucket_screen, gram_keys
 from fanwen.index.storage.dedup import PrefixIndex, THRESHOLD, find_duplicates, shingles, verifiable
 from tests.test_incremental import CountingEmbedder, report
 
@@ -70,7 +71,8 @@ def test_an_error_in_the_read_beside_fails_the_write_and_changes_nothing(pg_url,
 
 
 def test_the_sql_filter_keeps_what_the_in_memory_filter_keeps(pg_url, tmp_path):
-    """SqlPrefixIndex.verifiable (positional filter in SQL) against dedup.verifiable over the same postings."""
+    """SqlPrefixIndex.verifiable (positional filter in SQL, then the bucket counts) against dedup.verifiable over
+    the same postings, then chunk_keys.bucket_screen on the keys held in memory."""
     rng, docs = random.Random(8), tmp_path / "docs"
     docs.mkdir()
     for i in range(8):
@@ -86,6 +88,41 @@ def test_the_sql_filter_keeps_what_the_in_memory_filter_keeps(pg_url, tmp_path):
             grams = shingles(chunk.text + rng.choice("的了和"))  # a near-copy, not the chunk itself
             for below in (cid, cid + 1, 10**9):
                 expected = verifiable(memory, grams, below, THRESHOLD)
+                stored = memory.stored(expected.tolist())
+                counts = np.array([bucket_counts(stored[c][1]) for c in expected.tolist()], dtype=np.uint8)
+                sizes = np.array([stored[c][0] for c in expected.tolist()])
+                expected = expected[bucket_screen(gram_keys(grams), len(grams), sizes, counts.reshape(-1, BUCKETS),
+                                                  THRESHOLD)]
                 assert np.array_equal(sql.verifiable(grams, below, THRESHOLD), expected)
                 kept += len(expected)
     assert kept > len(chunks)  # most chunks have candidates: the comparison is not of empty lists
+
+
+def test_a_v4_database_gets_every_chunk_s_bucket_counts_and_still_finds_duplicates(pg_url, tmp_path, monkeypatch):
+    """Schema v5 computes fanwen_buckets from the shingle keys already stored (in batches), and a write after
+    the upgrade screens the old chunks by them: the duplicates are still exactly find_duplicates'."""
+    import psycopg
+
+    from fanwen.index.storage import pg_schema
+    from tests.test_postgres import downgrade
+
+    monkeypatch.setattr(pg_schema, "BACKFILL_BATCH", 2)  # several batches (4 × 2 rows) on a small library
+    rng, docs = random.Random(12), tmp_path / "docs"
+    docs.mkdir()
+    paths = []
+    for i in range(4):
+        paths.append(docs / f"r{i}.txt")
+        paths[-1].write_text(report(rng, f"报告{i}"), encoding="utf-8")
+    old = Library(tmp_path / "a", CountingEmbedder(), database_url=pg_url)
+    old.add_paths(paths[:3])
+    downgrade(pg_url, 4)
+    new = Library(tmp_path / "b", CountingEmbedder(), database_url=pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        rows = {r[0]: bytes(r[1]) for r in conn.execute("SELECT chunk_id, counts FROM fanwen_buckets")}
+        texts = dict(conn.execute("SELECT id, text FROM fanwen_chunks").fetchall())
+    assert len(rows) == len(texts) > 8
+    assert rows == {cid: bucket_counts(gram_keys(shingles(text))).tobytes() for cid, text in texts.items()}
+    copy = tmp_path / "copy.txt"  # the same paragraphs under another name, lightly edited: duplicates
+    copy.write_text(paths[0].read_text(encoding="utf-8").replace("。", "；", 2) + "\n附记。", encoding="utf-8")
+    new.add_paths([copy, paths[3]])
+    assert exact(new) and any(c.dup_of is not None for c in new.snapshot.all_chunks().values())

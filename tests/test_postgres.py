@@ -130,7 +130,8 @@ def consistent(library) -> bool:
                             "(SELECT count(*) FROM fanwen_chunks c WHERE c.doc = d.id)")[0][0]
         no_postings = view.sql("SELECT count(*) FROM fanwen_chunks c WHERE NOT EXISTS "
                                "(SELECT 1 FROM fanwen_postings p WHERE p.chunk_id = c.id) OR NOT EXISTS "
-                               "(SELECT 1 FROM fanwen_forward f WHERE f.chunk_id = c.id)")[0][0]
+                               "(SELECT 1 FROM fanwen_forward f WHERE f.chunk_id = c.id) OR NOT EXISTS "
+                               "(SELECT 1 FROM fanwen_buckets b WHERE b.chunk_id = c.id)")[0][0]
         totals = view.sql("SELECT (SELECT chunks FROM fanwen_stats) = (SELECT count(*) FROM fanwen_chunks), "
                           "(SELECT coalesce(sum(df), 0) FROM fanwen_terms) = (SELECT count(*) FROM fanwen_postings)")[0]
     return bad_docs == 0 and no_postings == 0 and all(totals)
@@ -219,6 +220,8 @@ def downgrade(url: str, version: int) -> None:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
+        if version < 5:
+            conn.execute("DROP TABLE fanwen_buckets")
         if version < 4:
             conn.execute("DROP TABLE fanwen_forward")
         if version < 3:

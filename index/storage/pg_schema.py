@@ -9,12 +9,12 @@ from functools import lru_cache
 import numpy as np
 
 from fanwen.index.errors import ConfigurationError
-from fanwen.index.storage.chunk_keys import gram_keys
+from fanwen.index.storage.chunk_keys import bucket_counts, gram_keys
 from fanwen.index.storage.dedup import shingles
 from fanwen.index.storage.generations import check_model
 
 LOCK_KEY = 0x66616E77  # 'fanw': advisory lock held by migrations and by every write
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # A posting's BM25 term component, tf / (tf + k1 (1 - b) + k1 b len / avglen) with k1 1.2 and b 0.75, at a fixed
 # reference average length: the impact a search reads each term's postings by, best first. Scores are then
 # computed exactly (the library's own average) for the postings read; only the order uses this constant, so
@@ -44,6 +44,28 @@ def shingle_keys(conn) -> None:
 def shingle_row(chunk_id: int, grams: set[str]) -> tuple[int, int, bytes]:
     """A fanwen_shingles row of a chunk's shingles: id, shingle count, the keys as little-endian uint32."""
     return chunk_id, len(grams), gram_keys(grams).astype("<u4").tobytes()
+
+
+def bucket_keys(conn) -> None:
+    """Schema v5: each chunk's bucket counts of its shingle keys (fanwen_buckets), so duplicate detection
+    screens a candidate without reading its keys; computed from the keys already stored."""
+    conn.execute("CREATE TABLE fanwen_buckets (chunk_id bigint PRIMARY KEY REFERENCES fanwen_chunks(id) "
+                 "ON DELETE CASCADE, counts bytea NOT NULL)")
+    last = -1
+    while True:  # in id order, a batch at a time, as shingle_keys
+        rows = conn.execute("SELECT chunk_id, keys FROM fanwen_shingles WHERE chunk_id > %s ORDER BY chunk_id "
+                            "LIMIT %s", (last, BACKFILL_BATCH * 4), binary=True).fetchall()
+        if not rows:
+            return
+        with conn.cursor().copy("COPY fanwen_buckets (chunk_id, counts) FROM STDIN") as copy:
+            for cid, keys in rows:
+                copy.write_row(bucket_row(cid, np.frombuffer(keys, dtype="<u4")))
+        last = rows[-1][0]
+
+
+def bucket_row(chunk_id: int, keys: np.ndarray) -> tuple[int, bytes]:
+    """A fanwen_buckets row: id, chunk_keys.bucket_counts of the chunk's gram keys."""
+    return chunk_id, bucket_counts(keys).tobytes()
 
 
 @lru_cache(maxsize=65536)
@@ -117,6 +139,7 @@ MIGRATIONS = [
     FROM fanwen_postings p JOIN (SELECT term, {TERM_KEY} AS key FROM fanwen_terms) t ON t.term = p.term
     GROUP BY p.chunk_id;
     """,
+    bucket_keys,  # v5
 ]
 
 

@@ -12,7 +12,8 @@ from fanwen.index.ingest import role_model
 from fanwen.index.records import Chunk, Document
 from fanwen.index.storage.dedup import prefix_of, shingles
 from fanwen.index.storage import pg_dedup
-from fanwen.index.storage.pg_schema import forward_row, put_meta, read_meta, shingle_row
+from fanwen.index.storage.chunk_keys import gram_keys
+from fanwen.index.storage.pg_schema import bucket_row, forward_row, put_meta, read_meta, shingle_row
 from fanwen.index.storage.pg_view import parse_vector, read_documents, vector_literal
 
 TRAIN_SAMPLE = 4000  # heading-labelled chunks the role classifier of a headless upload learns from
@@ -186,6 +187,9 @@ def _insert(conn, work: PgWork, todo, new: list[Chunk]) -> None:
     with conn.cursor().copy("COPY fanwen_shingles (chunk_id, size, keys) FROM STDIN") as copy:
         for c in new:
             copy.write_row(shingle_row(c.id, grams[c.id]))
+    with conn.cursor().copy("COPY fanwen_buckets (chunk_id, counts) FROM STDIN") as copy:
+        for c in new:
+            copy.write_row(bucket_row(c.id, gram_keys(grams[c.id])))
     ids = [c.id for c in new]
     conn.execute("INSERT INTO fanwen_terms (term, df) SELECT term, count(*) FROM fanwen_postings WHERE chunk_id = "
                  "ANY(%s) GROUP BY term ON CONFLICT (term) DO UPDATE SET df = fanwen_terms.df + excluded.df", (ids,))
