@@ -120,7 +120,8 @@ def scored_rows(rows, terms: list[str], factors: list[float], a: float, c: float
     scores = np.bincount(owner, weights=weight[place] * (tf / (tf + a + c * lengths[owner])), minlength=len(rows))
     best = [int(i) for i in np.lexsort((ids, -scores))[:k] if scores[i] > 0]
     matched: dict[int, list[int]] = {}
-    for row, term in zip(owner.tolist(), order[place].tolist()):
+    shown = np.isin(owner, best)  # the matched terms of the k shown only
+    for row, term in zip(owner[shown].tolist(), order[place[shown]].tolist()):
         matched.setdefault(row, []).append(term)
     return [(int(ids[i]), float(scores[i]), [terms[t] for t in sorted(matched[i])]) for i in best]
 

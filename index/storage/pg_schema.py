@@ -52,7 +52,7 @@ def bucket_keys(conn) -> None:
     conn.execute("CREATE TABLE fanwen_buckets (chunk_id bigint PRIMARY KEY REFERENCES fanwen_chunks(id) "
                  "ON DELETE CASCADE, counts bytea NOT NULL)")
     last = -1
-    while True:  # in id order, a batch at a time, as shingle_keys
+    while True:  # in id order, a batch at a time, as shingle_keys (keys, not texts: four times the rows)
         rows = conn.execute("SELECT chunk_id, keys FROM fanwen_shingles WHERE chunk_id > %s ORDER BY chunk_id "
                             "LIMIT %s", (last, BACKFILL_BATCH * 4), binary=True).fetchall()
         if not rows:
