@@ -110,3 +110,39 @@ def test_a_v3_database_gets_every_chunk_s_term_row_and_the_same_answers(pg_url, 
         lengths = dict(conn.execute("SELECT id, length FROM fanwen_chunks").fetchall())
     assert rows and rows == {cid: forward_row(cid, c, lengths[cid])[1:] for cid, c in counts.items()}
     assert [[(h.chunk.id, round(h.score, 9)) for h in new.search(q, mode="keyword").hits] for q in queries] == before
+
+
+def test_a_filter_most_chunks_pass_walks_best_first_with_the_same_answers(pg_library, monkeypatch):
+    """A broad filter (WALK_FROM 0 here: every filter is) reads each term's best postings among the chunks
+    passing, and asks HNSW for more neighbours, keeping those passing. On a small library both read every
+    passing chunk, so they must give what the exact filtered statements give."""
+    from fanwen.index.storage import pg_view
+    from fanwen.index.storage.filters import ChunkFilter
+
+    view = pg_library.snapshot
+    roles = sorted({c.role for c in view.all_chunks().values()})
+    filters = [ChunkFilter(roles=(roles[0],)), ChunkFilter(docs=(sorted(view.docs)[1],)),
+               ChunkFilter(roles=tuple(roles))]
+    queries = ["党员理论学习不够深入", "居民满意度 党员志愿服务", "党员受教育 开展学习活动"]
+    vectors = pg_library.embedder.embed_queries(queries)
+
+    def answers():
+        out = []
+        for chunk_filter in filters:
+            for query, vector in zip(queries, vectors):
+                terms = list(dict.fromkeys(view.keywords.terms(query)))
+                out.append([(cid, round(s, 9), t) for cid, s, t in view.keywords.search(terms, 5, chunk_filter)])
+                out.append([(cid, round(s, 6)) for cid, s in view.vectors.search(vector, 3, chunk_filter)[0]])
+        return out
+
+    exact = answers()
+    assert all(isinstance(view.keywords.statement(["党员"], 5, f)[1], tuple) for f in filters)  # read whole
+    monkeypatch.setattr(pg_view, "WALK_FROM", 0)
+    statements = []
+    real_sql = type(view).sql
+    monkeypatch.setattr(type(view), "sql", lambda self, q, p=(), binary=False: (
+        statements.append(q), real_sql(self, q, p, binary))[1])
+    walked = answers()
+    assert sum("JOIN fanwen_chunks c ON c.id = p.chunk_id" in q for q in statements) == len(filters) * len(queries)
+    assert sum(") AS ok" in q for q in statements) >= len(queries)  # the HNSW path answered (k passing)
+    assert walked == exact and all(exact[::2]) and all(exact[1::2])

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from fanwen.index.storage.filters import ChunkFilter
-from fanwen.index.storage.pg_schema import IMPACT, term_key
+from fanwen.index.storage.pg_schema import IMPACT, impact, term_key
 
 TOP_POSTINGS = 1000  # postings an unfiltered keyword search reads per term, best impact first (at least k)
 COMPLETED = 5  # times k: chunks given their exact score before the final ranking, when a term is read in part
@@ -47,7 +47,7 @@ class PgKeywords:
         if statement is None:
             return []
         sql, params = statement
-        if sql is BEST_FIRST:
+        if isinstance(params, dict):  # best first: the term rows of the candidates, scored here
             rows = self.view.sql(sql, params, binary=True)
             return scored_rows(rows, params["terms"], params["factors"], params["a"], params["c"], int(k))
         place = {t: i for i, t in enumerate(query)}  # matched terms in query order
@@ -55,25 +55,33 @@ class PgKeywords:
 
     def statement(self, query: list[str], k: int, allowed: ChunkFilter | None = None,
                   weights: dict[str, float] | None = None) -> tuple[str, tuple | dict] | None:
-        """The scoring SQL and its parameters (None when the library holds no query term). Filtered: every
-        posting of the terms among the chunks passing (BM25_SQL). Unfiltered: each term's best postings by
-        impact, TOP_POSTINGS × its weight (at most 1), and the best chunks by those parts with their term
-        rows (BEST_FIRST), which scored_rows turns into exact scores."""
+        """The scoring SQL and its parameters (None when the library holds no query term). Each term's best
+        postings by impact, TOP_POSTINGS × its weight (at most 1), and the best chunks by those parts with
+        their term rows (BEST_FIRST), which scored_rows turns into exact scores; with a filter, the best
+        postings of chunks passing it. A filter few chunks pass (not view.broad): every posting of the terms
+        among them (BM25_SQL), exact."""
         chunks, tokens = self.view.total()
         factors = self._factors(query, weights or {}, chunks)
         if not factors:
             return None
         avglen = tokens / chunks if tokens > 0 else 1.0
         a, c = self.k1 * (1 - self.b), self.k1 * self.b / avglen
-        if allowed is not None and allowed.restricts:  # the filter reads the chunks table; scoring does not
+        restricts = allowed is not None and allowed.restricts
+        if restricts and not self.view.broad(allowed):  # the filter reads the chunks table
             where, params = allowed.sql("c")
             return BM25_SQL.format(postings=FILTERED.format(where=where)), (
                 a, c, list(factors), list(factors.values()), *params, int(k))
         cuts = [max(int(k), self._depth((weights or {}).get(t, 1.0))) for t in factors]
-        partial = any(self._df[t] > cut for t, cut in zip(factors, cuts))  # a term whose list is read in part
-        return BEST_FIRST, {"a": a, "c": c, "terms": list(factors), "factors": list(factors.values()),
-                            "cuts": cuts,
-                            "complete": COMPLETED * int(k) if partial else int(k)}
+        partial = any(self._df[t] > cut for t, cut in zip(factors, cuts)) or restricts  # read in part
+        params = {"a": a, "c": c, "terms": list(factors), "factors": list(factors.values()), "cuts": cuts,
+                  "complete": COMPLETED * int(k) if partial else int(k)}
+        if not restricts:
+            return BEST_FIRST, params
+        where, values = allowed.sql("c")
+        for place, value in enumerate(values):  # named, as the rest of the statement's parameters
+            where = where.replace("%s", f"%(filter{place})s", 1)
+            params[f"filter{place}"] = value
+        return best_first(PASSING.format(where=where)), params
 
     @staticmethod
     def _depth(weight: float) -> int:
@@ -138,22 +146,35 @@ WHERE score > 0 ORDER BY score DESC, chunk_id LIMIT %s
 """
 # Every posting of the terms, for the chunks passing a filter (a filter can keep few of a term's best).
 FILTERED = "JOIN fanwen_postings p ON p.term = q.term WHERE p.chunk_id IN (SELECT c.id FROM fanwen_chunks c WHERE {where})"
-# Unfiltered: each term's `cut` best postings by impact (fewer for a term of lower weight), from the
-# (term, impact) index, so a word in most chunks costs `cut` rows instead of all of them; a rare term's list
-# is read whole. The `complete` chunks with the most of the parts read come back with their term rows
-# (fanwen_forward), from which scored_rows computes every query term's part: one primary-key read per chunk,
-# where a probe per (term, chunk) not read cost ~9,000 probes per query at a million chunks. (Ranking the
-# chunks by an upper bound, read parts plus each unread term's last read part, agreed less with exact BM25
-# on 10 generated-library queries at 100,000 chunks: top 10 0.87 vs 0.91; a chunk seen in few lists got
-# most of the bound.)
-BEST_FIRST = f"""
+# Each term's `cut` best postings by impact (fewer for a term of lower weight), from the (term, impact)
+# index, so a word in most chunks costs `cut` rows instead of all of them; a rare term's list is read whole.
+# The `complete` chunks with the most of the parts read come back with their term rows (fanwen_forward),
+# from which scored_rows computes every query term's part: one primary-key read per chunk, where a probe
+# per (term, chunk) not read cost ~9,000 probes per query at a million chunks. (Ranking the chunks by an
+# upper bound, read parts plus each unread term's last read part, agreed less with exact BM25 on 10
+# generated-library queries at 100,000 chunks: top 10 0.87 vs 0.91; a chunk seen in few lists got most of
+# the bound.)
+ALL_POSTINGS = f"""SELECT chunk_id, tf, length FROM fanwen_postings WHERE term = q.term
+                             ORDER BY {IMPACT} DESC, chunk_id LIMIT q.cut"""
+# With a filter most chunks pass (a role: a fifth of them), the best postings of chunks passing, walking the
+# impact order with a look at each chunk's row: at 1M, 10 queries filtered to one role 256 vs 1,979 ms
+# median for every posting of the terms, top 10 agreeing 0.77 (at 100,000: 125 vs 472 ms, 1.0).
+PASSING = f"""SELECT p.chunk_id, p.tf, p.length FROM fanwen_postings p JOIN fanwen_chunks c ON c.id = p.chunk_id
+                             WHERE p.term = q.term AND {{where}}
+                             ORDER BY {impact("p")} DESC, p.chunk_id LIMIT q.cut"""
+
+
+def best_first(postings: str) -> str:
+    return f"""
 WITH q AS MATERIALIZED (SELECT * FROM unnest(%(terms)s::text[], %(factors)s::float8[], %(cuts)s::int[])
                         AS q(term, factor, cut)),
 read AS MATERIALIZED (
   SELECT p.chunk_id, q.factor * p.tf / (p.tf + %(a)s::float8 + %(c)s::float8 * p.length) AS part
-  FROM q CROSS JOIN LATERAL (SELECT chunk_id, tf, length FROM fanwen_postings WHERE term = q.term
-                             ORDER BY {IMPACT} DESC, chunk_id LIMIT q.cut) p),
+  FROM q CROSS JOIN LATERAL ({postings}) p),
 best AS (SELECT chunk_id, sum(part) AS got FROM read GROUP BY chunk_id ORDER BY got DESC, chunk_id
          LIMIT %(complete)s)
 SELECT f.chunk_id, f.keys, f.tfs, f.length FROM best b JOIN fanwen_forward f ON f.chunk_id = b.chunk_id
 """
+
+
+BEST_FIRST = best_first(ALL_POSTINGS)

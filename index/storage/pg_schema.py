@@ -19,7 +19,12 @@ SCHEMA_VERSION = 5
 # reference average length: the impact a search reads each term's postings by, best first. Scores are then
 # computed exactly (the library's own average) for the postings read; only the order uses this constant, so
 # it is part of the v2 schema and never changes.
-IMPACT = "(tf::float8 / (tf::float8 + 0.3 + 0.9 * length::float8 / 200.0))"
+def impact(alias: str = "") -> str:
+    p = f"{alias}." if alias else ""
+    return f"({p}tf::float8 / ({p}tf::float8 + 0.3 + 0.9 * {p}length::float8 / 200.0))"
+
+
+IMPACT = impact()
 
 BACKFILL_BATCH = 5000
 

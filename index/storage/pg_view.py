@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -13,6 +14,9 @@ from fanwen.index.storage.chunk_rows import json_items
 from fanwen.index.storage.filters import ChunkFilter
 from fanwen.index.storage.pg_keywords import PgKeywords
 
+# Chunks passing a filter from which a filtered search reads best first (keywords) or asks HNSW for more
+# neighbours (vectors), instead of reading every posting of the terms or every vector of the chunks passing.
+WALK_FROM = 20_000
 # The two JSON columns come as text: most are "[]", and psycopg's jsonb loader costs a third of a fetch.
 CHUNK_COLUMNS = ("id, doc, text, heading_path::text, role, role_confidence, para_index, point_index, start_pos, "
                  "end_pos, placeholders::text, dup_of")
@@ -54,6 +58,7 @@ class PgView:
         self._docs: dict[str, Document] | None = None
         self._all: dict[int, Chunk] | None = None
         self._total: tuple[int, int] | None = None
+        self._passing: dict[ChunkFilter, int] = {}
         self.chunks = PgChunks(self)
         self.by_doc = PgByDoc(self)
         self.vectors = PgVectors(self, "embedding")
@@ -107,6 +112,17 @@ class PgView:
             rows = self.sql(f"SELECT {CHUNK_COLUMNS} FROM fanwen_chunks ORDER BY id")
             self._all = {chunk.id: chunk for chunk in map(chunk_from_row, rows)}
         return self._all
+
+    def broad(self, chunk_filter: ChunkFilter) -> bool:
+        """Whether so many chunks pass a filter (WALK_FROM) that a search walks best first under it."""
+        return self.passing(chunk_filter) >= WALK_FROM
+
+    def passing(self, chunk_filter: ChunkFilter) -> int:
+        """How many chunks pass a filter (counted once per generation and filter)."""
+        if chunk_filter not in self._passing:
+            where, params = chunk_filter.sql("c")
+            self._passing[chunk_filter] = self.sql(f"SELECT count(*) FROM fanwen_chunks c WHERE {where}", params)[0][0]
+        return self._passing[chunk_filter]
 
     def total(self) -> tuple[int, int]:
         """(chunks, keyword tokens) of the whole library, read once per generation."""
@@ -180,18 +196,37 @@ class PgVectors:
     def search(self, query, k: int, allowed: ChunkFilter | None = None) -> list[list[tuple[int, float]]]:
         rows = np.atleast_2d(np.asarray(query, dtype=np.float32))
         where, params = (allowed or ChunkFilter()).sql("c")
-        # A filtered search scans the rows passing the filter exactly (`+ 0` keeps the planner off the
-        # HNSW index, which would filter after taking its nearest few and return too little).
+        # A filter few chunks pass scans them exactly (`+ 0` keeps the planner off the HNSW index, which would
+        # filter after taking its nearest few and return too little); one most pass (a role) asks HNSW for
+        # more than k, twice k over the share passing, and keeps those passing (scanning exactly if fewer
+        # than k do): at 1M a role filter scanned 200,000 vectors.
         order = f"c.{self.column} <#> %s::vector"
+        depth = self._depth(k, allowed) if allowed is not None and allowed.restricts else None
         if allowed is not None and allowed.restricts:
             order = f"({order}) + 0"
         out = []
         for row in rows:
             literal = vector_literal(row)
-            self.view.engine.set_search_breadth(k)
-            found = self.view.sql(
-                f"SELECT c.id, -(c.{self.column} <#> %s::vector) FROM fanwen_chunks c "
-                f"WHERE c.{self.column} IS NOT NULL AND {where} ORDER BY {order} LIMIT %s",
-                (literal, *params, literal, int(k)))
+            found = self._nearest_passing(literal, where, params, depth, k) if depth else None
+            if found is None:
+                self.view.engine.set_search_breadth(k)
+                found = self.view.sql(
+                    f"SELECT c.id, -(c.{self.column} <#> %s::vector) FROM fanwen_chunks c "
+                    f"WHERE c.{self.column} IS NOT NULL AND {where} ORDER BY {order} LIMIT %s",
+                    (literal, *params, literal, int(k)))
             out.append([(int(cid), float(score)) for cid, score in found])
         return out
+
+    def _depth(self, k: int, allowed: ChunkFilter) -> int | None:
+        """Nearest neighbours to ask HNSW for under a filter most chunks pass (None: scan those passing)."""
+        if not self.view.broad(allowed):
+            return None
+        return min(1000, math.ceil(2 * int(k) * self.view.total()[0] / max(1, self.view.passing(allowed))))
+
+    def _nearest_passing(self, literal: str, where: str, params: list, depth: int, k: int) -> list | None:
+        self.view.engine.set_search_breadth(depth)
+        found = self.view.sql(
+            f"SELECT id, score FROM (SELECT c.id, -(c.{self.column} <#> %s::vector) AS score, ({where}) AS ok "
+            f"FROM fanwen_chunks c WHERE c.{self.column} IS NOT NULL ORDER BY c.{self.column} <#> %s::vector "
+            f"LIMIT %s) nearest WHERE ok ORDER BY score DESC, id LIMIT %s", (literal, *params, literal, depth, int(k)))
+        return found if len(found) >= int(k) else None
