@@ -8,8 +8,8 @@ import pytest
 from fanwen.index.library import Library
 from fanwen.index.storage import pg_keywords
 from fanwen.index.storage.pg_keywords import BM25_SQL, scored_rows
-from fanwen.index.storage.pg_schema import IMPACT, SCHEMA_VERSION, forward_row, term_key
-from tests.test_postgres import downgrade, write_reports
+from fanwen.index.storage.pg_schema import IMPACT, forward_row, term_key
+from tests.test_postgres import keyword_answers, upgraded, write_reports
 from tests.test_incremental import CountingEmbedder
 
 A, C = 0.3, 0.9 / 50  # k1 (1 - b) and k1 b / avglen of a library whose chunks average 50 tokens
@@ -95,13 +95,7 @@ def test_a_v3_database_gets_every_chunk_s_term_row_and_the_same_answers(pg_url, 
     """Schema v4 fills fanwen_forward in SQL from the postings stored; its keys are the ones term_key gives."""
     import psycopg
 
-    old = Library(tmp_path / "a", CountingEmbedder(), database_url=pg_url)
-    old.add_paths(write_reports(tmp_path / "docs", 3, 5))
-    queries = ["党建工作", "加强党风廉政建设", "问题原因"]
-    before = [[(h.chunk.id, round(h.score, 9)) for h in old.search(q, mode="keyword").hits] for q in queries]
-    downgrade(pg_url, 3)
-    new = Library(tmp_path / "b", CountingEmbedder(), database_url=pg_url)
-    assert new.snapshot.manifest["schema_version"] == SCHEMA_VERSION
+    before, new = upgraded(pg_url, tmp_path, 3)
     with psycopg.connect(pg_url, autocommit=True) as conn:
         rows = {r[0]: (bytes(r[1]), bytes(r[2]), r[3]) for r in conn.execute("SELECT * FROM fanwen_forward")}
         counts: dict[int, Counter] = {}
@@ -109,7 +103,7 @@ def test_a_v3_database_gets_every_chunk_s_term_row_and_the_same_answers(pg_url, 
             counts.setdefault(cid, Counter())[term] = tf
         lengths = dict(conn.execute("SELECT id, length FROM fanwen_chunks").fetchall())
     assert rows and rows == {cid: forward_row(cid, c, lengths[cid])[1:] for cid, c in counts.items()}
-    assert [[(h.chunk.id, round(h.score, 9)) for h in new.search(q, mode="keyword").hits] for q in queries] == before
+    assert keyword_answers(new) == before
 
 
 def test_a_filter_most_chunks_pass_walks_best_first_with_the_same_answers(pg_library, monkeypatch):
