@@ -26,11 +26,15 @@ class ChunkFilter:
 
     def sql(self, alias: str = "c") -> tuple[str, list]:
         """A WHERE condition on the chunks table (alias `alias`) and its parameters; 'true' when open."""
-        parts, params = [], []
-        if self.roles:
-            parts.append(f"{alias}.role = ANY(%s)")
-            params.append(list(self.roles))
-        if self.docs:
-            parts.append(f"{alias}.doc = ANY(%s)")
-            params.append(list(self.docs))
-        return (" AND ".join(parts) or "true"), params
+        conditions = self._conditions()
+        return " AND ".join(f"{alias}.{column} = ANY(%s)" for column, _ in conditions) or "true", [
+            values for _, values in conditions]
+
+    def named_sql(self, alias: str = "c", prefix: str = "filter") -> tuple[str, dict]:
+        """As sql(), with named parameters (prefix0, prefix1…), for a statement whose others are named."""
+        conditions = self._conditions()
+        return " AND ".join(f"{alias}.{column} = ANY(%({prefix}{i})s)" for i, (column, _) in enumerate(conditions)
+                            ) or "true", {f"{prefix}{i}": values for i, (_, values) in enumerate(conditions)}
+
+    def _conditions(self) -> list[tuple[str, list[str]]]:
+        return [(column, list(values)) for column, values in (("role", self.roles), ("doc", self.docs)) if values]

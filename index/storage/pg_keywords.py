@@ -77,11 +77,8 @@ class PgKeywords:
                   "complete": COMPLETED * int(k) if partial else int(k)}
         if not restricts:
             return BEST_FIRST, params
-        where, values = allowed.sql("c")
-        for place, value in enumerate(values):  # named, as the rest of the statement's parameters
-            where = where.replace("%s", f"%(filter{place})s", 1)
-            params[f"filter{place}"] = value
-        return best_first(PASSING.format(where=where)), params
+        where, values = allowed.named_sql("c")
+        return best_first(PASSING.format(where=where)), params | values
 
     @staticmethod
     def _depth(weight: float) -> int:
