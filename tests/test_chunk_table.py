@@ -5,12 +5,14 @@ import dataclasses
 import random
 import shutil
 
+import numpy as np
 import pytest
 
 from fanwen.index.records import ROLES, Chunk
 from fanwen.index.storage import chunk_table
 from fanwen.index.storage.chunk_rows import COLUMNS_FILE, SegmentRows
 from fanwen.index.storage.chunk_table import ChunkTable
+from fanwen.index.storage.filters import ChunkFilter
 from fanwen.index.storage.segments import write_metadata
 from fanwen.index.storage.chunk_rows import columns_of, write_columns
 
@@ -65,6 +67,14 @@ def assert_same(table, expected, rng):
     assert [table[cid].to_dict() for cid in sample] == [expected[cid].to_dict() for cid in sample]
     assert [c.to_dict() for c in chunk_table.many(table, sample)] == [expected[cid].to_dict() for cid in sample]
     assert chunk_table.roles_of(table, sample) == [expected[cid].role for cid in sample]
+    roles = set(rng.sample(sorted(ROLES), 2))
+    assert chunk_table.has_role(table, np.array(sample, dtype=np.int64), roles).tolist() == \
+        [expected[cid].role in roles for cid in sample]
+    by_doc = doc_order(expected)
+    for chunk_filter in (ChunkFilter(roles=tuple(roles)), ChunkFilter(roles=tuple(roles), docs=("doc1", "doc3"))):
+        passing = sorted(cid for cid, c in expected.items()
+                         if c.role in roles and (not chunk_filter.docs or c.doc in chunk_filter.docs))
+        assert chunk_filter.ids(by_doc, table).tolist() == chunk_filter.ids(by_doc, expected).tolist() == passing
     assert chunk_table.max_id(table) == max(expected, default=-1)
     for floor in (0.0, 0.5, 0.9):
         assert chunk_table.confident(table, floor) == chunk_table.confident(expected, floor)

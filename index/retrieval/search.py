@@ -141,7 +141,7 @@ def prefer_roles(fused: dict[int, float], chunks: dict[int, Chunk], strengths: d
 
 def allowed_ids(snap, request: SearchRequest):
     """What the retrievers may return: None when nothing is filtered; else the engine's own form of the
-    ChunkFilter (a set of ids for the in-memory stores, the filter itself for SQL ones)."""
+    ChunkFilter (its ids ascending for the in-memory stores, the filter itself for SQL ones)."""
     chunk_filter = ChunkFilter(tuple(request.roles), tuple(request.docs))
     if not chunk_filter.restricts:
         return None
@@ -173,7 +173,7 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
     validate_mode(request.mode)
     fusion = validate_fusion(request.fusion or params.fusion)
     allowed = allowed_ids(snap, request)
-    if isinstance(allowed, set) and not allowed:
+    if isinstance(allowed, np.ndarray) and not len(allowed):
         return []
     want = request.offset + request.k + 1
     pool = max(params.pool, want)

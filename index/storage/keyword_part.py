@@ -204,7 +204,8 @@ def row_sums(counts: np.ndarray, indptr: np.ndarray) -> np.ndarray:
 def _allowed_mask(row_ids: np.ndarray, allowed: Collection[int]) -> np.ndarray:
     """Boolean mask over rows whose id is in allowed (row_ids must be sorted)."""
     mask = np.zeros(len(row_ids), dtype=bool)
-    wanted = np.fromiter((operator.index(i) for i in allowed), dtype=np.int64, count=len(allowed))
+    wanted = (allowed.astype(np.int64, copy=False) if isinstance(allowed, np.ndarray)
+              else np.fromiter((operator.index(i) for i in allowed), dtype=np.int64, count=len(allowed)))
     if len(wanted) == 0 or len(row_ids) == 0:
         return mask
     places = np.searchsorted(row_ids, wanted)

@@ -33,3 +33,12 @@ def unit_rows(vectors: np.ndarray, dim: int, what: str) -> np.ndarray:
     norms = np.linalg.norm(array, axis=1, keepdims=True)
     # Embedders normally normalise already; this guards inner product = cosine anyway.
     return np.ascontiguousarray(array / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def ascending_ids(ids: Iterable[int]) -> np.ndarray:
+    """as_ids, sorted and distinct (np.unique only when they are not already: a filter's come ascending, and
+    at a million chunks sorting 200,000 of them again cost ~70 ms per search)."""
+    array = as_ids(ids)
+    if len(array) > 1 and not (array[1:] > array[:-1]).all():
+        array = np.unique(array)
+    return array

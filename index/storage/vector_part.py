@@ -11,7 +11,7 @@ import numpy as np
 
 from fanwen.index.errors import CorruptIndex, NotFound
 from fanwen.index.storage import vector_files
-from fanwen.index.storage.vector_checks import as_ids, unit_rows
+from fanwen.index.storage.vector_checks import as_ids, ascending_ids, unit_rows
 from fanwen.index.storage.vector_sketch import Sketch, sketch_of
 
 KINDS = ("flat", "hnsw")
@@ -213,7 +213,7 @@ class VectorPart:
             _set_threads(len(rows) > 1)
             if allowed is None:
                 return self._search_all(rows, k)
-            labels, _ = self._labels(np.unique(as_ids(allowed)).tolist())
+            labels, _ = self._labels(ascending_ids(allowed).tolist())
             if len(labels) == 0:
                 return [[] for _ in rows]
             if self.kind == "hnsw" and len(labels) <= EXACT_FILTER_LIMIT:

@@ -11,7 +11,7 @@ import numpy as np
 
 from fanwen.index.errors import NotFound
 from fanwen.index.storage.tombstones import bury_all
-from fanwen.index.storage.vector_checks import as_ids, unit_rows
+from fanwen.index.storage.vector_checks import as_ids, ascending_ids, unit_rows
 from fanwen.index.storage.vector_part import KINDS, Hits, VectorPart  # noqa: F401 (KINDS for callers)
 
 # Past this many frozen parts, a clone merges all but the largest into one, so searches stay a few FAISS calls.
@@ -108,7 +108,7 @@ class VectorStore:
         if k <= 0 or not sources or len(rows) == 0:
             return [[] for _ in rows]
         if allowed is not None:
-            allowed = np.unique(as_ids(allowed))
+            allowed = ascending_ids(allowed)
         if len(sources) == 1 and not sources[0].dead:  # the usual read after opening: FAISS's own answer
             return sources[0].part.search(rows, k, allowed)
         found = [_search_source(s, rows, k, allowed) for s in sources]
