@@ -1,7 +1,6 @@
 """One immutable block of BM25 postings (term counts per chunk) and its term-major matrix: a part of a BM25Index."""
 from __future__ import annotations
 
-import operator
 import threading
 from functools import cached_property
 from typing import Collection
@@ -11,6 +10,7 @@ from scipy import sparse
 
 from fanwen.index.storage.maxscore import best_rows, find
 from fanwen.index.storage.term_factors import MIN_POSTINGS, kept, part_token, tf_factors
+from fanwen.index.storage.vector_checks import as_ids
 
 Posting = tuple[np.ndarray, np.ndarray]  # (term columns, counts) of one chunk
 
@@ -204,8 +204,7 @@ def row_sums(counts: np.ndarray, indptr: np.ndarray) -> np.ndarray:
 def _allowed_mask(row_ids: np.ndarray, allowed: Collection[int]) -> np.ndarray:
     """Boolean mask over rows whose id is in allowed (row_ids must be sorted)."""
     mask = np.zeros(len(row_ids), dtype=bool)
-    wanted = (allowed.astype(np.int64, copy=False) if isinstance(allowed, np.ndarray)
-              else np.fromiter((operator.index(i) for i in allowed), dtype=np.int64, count=len(allowed)))
+    wanted = as_ids(allowed)  # a filter's ids come as an array; a set or list is turned into one
     if len(wanted) == 0 or len(row_ids) == 0:
         return mask
     places = np.searchsorted(row_ids, wanted)
