@@ -20,6 +20,7 @@ from fanwen.index.retrieval.relevance import judge, threshold_for
 from fanwen.index.retrieval.results import SearchResult
 from fanwen.index.retrieval.search import SearchRequest, query_terms, run_search, validate_k, validate_offset
 from fanwen.index.retrieval.search import ranked_hits as run_ranked
+from fanwen.index.retrieval.thesaurus import expand
 from fanwen.index.retrieval.tokenize import default_tokenizer
 from fanwen.index.storage.engine import open_engine
 
@@ -126,7 +127,9 @@ class Library:
         ranked = run_ranked(snap, vector, terms, request, self.params.for_passages() if intent.long else self.params)
         known = [word for word in request.topic if word in snap.keywords]
         threshold = threshold_for(self.embedder.name) if vector is not None else None
-        verdict = judge(ranked, request.topic, known, threshold)
+        # Asked only when no typed word is held (rare, and one round trip on a database).
+        related = [] if known or not self.params.synonym_weight else expand(request.topic, snap.keywords.holding)
+        verdict = judge(ranked, request.topic, known, threshold, related)
         page = [] if verdict.none else self._named(ranked[request.offset:request.offset + request.k])
         source = "filter" if request.roles else ("query" if intent.roles else "")
         return SearchResult(intent.query, intent.topic, request.roles or intent.roles, request.topic, page,

@@ -91,11 +91,19 @@ def verdicts(library, dev: list[dict]) -> None:
     print("\nwith the shipped thresholds (library.search, k=10):")
     weak = [item["q"] for item in dev if library.search(item["q"], k=10).weak]
     print(f"  on-topic dev queries flagged weak: {len(weak)}/{len(dev)} {weak}")
+    from fanwen.index.errors import InvalidInput
+
     for name, queries in (("nonsense", NONSENSE), ("off-topic", OFF_TOPIC)):
-        results = [library.search(q, k=10) for q in queries]
-        none = sum(1 for r in results if not r.hits)
+        results, refused = [], 0
+        for q in queries:
+            try:
+                results.append(library.search(q, k=10))
+            except InvalidInput:  # e.g. "!!!???": no letter, digit or Chinese character
+                refused += 1
+        none = refused + sum(1 for r in results if not r.hits)
         flagged = sum(1 for r in results if r.weak)
-        print(f"  {name:9s}: no hits {none}/{len(queries)}, weak {flagged}/{len(queries)}, shown as matches "
+        print(f"  {name:9s}: no hits {none}/{len(queries)} ({refused} refused as input), weak "
+              f"{flagged}/{len(queries)} {[r.query for r in results if r.weak]}, shown as matches "
               f"{len(queries) - none - flagged} {[r.query for r in results if r.hits and not r.weak]}")
     levels = {True: {}, False: {}}
     for item in dev:

@@ -32,6 +32,23 @@ def test_verdict_weak_when_best_hits_miss_known_words_and_none_for_nonsense():
     verdict = relevance.judge([hit("加强党建", 0.90)], ["群众跑一次"], [], 0.869)  # paraphrase: the model decides
     assert not verdict.weak and not verdict.none
     assert not relevance.judge([hit("加强党建", 0.80)], ["asdfgh"], [], None).none  # no calibration: never hide
+    # No typed word held, the vector not close, but a 词林 synonym held: hits, flagged weak
+    verdict = relevance.judge([hit("规范经费开支", 0.85)], ["花销"], [], 0.869, related=["开支"])
+    assert verdict.weak and not verdict.none
+
+
+def test_plain_word_paraphrase_with_only_a_synonym_held_gets_its_paragraph(corpus_library):
+    # None of 公款吃喝/坐车/出国/花销 is in corpus/; 花销 = 开支 = 支出 in 词林, and the model's best cosine is
+    # below the calibrated threshold. Before, the page was empty; now 严控"三公"经费支出 leads it, flagged weak.
+    result = corpus_library.search("公款吃喝坐车出国的花销要卡紧", k=5)
+    assert result.weak and "经费支出" in result.hits[0].chunk.text
+    assert corpus_library.search("今天天气怎么样", k=5).hits == []  # 怎么样 is a question word, not 如何's synonym
+
+
+def test_question_words_are_no_search_terms(corpus_library):
+    keywords = corpus_library.snapshot.keywords
+    assert keywords.terms("如何加强党建业务融合") == keywords.terms("加强党建业务融合")
+    assert keywords.terms("存在哪些问题 为什么") == keywords.terms("存在问题")
 
 
 def test_function_and_role_words_are_no_topic():

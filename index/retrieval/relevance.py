@@ -49,12 +49,15 @@ def level(hit: Hit, topic: list[str], threshold: float | None) -> str:
     return "medium" if share > 0 or close else "low"
 
 
-def judge(hits: list[Hit], topic: list[str], known: list[str], threshold: float | None) -> Verdict:
-    """Rate every hit; `known` are the topic words the index holds at all.
+def judge(hits: list[Hit], topic: list[str], known: list[str], threshold: float | None,
+          related: list[str] = ()) -> Verdict:
+    """Rate every hit; `known` are the topic words the index holds at all, `related` the 词林 synonyms of
+    topic words that it holds (asked for only when it knows no topic word).
 
     When the index knows a topic word, a direct match must contain one (a close vector alone is often
     the query's role wording, 存在的不足, matching any problems paragraph). When it knows none, only the
-    model can tell a paraphrase from nonsense, and below the threshold there is nothing to show.
+    model can tell a paraphrase from nonsense, and below the threshold there is nothing to show, unless
+    a synonym is held: a paraphrase in plain words (花销 for 开支) then gets its hits, flagged weak.
     """
     for hit in hits:
         hit.relevance = level(hit, topic, threshold)
@@ -63,7 +66,7 @@ def judge(hits: list[Hit], topic: list[str], known: list[str], threshold: float 
         direct = any(coverage(hit, known) for hit in best)
     else:
         direct = any(similar_enough(hit, threshold) for hit in best)
-    none = not known and not direct and threshold is not None
+    none = not known and not related and not direct and threshold is not None
     if not direct:
         for hit in hits:
             hit.relevance = "low"
