@@ -102,14 +102,19 @@ def fuse(vector: list[tuple], keyword: list[tuple], method: str, params: SearchP
                 fused[cid] = fused.get(cid, 0.0) + weight / (params.rrf_k + rank + 1)
         return fused
     for items, weight in shares:
-        if not items:
-            continue
-        values = np.array([item[1] for item in items], dtype=np.float64)
-        low, high = values.min(), values.max()
-        scaled = (values - low) / (high - low) if high > low else np.ones_like(values)
-        for (cid, *_rest), value in zip(items, scaled):
-            fused[cid] = fused.get(cid, 0.0) + weight * float(value)
+        for cid, value in _scaled(items).items():
+            fused[cid] = fused.get(cid, 0.0) + weight * value
     return fused
+
+
+def _scaled(items: list[tuple]) -> dict[int, float]:
+    """One retriever's scores scaled to [0, 1] over its candidates (all 1 when they are equal)."""
+    if not items:
+        return {}
+    values = np.array([item[1] for item in items], dtype=np.float64)
+    low, high = values.min(), values.max()
+    scaled = (values - low) / (high - low) if high > low else np.ones_like(values)
+    return {cid: float(value) for (cid, *_rest), value in zip(items, scaled)}
 
 
 def role_strengths(strengths: dict[str, float], params: SearchParams) -> dict[str, float]:
@@ -184,8 +189,8 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
     keyword = keyword.result() if isinstance(keyword, Future) else keyword
     if request.mode == "hybrid":
         fused = fuse(vector, keyword, fusion, params)
-    else:  # one retriever: its own order, whatever the fusion weights
-        fused = {cid: float(score) for cid, score, *_rest in vector or keyword}
+    else:  # one retriever: its own order, scaled like a fused score so the role bonus weighs the same
+        fused = _scaled(vector or keyword)
     chunks = fetch(snap, fused)
     fused = {cid: score for cid, score in fused.items() if cid in chunks}
     strengths = request.strengths or dict.fromkeys(request.intent_roles, 1.0)
