@@ -1,7 +1,7 @@
 """同义词词林 expansion: typed words reach paragraphs that use a synonym, below the typed words' weight."""
 from fanwen.index.retrieval.params import SearchParams
 from fanwen.index.retrieval.search import query_terms
-from fanwen.index.retrieval.thesaurus import expand, synonym_groups, synonyms
+from fanwen.index.retrieval.thesaurus import expand, synonym_groups, synonym_weights, synonyms
 from fanwen.index.retrieval.tokenize import default_tokenizer
 from fanwen.index.storage.keywords import BM25Index
 
@@ -33,10 +33,22 @@ def test_expand_keeps_held_synonyms_of_two_characters_and_asks_the_index_once():
     assert expand(["带头"], lambda terms: set(terms), limit=2) == sorted(synonyms("带头"))[:2]
 
 
+def test_a_synonym_stands_in_higher_for_a_typed_word_the_index_lacks():
+    asked = []
+
+    def holding(terms):
+        asked.append(list(terms))
+        return {"带头", "领头", "民众"}  # 群众 itself is not held
+
+    weights = synonym_weights(["带头", "群众"], holding, 0.3, 0.7)
+    assert weights == {"领头": 0.3, "民众": 0.7} and len(asked) == 1 and {"带头", "群众"} <= set(asked[0])
+    assert synonym_weights(["群众"], holding, 0.3, 0.3) == {"民众": 0.3}
+
+
 def test_a_typed_word_reaches_a_paragraph_that_only_uses_its_synonym():
-    index = library_words()
-    terms, weights = query_terms(index, "带头", SearchParams(synonym_weight=0.3))
-    assert weights["带头"] == 1.0 and weights["领头"] == 0.3  # below the typed word
+    index = library_words()  # holds 领头, not 带头: the synonym stands in
+    terms, weights = query_terms(index, "带头", SearchParams(synonym_weight=0.3, synonym_stand_in=0.7))
+    assert weights["带头"] == 1.0 and weights["领头"] == 0.7  # below the typed word
     assert [hit[0] for hit in index.search(terms, 3, weights=weights)] == [1]
     plain, plain_weights = query_terms(index, "带头", SearchParams(synonym_weight=0.0))
     assert "领头" not in plain and index.search(plain, 3, weights=plain_weights) == []

@@ -293,9 +293,10 @@ def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: b
     if bigram_weight > 0 and hasattr(analyzer, "bigrams"):
         extra.append((analyzer.bigrams(text), bigram_weight))
     if params.synonym_weight > 0 and not passage:  # a pasted passage has words enough; its synonyms are noise
-        from fanwen.index.retrieval.thesaurus import expand
+        from fanwen.index.retrieval.thesaurus import synonym_weights
 
-        extra.append((expand(words, keywords.holding), params.synonym_weight))
+        found = synonym_weights(words, keywords.holding, params.synonym_weight, params.synonym_stand_in)
+        extra += [([synonym], weight) for synonym, weight in found.items()]
     for terms, weight in extra:
         for term in terms:
             scale = params.generic_weight if term.removeprefix(BIGRAM) in NON_TOPIC else 1.0

@@ -37,12 +37,22 @@ def warm_up() -> threading.Thread:
 
 
 def expand(words: list[str], holding: Callable[[Iterable[str]], set[str]], limit: int = 4) -> list[str]:
-    """Synonyms of `words` that the index holds (`holding` answers for all candidates at once: one round trip
-    on a database), at most `limit` per word, in a fixed order."""
+    """Synonyms of `words` that the index holds, at most `limit` per word, in a fixed order."""
+    return list(synonym_weights(words, holding, 1.0, 1.0, limit))
+
+
+def synonym_weights(words: list[str], holding: Callable[[Iterable[str]], set[str]], weight: float,
+                    stand_in: float, limit: int = 4) -> dict[str, float]:
+    """Synonyms of `words` that the index holds, at most `limit` per word, in a fixed order: at `weight`
+    beside a word the index holds, at `stand_in` for one it lacks (then the synonym is the only match the
+    word can have: 花销 in a query, 开支 in the reports). `holding` answers for all words at once: one round
+    trip on a database."""
     typed = set(words)
     candidates = {word: sorted(s for s in synonyms(word) if len(s) > 1 and s not in typed) for word in typed}
-    held = holding([s for found in candidates.values() for s in found])
-    out = []
+    held = holding(list(typed) + [s for found in candidates.values() for s in found])
+    out: dict[str, float] = {}
     for word in words:
-        out += [synonym for synonym in candidates[word] if synonym in held][:limit]
-    return list(dict.fromkeys(out))
+        share = weight if word in held else stand_in
+        for synonym in [s for s in candidates[word] if s in held][:limit]:
+            out[synonym] = max(share, out.get(synonym, 0.0))
+    return out
