@@ -155,7 +155,7 @@ def ablations(library, plain) -> list[tuple[str, object]]:
              change(synonym_weight=0.0 if p.synonym_weight else 0.6)),
             ("thesaurus 0.3" if p.synonym_weight != 0.3 else "thesaurus 0.6",
              change(synonym_weight=0.3 if p.synonym_weight != 0.3 else 0.6)),
-            ("stand-in synonyms 0.7", change(synonym_stand_in=0.7)),
+            ("stand-in synonyms as the others", change(synonym_stand_in=p.synonym_weight)),
             ("stand-in synonyms 1.0", change(synonym_stand_in=1.0))]
     return rows
 
