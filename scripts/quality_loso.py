@@ -28,7 +28,8 @@ def print_leave_set_out(library, queries: list[dict], baselines: dict) -> None:
 
     configs = list(points(library.params))
     table = [[row["ndcg"] for row in score_all(fanwen_ranker(variant(library, c)), queries)] for c in configs]
-    default = [row["ndcg"] for row in score_all(fanwen_ranker(library), queries)]
+    default = (table[configs.index(library.params)] if library.params in configs  # the defaults are a grid point
+               else [row["ndcg"] for row in score_all(fanwen_ranker(library), queries)])
     plain = {name: [row["ndcg"] for row in score_all(ranker, queries)] for name, ranker in baselines.items()}
     held = [0.0] * len(queries)
     print(f"\nleave one set out: {len(configs)} grid points over {', '.join(GRID)}")

@@ -286,19 +286,17 @@ def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: b
     analyzer = keywords.analyzer
     words = analyzer(text) if words is None else words
     weights = {word: params.generic_weight if word in NON_TOPIC else 1.0 for word in words}
-    extra = []
+    extra: list[tuple[str, float]] = []  # (term, weight): a term met twice keeps its larger weight
     if params.subword_weight > 0 and hasattr(analyzer, "subwords"):
-        extra.append((analyzer.subwords(words), params.subword_weight))
+        extra += [(term, params.subword_weight) for term in analyzer.subwords(words)]
     bigram_weight = params.passage_bigram_weight if passage else params.bigram_weight
     if bigram_weight > 0 and hasattr(analyzer, "bigrams"):
-        extra.append((analyzer.bigrams(text), bigram_weight))
+        extra += [(term, bigram_weight) for term in analyzer.bigrams(text)]
     if params.synonym_weight > 0 and not passage:  # a pasted passage has words enough; its synonyms are noise
         from fanwen.index.retrieval.thesaurus import synonym_weights
 
-        found = synonym_weights(words, keywords.holding, params.synonym_weight, params.synonym_stand_in)
-        extra += [([synonym], weight) for synonym, weight in found.items()]
-    for terms, weight in extra:
-        for term in terms:
-            scale = params.generic_weight if term.removeprefix(BIGRAM) in NON_TOPIC else 1.0
-            weights[term] = max(weight * scale, weights.get(term, 0.0))
+        extra += synonym_weights(words, keywords.holding, params.synonym_weight, params.synonym_stand_in).items()
+    for term, weight in extra:
+        scale = params.generic_weight if term.removeprefix(BIGRAM) in NON_TOPIC else 1.0
+        weights[term] = max(weight * scale, weights.get(term, 0.0))
     return list(weights), weights

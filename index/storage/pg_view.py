@@ -201,8 +201,9 @@ class PgVectors:
         # more than k, twice k over the share passing, and keeps those passing (scanning exactly if fewer
         # than k do): at 1M a role filter scanned 200,000 vectors.
         order = f"c.{self.column} <#> %s::vector"
-        depth = self._depth(k, allowed) if allowed is not None and allowed.restricts else None
-        if allowed is not None and allowed.restricts:
+        restricts = allowed is not None and allowed.restricts
+        depth = self._depth(k, allowed) if restricts else None
+        if restricts:
             order = f"({order}) + 0"
         out = []
         for row in rows:
