@@ -157,7 +157,10 @@ def ablations(library, plain) -> list[tuple[str, object]]:
             ("thesaurus 0.3" if p.synonym_weight != 0.3 else "thesaurus 0.6",
              change(synonym_weight=0.3 if p.synonym_weight != 0.3 else 0.6)),
             ("stand-in synonyms as the others", change(synonym_stand_in=p.synonym_weight)),
-            ("stand-in synonyms 1.0", change(synonym_stand_in=1.0))]
+            ("stand-in synonyms 1.0", change(synonym_stand_in=1.0)),
+            ("class backoff off" if p.class_weight else "class backoff 0.3",
+             change(class_weight=0.0 if p.class_weight else 0.3)),
+            ("class backoff 0.7", change(class_weight=0.7))]
     return rows
 
 

@@ -1,7 +1,7 @@
 """同义词词林 expansion: typed words reach paragraphs that use a synonym, below the typed words' weight."""
 from fanwen.index.retrieval.params import SearchParams
 from fanwen.index.retrieval.search import query_terms
-from fanwen.index.retrieval.thesaurus import expand, synonym_groups, synonym_weights, synonyms
+from fanwen.index.retrieval.thesaurus import class_mates, expand, synonym_groups, synonym_weights, synonyms
 from fanwen.index.retrieval.tokenize import default_tokenizer
 from fanwen.index.storage.keywords import BM25Index
 
@@ -43,6 +43,41 @@ def test_a_synonym_stands_in_higher_for_a_typed_word_the_index_lacks():
     weights = synonym_weights(["带头", "群众"], holding, 0.3, 0.7)
     assert weights == {"领头": 0.3, "民众": 0.7} and len(asked) == 1 and {"带头", "群众"} <= set(asked[0])
     assert synonym_weights(["群众"], holding, 0.3, 0.3) == {"民众": 0.3}
+
+
+def test_a_small_class_holds_the_synonym_groups_and_their_near_relations():
+    assert synonyms("病根") < class_mates("病根")  # 病因, 病源, and beyond the group 原因, 内因
+    assert {"原因", "病因"} <= class_mates("病根") and "显性" in class_mates("显眼") - synonyms("显眼")
+    assert class_mates("不是一个词") == set()
+
+
+def test_a_lacking_word_without_a_held_synonym_backs_off_to_held_class_mates():
+    asked = []
+
+    def holding(terms):
+        asked.append(list(terms))
+        return {"原因", "内因", "领头", "群众"}  # neither 病根 nor its synonyms 病因, 病源; 带头 not, 领头 yes
+
+    weights = synonym_weights(["病根", "带头", "群众"], holding, 0.3, 0.7, class_weight=0.2)
+    assert weights["原因"] == 0.2 and weights["内因"] == 0.2  # 病根's class mates, below a synonym
+    assert weights["领头"] == 0.7  # 带头 has a held synonym: no class mates for it
+    assert not {"为首", "牵头"} & set(weights)
+    assert len(asked) == 2 and "病根" not in asked[1] and "原因" in asked[1]
+    asked.clear()
+    assert "原因" not in synonym_weights(["病根"], holding, 0.3, 0.7)  # class_weight 0: off, one question
+    assert len(asked) == 1
+    asked.clear()
+    synonym_weights(["群众"], holding, 0.3, 0.7, class_weight=0.2)  # every word held: no second question
+    assert len(asked) == 1
+
+
+def test_a_typed_word_reaches_a_paragraph_through_its_class_only_when_backoff_is_on():
+    index = BM25Index(default_tokenizer())
+    index.add([1, 2], ["主要原因是统筹谋划不到位，抓党建工作投入相对较少。", "组织党员开展志愿服务。"])
+    on_terms, on_weights = query_terms(index, "病根", SearchParams(class_weight=0.3))
+    assert on_weights["原因"] == 0.3 and [hit[0] for hit in index.search(on_terms, 2, weights=on_weights)] == [1]
+    off_terms, off_weights = query_terms(index, "病根", SearchParams(class_weight=0.0))
+    assert "原因" not in off_terms and index.search(off_terms, 2, weights=off_weights) == []
 
 
 def test_a_typed_word_reaches_a_paragraph_that_only_uses_its_synonym():

