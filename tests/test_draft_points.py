@@ -77,3 +77,16 @@ def test_outlines_number_no_lead_in(corpus_library):
                 chunk = snap.chunks[exemplar.id]
                 assert not is_lead_in(chunk.text, precedes_points(snap, chunk)), (topic, slot.key, chunk.text)
                 assert chunk.id != concession
+
+
+def test_a_point_opened_by_the_clause_announcing_its_list_keeps_the_clause_and_the_outline_cuts_it(corpus_library):
+    """The index holds each clause announcing a list (once dropped by chunking); an outline's point starts after it."""
+    from fanwen.index.drafting.outline import point_body
+
+    snap = corpus_library.snapshot
+    for clause in ("究其主要原因，一是思想认识不到位", "经过深刻剖析，我认为产生上述问题原因在于：一是存在避难就易心理"):
+        assert clause in line(clause[:6])
+        chunk = next(c for c in snap.chunks.values() if c.text.startswith(clause))
+        assert chunk.role == "causes"
+        body = point_body(snap, chunk)
+        assert body.startswith(clause.split("一是")[1]) and body in chunk.text

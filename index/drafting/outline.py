@@ -9,7 +9,7 @@ import numpy as np
 from fanwen.index.drafting.coverage import Coverage, coverage_warning, measure_coverage
 from fanwen.index.drafting.topics import topic_vectors
 from fanwen.index.drafting.request import make_title, split_focus, validate_counts
-from fanwen.index.drafting.points import MARKER as _MARKER, is_lead_in, precedes_points
+from fanwen.index.drafting.points import LEAD_CLAUSE, MARKER as _MARKER, is_lead_in, precedes_points
 from fanwen.index.ingest.chunking import placeholders
 from fanwen.index.storage.dedup import canonical, shingles
 from fanwen.index.errors import FanwenError, InvalidInput
@@ -249,7 +249,7 @@ def point_body(snap, chunk: Chunk) -> str:
     """The chunk without its old ordinal; a point whose title is a heading of its own gets it back."""
     if chunk.role in ("opening", "closing"):
         return chunk.text
-    body = _MARKER.sub("", chunk.text, count=1)
+    body = _MARKER.sub("", LEAD_CLAUSE.sub("", chunk.text, count=1), count=1)
     if chunk.role == "causes":
         body = _CAUSE_LEAD.sub("", body, count=1)
     if chunk.role != "causes" and len(chunk.heading_path) > 1 and body == chunk.text:  # a cause's heading is its problem

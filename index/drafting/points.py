@@ -6,6 +6,8 @@ import re
 # An old ordinal at the start of a point: （一） 一、 一是 第一， 1.
 MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[是、]|第[一二三四五六七八九十]+[，,、]?"
                     r"|\d{1,2}[.．、](?!\d))\s*")
+# The clause announcing a list that opens its first point's chunk (究其主要原因，一是… / …原因在于：一是…).
+LEAD_CLAUSE = re.compile(r"^[^。！？!?；;]{0,60}?[，,：:]\s*(?=[一二三四五六七八九十]+是)")
 # Words that announce what follows: 主要表现在以下三个方面 / 存在以下问题 / 主要有以下几点 / 具体如下 / 述职如下.
 _ANNOUNCE = re.compile(r"主要表现[在为]|表现在以下|存在以下|有以下|以下[一二三四五六七八九十几两\d]+(?:个方面|方面|点|条)"
                        r"|如下|下列[^。；]{0,8}(?:方面|问题|几点)")

@@ -95,20 +95,27 @@ def _segments(text: str, params: ChunkParams, long_paragraph: bool,
         return [(-1, (0, len(text)))]
     bounds = starts + [len(text)]
     segments = [(i, (bounds[i], bounds[i + 1])) for i in range(len(starts))]
-    if starts[0] > params.lead_max or not _only_heading(text[:starts[0]], heading):
+    lead = text[:starts[0]]
+    announcement = _after_heading(lead, heading)
+    if starts[0] > params.lead_max or any(mark in lead[announcement:] for mark in "。！？!?"):
         segments.insert(0, (-1, (0, starts[0])))
+    elif lead[announcement:].strip():
+        # a clause announcing the list (究其主要原因，/ …原因在于：) opens the first point's chunk: too short
+        # for a chunk of its own, and a search for the words in it must still find them
+        segments[0] = (0, (announcement, bounds[1]))
     return segments
 
 
-def _only_heading(lead: str, heading: str) -> bool:
-    """Whether the text before the first point says nothing of its own: the heading sentence (already in the
-    heading path) and at most a clause that announces the list (究其原因，…在于：). A full sentence of its own
-    is a chunk whether it had its own line or ran into the points, so a page that lost its line breaks
-    chunks like the original."""
-    rest = lead.strip()
-    if heading and rest.startswith(heading):
-        rest = rest[len(heading):].lstrip("。！？!?：:；;，, ")
-    return not any(mark in rest for mark in "。！？!?")
+def _after_heading(lead: str, heading: str) -> int:
+    """Offset in the text before the first point where what it says of its own begins: after the heading
+    sentence, which is already in the heading path. The rest is a chunk if it holds a full sentence, whether
+    it had its own line or ran into the points (a page that lost its line breaks chunks like the original),
+    else a clause that announces the list."""
+    start = len(lead) - len(lead.lstrip())
+    if heading and lead[start:].startswith(heading):
+        rest = lead[start + len(heading):]
+        start += len(heading) + len(rest) - len(rest.lstrip("。！？!?：:；;，, \n"))
+    return start
 
 
 def split_long(text: str, max_chars: int) -> list[tuple[int, int]]:
