@@ -93,8 +93,8 @@ def synonym_weights(words: list[str], holding: Callable[[Iterable[str]], set[str
 
 def class_backoff(lacking: list[str], typed: set[str], holding: Callable[[Iterable[str]], set[str]],
                   limit: int) -> list[str]:
-    """Held class mates of each word in `lacking`, at most `limit` per word, in a fixed order (头号 typed:
-    一流, 头等…; 病根 typed: 根源, 症结…)."""
+    """Held class mates of each word in `lacking`, at most `limit` per word, in a fixed order (the corpus holds
+    原因 for 病根 typed, 显性 for 显眼, 地位 for 名分)."""
     mates = {word: sorted(m for m in class_mates(word) if len(m) > 1 and m not in typed) for word in lacking}
     held = holding([m for found in mates.values() for m in found])
     return [m for word in lacking for m in [m for m in mates[word] if m in held][:limit]]
