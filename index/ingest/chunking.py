@@ -97,9 +97,10 @@ def _segments(text: str, params: ChunkParams, long_paragraph: bool,
     segments = [(i, (bounds[i], bounds[i + 1])) for i in range(len(starts))]
     lead = text[:starts[0]]
     announcement = _after_heading(lead, heading)
-    if starts[0] > params.lead_max or any(mark in lead[announcement:] for mark in "。！？!?"):
+    own = lead[announcement:]  # what the text before the first point says besides its heading
+    if starts[0] > params.lead_max or any(mark in own for mark in "。！？!?"):
         segments.insert(0, (-1, (0, starts[0])))
-    elif lead[announcement:].strip():
+    elif own.strip():
         # a clause announcing the list (究其主要原因，/ …原因在于：) opens the first point's chunk: too short
         # for a chunk of its own, and a search for the words in it must still find them
         segments[0] = (0, (announcement, bounds[1]))

@@ -47,14 +47,17 @@ def class_groups() -> Table:
 
 def class_mates(word: str) -> set[str]:
     """The words sharing a 词林 small class with `word` (its synonyms and their near relations)."""
-    class_of, classes = class_groups()
-    return {other for index in class_of.get(word, ()) for other in classes[index]} - {word}
+    return _sharing(class_groups(), word)
 
 
 def synonyms(word: str) -> set[str]:
     """The words sharing a 词林 group with `word`."""
-    member_of, groups = synonym_groups()
-    return {other for index in member_of.get(word, ()) for other in groups[index]} - {word}
+    return _sharing(synonym_groups(), word)
+
+
+def _sharing(table: Table, word: str) -> set[str]:
+    member_of, sets = table
+    return {other for index in member_of.get(word, ()) for other in sets[index]} - {word}
 
 
 def warm_up() -> threading.Thread:
@@ -77,16 +80,16 @@ def synonym_weights(words: list[str], holding: Callable[[Iterable[str]], set[str
     either backs off to held words of its 词林 small class, at `class_weight` (0: off). `holding` answers for
     many words at once: one round trip on a database, a second only for such a word."""
     typed = set(words)
-    candidates = {word: sorted(s for s in synonyms(word) if len(s) > 1 and s not in typed) for word in typed}
+    candidates = _candidates(typed, synonyms, typed)
     held = holding(list(typed) + [s for found in candidates.values() for s in found])
     out: dict[str, float] = {}
     for word in words:
         share = weight if word in held else stand_in
         for synonym in [s for s in candidates[word] if s in held][:limit]:
             out[synonym] = max(share, out.get(synonym, 0.0))
-    lacking = [w for w in words if len(w) > 1 and w not in held and not any(s in held for s in candidates[w])]
-    if class_weight > 0 and lacking:
-        for mate in class_backoff(lacking, typed, holding, limit):
+    if class_weight > 0:
+        lacking = [w for w in words if len(w) > 1 and w not in held and not any(s in held for s in candidates[w])]
+        for mate in class_backoff(lacking, typed, holding, limit) if lacking else []:
             out[mate] = max(class_weight, out.get(mate, 0.0))
     return out
 
@@ -95,6 +98,11 @@ def class_backoff(lacking: list[str], typed: set[str], holding: Callable[[Iterab
                   limit: int) -> list[str]:
     """Held class mates of each word in `lacking`, at most `limit` per word, in a fixed order (the corpus holds
     原因 for 病根 typed, 显性 for 显眼, 地位 for 名分)."""
-    mates = {word: sorted(m for m in class_mates(word) if len(m) > 1 and m not in typed) for word in lacking}
+    mates = _candidates(lacking, class_mates, typed)
     held = holding([m for found in mates.values() for m in found])
     return [m for word in lacking for m in [m for m in mates[word] if m in held][:limit]]
+
+
+def _candidates(words: Iterable[str], related: Callable[[str], set[str]], typed: set[str]) -> dict[str, list[str]]:
+    """Each word's related words of two or more characters that were not typed, in a fixed order."""
+    return {word: sorted(r for r in related(word) if len(r) > 1 and r not in typed) for word in words}
