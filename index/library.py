@@ -16,7 +16,7 @@ from fanwen.index.records import Chunk, Document, Hit
 from fanwen.index.retrieval.embed import Embedder
 from fanwen.index.retrieval.intent import parse_intent, topic_words, validate_roles
 from fanwen.index.retrieval.params import SearchParams, validate_fusion, validate_mode
-from fanwen.index.retrieval.relevance import judge, threshold_for
+from fanwen.index.retrieval.relevance import Verdict, browsed, judge, threshold_for
 from fanwen.index.retrieval.results import SearchResult
 from fanwen.index.retrieval.search import SearchRequest, query_terms, run_search, validate_k, validate_offset
 from fanwen.index.retrieval.search import ranked_hits as run_ranked
@@ -124,17 +124,26 @@ class Library:
         typed = snap.keywords.terms(intent.topic)
         terms, request.weights = query_terms(snap.keywords, intent.topic, self.params, intent.long, typed)
         request.topic = topic_words(typed)  # what the reader typed: no synonym or bigram
-        ranked = run_ranked(snap, vector, terms, request, self.params.for_passages() if intent.long else self.params)
-        known = [word for word in request.topic if word in snap.keywords]
-        threshold = threshold_for(self.embedder.name) if vector is not None else None
-        # Asked only when no typed word is held (rare, and one round trip on a database).
-        related = [] if known or not self.params.synonym_weight else expand(request.topic, snap.keywords.holding)
-        verdict = judge(ranked, request.topic, known, threshold, related)
-        page = [] if verdict.none else self._named(ranked[request.offset:request.offset + request.k])
+        # Nothing but role words (开头, 存在的问题, 问题部分的开头): the roles are the whole request, so they
+        # filter, and there is no topic the no-match guard could judge.
+        browse = bool(intent.roles) and not request.topic and not request.roles
         source = "filter" if request.roles else ("query" if intent.roles else "")
+        if browse:
+            request.roles = list(intent.roles)
+        ranked = run_ranked(snap, vector, terms, request, self.params.for_passages() if intent.long else self.params)
+        verdict = browsed(ranked) if browse else self._judged(snap, ranked, request.topic, vector is not None)
+        page = [] if verdict.none else self._named(ranked[request.offset:request.offset + request.k])
         return SearchResult(intent.query, intent.topic, request.roles or intent.roles, request.topic, page,
                             request.offset, not verdict.none and len(ranked) > request.offset + request.k,
                             verdict.weak and not verdict.none, source)
+
+    def _judged(self, snap, ranked: list[Hit], topic: list[str], embedded: bool) -> Verdict:
+        """Rate the hits against the typed topic words (relevance.judge)."""
+        known = [word for word in topic if word in snap.keywords]
+        threshold = threshold_for(self.embedder.name) if embedded else None
+        # Asked only when no typed word is held (rare, and one round trip on a database).
+        related = [] if known or not self.params.synonym_weight else expand(topic, snap.keywords.holding)
+        return judge(ranked, topic, known, threshold, related)
 
     def similar(self, chunk_id: int, k: int = 5) -> list[Hit]:
         """More like this: by the chunk's own stored vector, without its document's overlapping text."""

@@ -45,6 +45,19 @@ def test_plain_word_paraphrase_with_only_a_synonym_held_gets_its_paragraph(corpu
     assert corpus_library.search("今天天气怎么样", k=5).hits == []  # 怎么样 is a question word, not 如何's synonym
 
 
+def test_a_query_of_role_words_only_lists_paragraphs_of_those_roles(corpus_library):
+    # 开头 is no word of any report and its cosine with the openings is below the calibrated threshold:
+    # the no-match guard used to show nothing. The role is the whole request, so it filters.
+    result = corpus_library.search("开头", k=5)
+    assert [h.chunk.role for h in result.hits] == ["opening"] * 5  # corpus/ opens each of its 5 reports once
+    assert not result.weak and result.role_source == "query" and result.roles == ["opening"]
+    assert {h.chunk.role for h in corpus_library.search("存在的问题", k=10).hits} == {"problems"}
+    both = corpus_library.search("问题部分的开头", k=30).hits  # 部分 is no topic word
+    assert {h.chunk.role for h in both} == {"problems", "opening"}
+    assert corpus_library.search("结尾", k=5).hits == []  # no report in corpus/ has a closing paragraph
+    assert corpus_library.search("开头 足球比赛", k=5).hits == []  # a topic nobody wrote about: still nothing
+
+
 def test_question_words_are_no_search_terms(corpus_library):
     keywords = corpus_library.snapshot.keywords
     assert keywords.terms("如何加强党建业务融合") == keywords.terms("加强党建业务融合")

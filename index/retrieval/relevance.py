@@ -71,3 +71,10 @@ def judge(hits: list[Hit], topic: list[str], known: list[str], threshold: float 
         for hit in hits:
             hit.relevance = "low"
     return Verdict(weak=bool(hits) and not direct, none=none)
+
+
+def browsed(hits: list[Hit]) -> Verdict:
+    """A query of nothing but role words: each hit is of an asked role, and there is no topic to judge it by."""
+    for hit in hits:
+        hit.relevance = "medium"
+    return Verdict(weak=False, none=False)
