@@ -8,7 +8,7 @@ from fanwen.index.errors import InvalidInput
 from fanwen.index.library import Library
 from fanwen.index.records import Chunk, Document
 from fanwen.index.retrieval.params import SearchParams
-from fanwen.index.retrieval.search import SearchRequest, diversify, fuse, query_terms, run_search
+from fanwen.index.retrieval.search import SearchRequest, diversify, fuse, query_terms, role_strengths, run_search
 from fanwen.index.retrieval.tokenize import default_tokenizer
 from fanwen.index.storage.generations import Snapshot, new_manifest
 from fanwen.index.storage.keywords import BM25Index
@@ -122,6 +122,15 @@ def test_vector_mode_role_bonus_weighs_as_in_hybrid():
     request = SearchRequest(k=5, intent_roles=["problems"], strengths={"problems": 1.0}, mode="vector")
     hits = run_search(snap, embedder.embed_queries(["q"])[0], [], request)
     assert hits[0].chunk.id == on_topic.id
+
+
+def test_sibling_roles_are_half_favoured_one_way_for_closing():
+    params = SearchParams()
+    assert role_strengths({"problems": 1.0}, params) == {"problems": 1.0, "causes": 0.5}
+    # 结尾 also favours the plans its pledge follows; asking for plans does not favour closings
+    assert role_strengths({"closing": 1.0}, params) == {"closing": 1.0, "plans": 0.5}
+    assert role_strengths({"plans": 1.0}, params) == {"plans": 1.0}
+    assert role_strengths({"plans": 1.0, "closing": 1.0}, params) == {"plans": 1.0, "closing": 1.0}
 
 
 def test_role_preference_grows_with_tagger_confidence():

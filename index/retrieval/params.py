@@ -55,7 +55,7 @@ class SearchParams:
     # (Aa01) less and not on every set. Set I, scored once for it: 0.778 -> 0.782.
     class_weight: float = 0.3
     role_boost: float = 0.3  # added to a fused score scaled to max 1, × query strength × tagger confidence
-    sibling_share: float = 0.5  # problems and causes are analysed together: asking for one half-favours the other
+    sibling_share: float = 0.5  # share of the role bonus for a sibling role (search.SIBLINGS: problems ~ causes)
     inferred_intent: float = 0.5  # strength of a role guessed from wording (…不够 → problems) vs a role word
     # Weight of words a report uses whatever it is about (intent.NON_TOPIC: 部分, 方面, 情况). 0.3 fixed the
     # one dev query it touches (部分 pulled 大部分/部分党员 paragraphs up) but gained nothing on the blind sets

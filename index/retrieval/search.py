@@ -22,7 +22,10 @@ __all__ = ["FUSIONS", "MODES", "MAX_K", "MAX_OFFSET", "SearchParams", "SearchReq
            "fuse", "diversify", "result_order", "validate_k", "validate_offset", "validate_fusion", "validate_mode"]
 MAX_K = 100
 MAX_OFFSET = 1000  # paging deeper than this is browsing, not searching
-SIBLINGS = {"problems": "causes", "causes": "problems"}
+# A role and the role its paragraphs are written next to, half-favoured when the first is asked for:
+# problems and causes are analysed together; a report's closing pledge (表态) follows its plans, and where
+# a report has no closing paragraph its closing words end the last plan point (every report in corpus/).
+SIBLINGS = {"problems": "causes", "causes": "problems", "closing": "plans"}
 
 
 @dataclass
