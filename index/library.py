@@ -107,7 +107,7 @@ class Library:
         intent = parse_intent(query, params.inferred_intent, params.long_query)
         request = self._request(snap, k, roles, docs, per_doc, mode, fusion)
         request.offset = validate_offset(offset)
-        request.intent_roles, request.strengths = intent.roles, intent.strengths
+        request.intent_roles, request.strengths, request.lead = intent.roles, intent.strengths, intent.lead
         # The model reads role words as context (问题 … 不够), so it gets the whole query by default.
         text = intent.query if params.full_query_vector else intent.topic  # validated: no controls, surrogates
         # The model embeds the query while the keyword index is read (latency: the longer of the two, not

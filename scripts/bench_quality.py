@@ -160,7 +160,9 @@ def ablations(library, plain) -> list[tuple[str, object]]:
             ("stand-in synonyms 1.0", change(synonym_stand_in=1.0)),
             ("class backoff off" if p.class_weight else "class backoff 0.3",
              change(class_weight=0.0 if p.class_weight else 0.3)),
-            ("class backoff 0.7", change(class_weight=0.7))]
+            ("class backoff 0.7", change(class_weight=0.7)),
+            ("section openers not preferred" if p.lead_boost else "section openers 1.0",
+             change(lead_boost=0.0 if p.lead_boost else 1.0))]
     return rows
 
 

@@ -52,10 +52,34 @@ def test_a_query_of_role_words_only_lists_paragraphs_of_those_roles(corpus_libra
     assert [h.chunk.role for h in result.hits] == ["opening"] * 5  # corpus/ opens each of its 5 reports once
     assert not result.weak and result.role_source == "query" and result.roles == ["opening"]
     assert {h.chunk.role for h in corpus_library.search("存在的问题", k=10).hits} == {"problems"}
-    both = corpus_library.search("问题部分的开头", k=30).hits  # 部分 is no topic word
-    assert {h.chunk.role for h in both} == {"problems", "opening"}
+    both = corpus_library.search("问题 原因", k=40).hits
+    assert {h.chunk.role for h in both} == {"problems", "causes"}
     assert corpus_library.search("结尾", k=5).hits == []  # no report in corpus/ has a closing paragraph
     assert corpus_library.search("开头 足球比赛", k=5).hits == []  # a topic nobody wrote about: still nothing
+
+
+def test_an_opening_word_beside_another_role_word_asks_for_that_section_s_first_paragraph():
+    for query, role in (("问题部分的开头", "problems"), ("打算 开篇 认清形势", "plans"), ("措施段落开头", "plans")):
+        intent = parse_intent(query)
+        assert intent.roles == [role] and intent.lead, query
+    for query in ("开头 一年来履职情况总述", "开场白", "开头"):  # alone, an opening word asks for openings
+        intent = parse_intent(query)
+        assert intent.roles == ["opening"] and not intent.lead, query
+    assert parse_intent("问题部分的开头 认清差距").topic == "的 认清"  # 部分 goes with its role word (差距 is one)
+
+
+def test_section_openers_lead_a_query_for_them(corpus_library):
+    snap = corpus_library.snapshot
+    first = set()  # brute force: each report's first problems paragraph under its problems heading
+    for doc, order in snap.by_doc.items():
+        tops = [snap.chunks[cid].heading_path[0] if snap.chunks[cid].heading_path else None for cid in order]
+        first |= {cid for n, cid in enumerate(order) if snap.chunks[cid].role == "problems" and tops[n]
+                  and (n == 0 or tops[n - 1] != tops[n])}
+    assert len(first) == 5  # one per report in corpus/
+    hits = corpus_library.search("问题部分的开头", k=8).hits
+    assert {h.chunk.id for h in hits[:5]} == first and {h.chunk.role for h in hits} == {"problems"}
+    # with a topic, the opener the topic names comes first (认清 ~ 清醒地认识到; dev_queries_2)
+    assert corpus_library.search("问题部分的开头 认清差距", k=3).hits[0].chunk.text.startswith("在总结成绩的同时")
 
 
 def test_question_words_are_no_search_terms(corpus_library):

@@ -19,7 +19,7 @@ ROLE_WORDS = {
     "plans": ["下一步打算", "下一步工作", "下一步", "下步", "打算", "整改措施", "整改方向", "措施", "思路", "今后",
               "努力方向"],
     "achievements": ["主要做法", "工作成效", "主要成效", "成效", "做法", "成绩", "亮点", "特色", "经验"],
-    "opening": ["开头", "开篇", "引言", "导语"],
+    "opening": ["开场白", "开头", "开篇", "引言", "导语"],
     "closing": ["结尾", "结束语", "结语"],
 }
 # Wording that describes a shortcoming asks for problems (and, as their sibling, causes) even
@@ -33,7 +33,9 @@ _FUTURE = re.compile(r"下一步|下步|今后|明年|将来|计划|力争")
 # so they are never highlighted and a hit containing only them does not match the query.
 NON_TOPIC = frozenset({"存在", "存在着", "方面", "有所", "有待", "一定", "问题", "情况", "部分", "如何"})
 _PHRASES = sorted(((w, role) for role, words in ROLE_WORDS.items() for w in words), key=lambda p: -len(p[0]))
-_PATTERN = re.compile("|".join(re.escape(w) for w, _ in _PHRASES))
+# 问题部分 / 措施段落: the part of a report the role word names, so 部分 is consumed with it (else, as a
+# word of the topic, it pulls up 大部分/部分党员).
+_PATTERN = re.compile("(" + "|".join(re.escape(w) for w, _ in _PHRASES) + ")(?:部分|段落)?")
 _ROLE_OF = dict(_PHRASES)
 # What a role filter may be called: its id, the label the page shows (问题), and 做法/打算 for the sections.
 ROLE_NAMES = {**{role: role for role in ROLES}, **{label: role for role, label in ROLE_LABELS.items()},
@@ -50,6 +52,7 @@ class Intent:
     role_words: list[str] = field(default_factory=list)
     strengths: dict[str, float] = field(default_factory=dict)  # role -> 1 for a role word, less when inferred
     long: bool = False  # a pasted passage: find text like it, read no roles from it
+    lead: bool = False  # 问题部分的开头: the paragraph that opens the section of the asked role
 
 
 def validate_query(query: str) -> str:
@@ -97,17 +100,22 @@ def parse_intent(query: str, inferred: float = 0.5, long_query: int = 40) -> Int
         return Intent(query, query, long=True)
     roles, words = [], []
     for match in _PATTERN.finditer(query):
-        words.append(match.group())
-        role = _ROLE_OF[match.group()]
+        words.append(match.group(1))
+        role = _ROLE_OF[match.group(1)]
         if role not in roles:
             roles.append(role)
+    # An opening word beside another role word (问题部分的开头, 打算 开篇) asks for the paragraph that opens
+    # that part of a report, not for the report's opening.
+    lead = "opening" in roles and len(roles) > 1
+    if lead:
+        roles.remove("opening")
     strengths = dict.fromkeys(roles, 1.0)
     if inferred > 0:
         for role in _inferred_roles(query):
             strengths.setdefault(role, inferred)
     topic = re.sub(r"\s+", " ", _PATTERN.sub(" ", query)).strip()
     # A query that is nothing but role words is still about something: keep it as the topic.
-    return Intent(query, topic or query, list(strengths), words, strengths)
+    return Intent(query, topic or query, list(strengths), words, strengths, lead=lead)
 
 
 def topic_words(terms) -> list[str]:

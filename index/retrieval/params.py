@@ -55,6 +55,10 @@ class SearchParams:
     # (Aa01) less and not on every set. Set I, scored once for it: 0.778 -> 0.782.
     class_weight: float = 0.3
     role_boost: float = 0.3  # added to a fused score scaled to max 1, × query strength × tagger confidence
+    # Extra role bonus, as a share of role_boost, for the paragraph opening its section when the query asks
+    # for it (问题部分的开头, 打算 开篇; under a role filter such paragraphs simply come first). Session 25: the
+    # 4 such queries of the 455 (dev_queries_2 and sets B, C, G) 0.36/1.0/0.73/0.83 -> 0.93/1.0/1.0/0.93.
+    lead_boost: float = 1.0
     sibling_share: float = 0.5  # share of the role bonus for a sibling role (search.SIBLINGS: problems ~ causes)
     inferred_intent: float = 0.5  # strength of a role guessed from wording (…不够 → problems) vs a role word
     # Weight of words a report uses whatever it is about (intent.NON_TOPIC: 部分, 方面, 情况). 0.3 fixed the

@@ -42,6 +42,7 @@ class SearchRequest:
     weights: dict[str, float] = field(default_factory=dict)  # query term -> weight (default 1)
     offset: int = 0  # hits to skip: the page offset … offset + k
     topic: list[str] | None = None  # words to mark in hits (None: the terms' topic words)
+    lead: bool = False  # prefer the paragraph that opens its section (intent.Intent.lead)
 
 
 def validate_k(k) -> int:
@@ -129,8 +130,9 @@ def role_strengths(strengths: dict[str, float], params: SearchParams) -> dict[st
 
 
 def prefer_roles(fused: dict[int, float], chunks: dict[int, Chunk], strengths: dict[str, float],
-                 params: SearchParams) -> dict[int, float]:
-    """Add a bounded bonus to chunks in a wanted role, scaled by the tagger's confidence.
+                 params: SearchParams, leads: set[int] = frozenset()) -> dict[int, float]:
+    """Add a bounded bonus to chunks in a wanted role, scaled by the tagger's confidence, and lead_boost
+    times more to those of `leads` (the paragraphs opening their section, when the query asks for them).
 
     Scores are first scaled so the best is 1: the bonus is then a fixed share of the best match, so an
     off-topic paragraph in the right role cannot jump over a clearly better on-topic one.
@@ -143,8 +145,24 @@ def prefer_roles(fused: dict[int, float], chunks: dict[int, Chunk], strengths: d
     for cid, score in fused.items():
         chunk = chunks[cid]
         bonus = wanted.get(chunk.role, 0.0) * float(getattr(chunk, "role_confidence", 1.0))
-        out[cid] = score / top + params.role_boost * bonus
+        out[cid] = score / top + params.role_boost * bonus * (1 + params.lead_boost if cid in leads else 1)
     return out
+
+
+def section_leads(snap, chunks: dict[int, Chunk]) -> set[int]:
+    """Those of `chunks` that open a headed section: the first paragraph under their top heading."""
+    before: dict[int, int] = {}
+    for doc in {chunk.doc for chunk in chunks.values()}:
+        order = snap.by_doc[doc]
+        before.update((cid, order[n - 1]) for n, cid in enumerate(order) if n and cid in chunks)
+    previous = fetch(snap, set(before.values()) - set(chunks))
+    previous.update(chunks)
+    return {cid for cid, chunk in chunks.items() if chunk.heading_path
+            and (cid not in before or _top(previous.get(before[cid])) != chunk.heading_path[0])}
+
+
+def _top(chunk: Chunk | None) -> str | None:
+    return chunk.heading_path[0] if chunk is not None and chunk.heading_path else None
 
 
 def allowed_ids(snap, request: SearchRequest):
@@ -196,10 +214,7 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
         fused = _scaled(vector or keyword)
     chunks = fetch(snap, fused)
     fused = {cid: score for cid, score in fused.items() if cid in chunks}
-    strengths = request.strengths or dict.fromkeys(request.intent_roles, 1.0)
-    if strengths and not request.roles:
-        fused = prefer_roles(fused, chunks, strengths, params)
-    ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
+    fused, ranked = _role_order(snap, fused, chunks, request, params)
     ranked = [cid for cid in ranked if cid not in request.exclude and chunks[cid].dup_of is None]
     chosen = result_order(ranked, chunks, want, _per_doc(request, params), params.overlap)
     vec = {cid: (rank + 1, score) for rank, (cid, score) in enumerate(vector)}
@@ -207,6 +222,19 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
     shown = topic_words(terms) if request.topic is None else request.topic
     sims = similarities(snap, query_vector, chosen)
     return [_hit(snap, chunks[cid], fused[cid], vec, kw, shown, sims.get(cid)) for cid in chosen]
+
+
+def _role_order(snap, fused: dict[int, float], chunks: dict[int, Chunk], request: SearchRequest,
+                params: SearchParams) -> tuple[dict[int, float], list[int]]:
+    """The scores with the role preference added, and the ids best first. Under a role filter the roles
+    no longer rank, but asked-for section openers (问题部分的开头) still come first: they are what is asked."""
+    leads = section_leads(snap, chunks) if request.lead and params.lead_boost > 0 else set()
+    if request.roles:  # every chunk is of an asked role
+        return fused, sorted(fused, key=lambda cid: (cid not in leads, -fused[cid], cid))
+    strengths = request.strengths or dict.fromkeys(request.intent_roles, 1.0)
+    if strengths:
+        fused = prefer_roles(fused, chunks, strengths, params, leads)
+    return fused, sorted(fused, key=lambda cid: (-fused[cid], cid))
 
 
 def _per_doc(request: SearchRequest, params: SearchParams) -> int:
