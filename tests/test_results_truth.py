@@ -78,6 +78,11 @@ def test_section_openers_lead_a_query_for_them(corpus_library):
     assert len(first) == 5  # one per report in corpus/
     hits = corpus_library.search("问题部分的开头", k=8).hits
     assert {h.chunk.id for h in hits[:5]} == first and {h.chunk.role for h in hits} == {"problems"}
+    # how the query asks (分几个方面说说) is no topic: before, 几个 was the one topic word, no report held it
+    # and the empty-page guard hid the page (set K)
+    assert topic_words(corpus_library.snapshot.keywords.terms("分几个方面说说")) == []
+    hits = corpus_library.search("开头 分几个方面说说主要做法", k=5).hits
+    assert hits[0].chunk.text.startswith("牢固树立“抓好党建是最大政绩”") and {h.chunk.role for h in hits} == {"achievements"}
     # with a topic, the opener the topic names comes first (认清 ~ 清醒地认识到; dev_queries_2)
     assert corpus_library.search("问题部分的开头 认清差距", k=3).hits[0].chunk.text.startswith("在总结成绩的同时")
 
