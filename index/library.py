@@ -124,6 +124,7 @@ class Library:
         typed = snap.keywords.terms(intent.topic)
         terms, request.weights = query_terms(snap.keywords, intent.topic, self.params, intent.long, typed)
         request.topic = topic_words(typed)  # what the reader typed: no synonym or bigram
+        known = [word for word in request.topic if word in snap.keywords]
         # Nothing but role words (开头, 存在的问题, 问题部分的开头): the roles are the whole request, so they
         # filter, and there is no topic the no-match guard could judge.
         browse = bool(intent.roles) and not request.topic and not request.roles
@@ -131,19 +132,25 @@ class Library:
         if browse:
             request.roles = list(intent.roles)
         ranked = run_ranked(snap, vector, terms, request, self.params.for_passages() if intent.long else self.params)
-        verdict = browsed(ranked) if browse else self._judged(snap, ranked, request.topic, vector is not None)
+        if browse and not request.topic:
+            verdict = browsed(ranked)
+        else:
+            # a query naming a role is answered in part by paragraphs of it, whatever the topic: never hidden
+            verdict = self._judged(snap, ranked, request.topic, known, vector is not None, hide=not intent.role_words)
         page = [] if verdict.none else self._named(ranked[request.offset:request.offset + request.k])
         return SearchResult(intent.query, intent.topic, request.roles or intent.roles, request.topic, page,
                             request.offset, not verdict.none and len(ranked) > request.offset + request.k,
                             verdict.weak and not verdict.none, source)
 
-    def _judged(self, snap, ranked: list[Hit], topic: list[str], embedded: bool) -> Verdict:
-        """Rate the hits against the typed topic words (relevance.judge)."""
-        known = [word for word in topic if word in snap.keywords]
+    def _judged(self, snap, ranked: list[Hit], topic: list[str], known: list[str], embedded: bool,
+                hide: bool = True) -> Verdict:
+        """Rate the hits against the typed topic words (relevance.judge); `hide`: a page no hit of which
+        matches may be emptied (not when the query's role words are what the hits answer)."""
         threshold = threshold_for(self.embedder.name) if embedded else None
         # Asked only when no typed word is held (rare, and one round trip on a database).
-        related = [] if known or not self.params.synonym_weight else expand(topic, snap.keywords.holding)
-        return judge(ranked, topic, known, threshold, related)
+        related = [] if known or not hide or not self.params.synonym_weight else expand(topic, snap.keywords.holding)
+        verdict = judge(ranked, topic, known, threshold, related)
+        return verdict if hide else Verdict(weak=verdict.weak or verdict.none, none=False)
 
     def similar(self, chunk_id: int, k: int = 5) -> list[Hit]:
         """More like this: by the chunk's own stored vector, without its document's overlapping text."""

@@ -150,19 +150,22 @@ def prefer_roles(fused: dict[int, float], chunks: dict[int, Chunk], strengths: d
 
 
 def section_leads(snap, chunks: dict[int, Chunk]) -> set[int]:
-    """Those of `chunks` that open a headed section: the first paragraph under their top heading."""
-    before: dict[int, int] = {}
-    for doc in {chunk.doc for chunk in chunks.values()}:
-        order = snap.by_doc[doc]
-        before.update((cid, order[n - 1]) for n, cid in enumerate(order) if n and cid in chunks)
-    previous = fetch(snap, set(before.values()) - set(chunks))
-    previous.update(chunks)
-    return {cid for cid, chunk in chunks.items() if chunk.heading_path
-            and (cid not in before or _top(previous.get(before[cid])) != chunk.heading_path[0])}
-
-
-def _top(chunk: Chunk | None) -> str | None:
-    return chunk.heading_path[0] if chunk is not None and chunk.heading_path else None
+    """Those of `chunks` that open a part of a report: the first paragraph of a role under a top heading
+    (the problems of 二、存在的问题及原因, and the causes after them)."""
+    docs = {chunk.doc for chunk in chunks.values()}
+    orders = {doc: snap.by_doc[doc] for doc in docs}
+    held = fetch(snap, {cid for order in orders.values() for cid in order} - set(chunks))
+    held.update(chunks)
+    firsts: set[int] = set()
+    for order in orders.values():
+        seen: set[tuple[str, str]] = set()
+        for cid in order:
+            chunk = held.get(cid)
+            if chunk is None or not chunk.heading_path or (chunk.heading_path[0], chunk.role) in seen:
+                continue
+            seen.add((chunk.heading_path[0], chunk.role))
+            firsts.add(cid)
+    return firsts & set(chunks)
 
 
 def allowed_ids(snap, request: SearchRequest):
