@@ -8,7 +8,8 @@ from fanwen.index.errors import InvalidInput
 from fanwen.index.library import Library
 from fanwen.index.records import Chunk, Document
 from fanwen.index.retrieval.params import SearchParams
-from fanwen.index.retrieval.search import SearchRequest, diversify, fuse, query_terms, role_strengths, run_search
+from fanwen.index.retrieval.roles import role_strengths
+from fanwen.index.retrieval.search import SearchRequest, diversify, fuse, query_terms, run_search
 from fanwen.index.retrieval.tokenize import default_tokenizer
 from fanwen.index.storage.generations import Snapshot, new_manifest
 from fanwen.index.storage.keywords import BM25Index

@@ -12,7 +12,8 @@ from typing import Iterable
 from fanwen.index.errors import InvalidInput
 from fanwen.index.records import Chunk
 from fanwen.index.retrieval.params import SearchParams
-from fanwen.index.retrieval.search import fetch, query_terms
+from fanwen.index.retrieval.search import query_terms
+from fanwen.index.storage.chunk_table import fetch
 
 MAX_CHARS = 50_000
 SIZE = 5  # 4-grams of these reports are stock phrases (党建工作); 6-grams break too easily around edits

@@ -59,7 +59,7 @@ class SearchParams:
     # for it (问题部分的开头, 打算 开篇; under a role filter such paragraphs simply come first). Session 25: the
     # 4 such queries of the 455 (dev_queries_2 and sets B, C, G) 0.36/1.0/0.73/0.83 -> 0.93/1.0/1.0/0.93.
     lead_boost: float = 1.0
-    sibling_share: float = 0.5  # share of the role bonus for a sibling role (search.SIBLINGS: problems ~ causes)
+    sibling_share: float = 0.5  # share of the role bonus for a sibling role (roles.SIBLINGS: problems ~ causes)
     inferred_intent: float = 0.5  # strength of a role guessed from wording (…不够 → problems) vs a role word
     # Weight of words a report uses whatever it is about (intent.NON_TOPIC: 部分, 方面, 情况). 0.3 fixed the
     # one dev query it touches (部分 pulled 大部分/部分党员 paragraphs up) but gained nothing on the blind sets

@@ -15,6 +15,7 @@ from fanwen.index.storage.filters import ChunkFilter
 from fanwen.index.storage.snapshot import Snapshot
 from fanwen.index.retrieval.params import FUSIONS, MODES, SearchParams, validate_fusion, validate_mode
 from fanwen.index.retrieval.intent import NON_TOPIC, topic_words
+from fanwen.index.retrieval.roles import role_order
 from fanwen.index.retrieval.tokenize import BIGRAM, find_spans
 from fanwen.index.storage.vectors import VectorStore
 
@@ -22,10 +23,6 @@ __all__ = ["FUSIONS", "MODES", "MAX_K", "MAX_OFFSET", "SearchParams", "SearchReq
            "fuse", "diversify", "result_order", "validate_k", "validate_offset", "validate_fusion", "validate_mode"]
 MAX_K = 100
 MAX_OFFSET = 1000  # paging deeper than this is browsing, not searching
-# A role and the role its paragraphs are written next to, half-favoured when the first is asked for:
-# problems and causes are analysed together; a report's closing pledge (表态) follows its plans, and where
-# a report has no closing paragraph its closing words end the last plan point (every report in corpus/).
-SIBLINGS = {"problems": "causes", "causes": "problems", "closing": "plans"}
 
 
 @dataclass
@@ -121,53 +118,6 @@ def _scaled(items: list[tuple]) -> dict[int, float]:
     return {cid: float(value) for (cid, *_rest), value in zip(items, scaled)}
 
 
-def role_strengths(strengths: dict[str, float], params: SearchParams) -> dict[str, float]:
-    """How much each chunk role is preferred: the asked role fully, its sibling by `sibling_share`."""
-    out = {SIBLINGS[r]: s * params.sibling_share for r, s in strengths.items() if r in SIBLINGS}
-    for role, strength in strengths.items():
-        out[role] = max(strength, out.get(role, 0.0))
-    return out
-
-
-def prefer_roles(fused: dict[int, float], chunks: dict[int, Chunk], strengths: dict[str, float],
-                 params: SearchParams, leads: set[int] = frozenset()) -> dict[int, float]:
-    """Add a bounded bonus to chunks in a wanted role, scaled by the tagger's confidence, and lead_boost
-    times more to those of `leads` (the paragraphs opening their section, when the query asks for them).
-
-    Scores are first scaled so the best is 1: the bonus is then a fixed share of the best match, so an
-    off-topic paragraph in the right role cannot jump over a clearly better on-topic one.
-    """
-    top = max(fused.values(), default=0.0)
-    if not strengths or params.role_boost <= 0 or top <= 0:
-        return fused
-    wanted = role_strengths(strengths, params)
-    out = {}
-    for cid, score in fused.items():
-        chunk = chunks[cid]
-        bonus = wanted.get(chunk.role, 0.0) * float(getattr(chunk, "role_confidence", 1.0))
-        out[cid] = score / top + params.role_boost * bonus * (1 + params.lead_boost if cid in leads else 1)
-    return out
-
-
-def section_leads(snap, chunks: dict[int, Chunk]) -> set[int]:
-    """Those of `chunks` that open a part of a report: the first paragraph of a role under a top heading
-    (the problems of 二、存在的问题及原因, and the causes after them)."""
-    docs = {chunk.doc for chunk in chunks.values()}
-    orders = {doc: snap.by_doc[doc] for doc in docs}
-    held = fetch(snap, {cid for order in orders.values() for cid in order} - set(chunks))
-    held.update(chunks)
-    firsts: set[int] = set()
-    for order in orders.values():
-        seen: set[tuple[str, str]] = set()
-        for cid in order:
-            chunk = held.get(cid)
-            if chunk is None or not chunk.heading_path or (chunk.heading_path[0], chunk.role) in seen:
-                continue
-            seen.add((chunk.heading_path[0], chunk.role))
-            firsts.add(cid)
-    return firsts & set(chunks)
-
-
 def allowed_ids(snap, request: SearchRequest):
     """What the retrievers may return: None when nothing is filtered; else the engine's own form of the
     ChunkFilter (its ids ascending for the in-memory stores, the filter itself for SQL ones)."""
@@ -176,14 +126,6 @@ def allowed_ids(snap, request: SearchRequest):
         return None
     native = getattr(snap, "native_filter", None)
     return native(chunk_filter) if native else chunk_filter.ids(snap.by_doc, snap.chunks)
-
-
-def fetch(snap, ids) -> dict[int, Chunk]:
-    """The chunk records of ids, in one round trip where the engine is remote; ids gone since are left out."""
-    many = getattr(snap, "fetch", None)
-    if many is not None:
-        return many(ids)
-    return chunk_table.held(snap.chunks, ids)
 
 
 def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str], request: SearchRequest,
@@ -215,9 +157,10 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
         fused = fuse(vector, keyword, fusion, params)
     else:  # one retriever: its own order, scaled like a fused score so the role bonus weighs the same
         fused = _scaled(vector or keyword)
-    chunks = fetch(snap, fused)
+    chunks = chunk_table.fetch(snap, fused)
     fused = {cid: score for cid, score in fused.items() if cid in chunks}
-    fused, ranked = _role_order(snap, fused, chunks, request, params)
+    strengths = request.strengths or dict.fromkeys(request.intent_roles, 1.0)
+    fused, ranked = role_order(snap, fused, chunks, request.roles, strengths, request.lead, params)
     ranked = [cid for cid in ranked if cid not in request.exclude and chunks[cid].dup_of is None]
     chosen = result_order(ranked, chunks, want, _per_doc(request, params), params.overlap)
     vec = {cid: (rank + 1, score) for rank, (cid, score) in enumerate(vector)}
@@ -225,19 +168,6 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
     shown = topic_words(terms) if request.topic is None else request.topic
     sims = similarities(snap, query_vector, chosen)
     return [_hit(snap, chunks[cid], fused[cid], vec, kw, shown, sims.get(cid)) for cid in chosen]
-
-
-def _role_order(snap, fused: dict[int, float], chunks: dict[int, Chunk], request: SearchRequest,
-                params: SearchParams) -> tuple[dict[int, float], list[int]]:
-    """The scores with the role preference added, and the ids best first. Under a role filter the roles
-    no longer rank, but asked-for section openers (问题部分的开头) still come first: they are what is asked."""
-    leads = section_leads(snap, chunks) if request.lead and params.lead_boost > 0 else set()
-    if request.roles:  # every chunk is of an asked role
-        return fused, sorted(fused, key=lambda cid: (cid not in leads, -fused[cid], cid))
-    strengths = request.strengths or dict.fromkeys(request.intent_roles, 1.0)
-    if strengths:
-        fused = prefer_roles(fused, chunks, strengths, params, leads)
-    return fused, sorted(fused, key=lambda cid: (-fused[cid], cid))
 
 
 def _per_doc(request: SearchRequest, params: SearchParams) -> int:

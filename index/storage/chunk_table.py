@@ -300,3 +300,10 @@ def held(chunks, ids) -> dict[int, Chunk]:
     """id -> chunk for those of ids the mapping holds."""
     fast = getattr(chunks, "many", None)
     return fast(ids) if fast is not None else {cid: chunks[cid] for cid in ids if cid in chunks}
+
+
+def fetch(view, ids) -> dict[int, Chunk]:
+    """The chunk records of ids from any engine's view, in one round trip where the engine is remote; ids
+    gone since are left out."""
+    many = getattr(view, "fetch", None)
+    return many(ids) if many is not None else held(view.chunks, ids)
