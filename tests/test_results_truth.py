@@ -61,7 +61,8 @@ def test_a_query_of_role_words_only_lists_paragraphs_of_those_roles(corpus_libra
 
 
 def test_an_opening_word_beside_another_role_word_asks_for_that_section_s_first_paragraph():
-    for query, role in (("问题部分的开头", "problems"), ("打算 开篇 认清形势", "plans"), ("措施段落开头", "plans")):
+    for query, role in (("问题部分的开头", "problems"), ("打算 开篇 认清形势", "plans"), ("措施段落开头", "plans"),
+                        ("不足部分的引子", "problems"), ("打算部分起笔的总述段", "plans")):
         intent = parse_intent(query)
         assert intent.roles == [role] and intent.lead, query
     for query in ("开头 一年来履职情况总述", "开场白", "开头"):  # alone, an opening word asks for openings

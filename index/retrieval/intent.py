@@ -19,7 +19,7 @@ ROLE_WORDS = {
     "plans": ["下一步打算", "下一步工作", "下一步", "下步", "打算", "整改措施", "整改方向", "措施", "思路", "今后",
               "努力方向"],
     "achievements": ["主要做法", "工作成效", "主要成效", "成效", "做法", "成绩", "亮点", "特色", "经验"],
-    "opening": ["开场白", "开头", "开篇", "引言", "导语"],
+    "opening": ["开场白", "开头", "开篇", "开场", "引言", "导语", "引子", "起笔", "总述"],
     "closing": ["结尾", "结束语", "结语"],
 }
 # Wording that describes a shortcoming asks for problems (and, as their sibling, causes) even
