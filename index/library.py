@@ -16,7 +16,7 @@ from fanwen.index.records import Chunk, Document, Hit
 from fanwen.index.retrieval.embed import Embedder
 from fanwen.index.retrieval.intent import parse_intent, topic_words, validate_roles
 from fanwen.index.retrieval.params import SearchParams, validate_fusion, validate_mode
-from fanwen.index.retrieval.relevance import Verdict, browsed, judge, threshold_for
+from fanwen.index.retrieval.relevance import Verdict, browsed, judge, threshold_for, weakly
 from fanwen.index.retrieval.results import SearchResult
 from fanwen.index.retrieval.search import SearchRequest, query_terms, run_search, validate_k, validate_offset
 from fanwen.index.retrieval.search import ranked_hits as run_ranked
@@ -131,26 +131,29 @@ class Library:
         source = "filter" if request.roles else ("query" if intent.roles else "")
         if browse:
             request.roles = list(intent.roles)
-        ranked = run_ranked(snap, vector, terms, request, self.params.for_passages() if intent.long else self.params)
-        if browse and not request.topic:
+        params = self.params.for_passages() if intent.long else self.params
+        ranked = run_ranked(snap, vector, terms, request, params)
+        if browse:
             verdict = browsed(ranked)
         else:
-            # a query naming a role is answered in part by paragraphs of it, whatever the topic: never hidden
-            verdict = self._judged(snap, ranked, request.topic, known, vector is not None, hide=not intent.role_words)
+            verdict = self._judged(snap, ranked, request.topic, known, vector is not None)
+        if verdict.none and intent.role_words and not request.roles:
+            # Nothing matches the topic (开头 足球比赛, 原因部分的开头 承上启下), but the role words can still be
+            # answered: paragraphs of those roles, flagged weak, rather than an empty page.
+            request.roles = list(intent.roles)
+            ranked = run_ranked(snap, vector, terms, request, params)
+            verdict = weakly(ranked)
         page = [] if verdict.none else self._named(ranked[request.offset:request.offset + request.k])
         return SearchResult(intent.query, intent.topic, request.roles or intent.roles, request.topic, page,
                             request.offset, not verdict.none and len(ranked) > request.offset + request.k,
                             verdict.weak and not verdict.none, source)
 
-    def _judged(self, snap, ranked: list[Hit], topic: list[str], known: list[str], embedded: bool,
-                hide: bool = True) -> Verdict:
-        """Rate the hits against the typed topic words (relevance.judge); `hide`: a page no hit of which
-        matches may be emptied (not when the query's role words are what the hits answer)."""
+    def _judged(self, snap, ranked: list[Hit], topic: list[str], known: list[str], embedded: bool) -> Verdict:
+        """Rate the hits against the typed topic words (relevance.judge)."""
         threshold = threshold_for(self.embedder.name) if embedded else None
         # Asked only when no typed word is held (rare, and one round trip on a database).
-        related = [] if known or not hide or not self.params.synonym_weight else expand(topic, snap.keywords.holding)
-        verdict = judge(ranked, topic, known, threshold, related)
-        return verdict if hide else Verdict(weak=verdict.weak or verdict.none, none=False)
+        related = [] if known or not self.params.synonym_weight else expand(topic, snap.keywords.holding)
+        return judge(ranked, topic, known, threshold, related)
 
     def similar(self, chunk_id: int, k: int = 5) -> list[Hit]:
         """More like this: by the chunk's own stored vector, without its document's overlapping text."""

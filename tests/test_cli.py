@@ -88,6 +88,16 @@ def test_single_unreadable_file_fails_with_exit_1(home, tmp_path):
     assert result.returncode == 1 and "empty.txt" in result.stderr
 
 
+def test_text_output_says_when_hits_are_only_the_nearest_and_when_there_are_none(home, tmp_path):
+    queries = tmp_path / "q.txt"
+    queries.write_text("开头 足球比赛\n足球比赛\n", encoding="utf-8")
+    result = fanwen("search", "--queries-file", str(queries), "-k", "2", home=home)
+    assert result.returncode == 0, result.stderr
+    weak, empty = result.stdout.split("“足球比赛”")
+    assert "未找到与“开头 足球比赛”直接相关的段落" in weak and "[开头 opening]" in weak  # the role is still answered
+    assert "没有找到匹配的范文段落" in empty
+
+
 def test_search_on_an_empty_index_says_what_to_do(tmp_path):
     result = fanwen("search", "党建", home=tmp_path / "none")
     assert result.returncode == 1 and "fanwen index" in result.stderr

@@ -55,9 +55,11 @@ def test_a_query_of_role_words_only_lists_paragraphs_of_those_roles(corpus_libra
     both = corpus_library.search("问题 原因", k=40).hits
     assert {h.chunk.role for h in both} == {"problems", "causes"}
     assert corpus_library.search("结尾", k=5).hits == []  # no report in corpus/ has a closing paragraph
-    # a topic nobody wrote about beside a role word: the nearest paragraphs, flagged weak (the role is part of
-    # the request the page can answer), where the topic alone shows nothing
-    assert corpus_library.search("开头 足球比赛", k=5).weak and corpus_library.search("足球比赛", k=5).hits == []
+    # a topic nobody wrote about beside a role word: the paragraphs of that role, flagged weak (the role is the
+    # part of the request the library can answer), where the topic alone shows nothing
+    nearest = corpus_library.search("开头 足球比赛", k=5)
+    assert nearest.weak and [h.chunk.role for h in nearest.hits] == ["opening"] * 5
+    assert {h.relevance for h in nearest.hits} == {"low"} and corpus_library.search("足球比赛", k=5).hits == []
 
 
 def test_an_opening_word_beside_another_role_word_asks_for_that_section_s_first_paragraph():

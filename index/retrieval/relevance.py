@@ -78,3 +78,10 @@ def browsed(hits: list[Hit]) -> Verdict:
     for hit in hits:
         hit.relevance = "medium"
     return Verdict(weak=False, none=False)
+
+
+def weakly(hits: list[Hit]) -> Verdict:
+    """Paragraphs of the asked roles shown because nothing matched the topic: all rated low, flagged weak."""
+    for hit in hits:
+        hit.relevance = "low"
+    return Verdict(weak=bool(hits), none=False)

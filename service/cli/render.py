@@ -10,6 +10,8 @@ def render_result(result, color: bool) -> str:
     lines = [f"“{result.query}”  段落类型：{roles}  检索词：{' '.join(result.terms)}"]
     if not result.hits:
         lines.append("  没有找到匹配的范文段落：换个说法，或去掉段落类型、文档的限定再试")
+    elif result.weak:
+        lines.append(f"  未找到与“{result.query}”直接相关的段落，以下是最接近的段落（可换个说法再试）")
     for rank, hit in enumerate(result.hits, 1):
         chunk = hit.chunk
         where = " › ".join([hit.title] + chunk.heading_path)
