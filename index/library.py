@@ -16,7 +16,7 @@ from fanwen.index.records import Chunk, Document, Hit
 from fanwen.index.retrieval.embed import Embedder
 from fanwen.index.retrieval.intent import parse_intent, topic_words, validate_roles
 from fanwen.index.retrieval.params import SearchParams, validate_fusion, validate_mode
-from fanwen.index.retrieval.relevance import Verdict, browsed, judge, threshold_for, weakly
+from fanwen.index.retrieval.relevance import Verdict, judge, listed, threshold_for
 from fanwen.index.retrieval.results import SearchResult
 from fanwen.index.retrieval.search import SearchRequest, query_terms, run_search, validate_k, validate_offset
 from fanwen.index.retrieval.search import ranked_hits as run_ranked
@@ -134,7 +134,7 @@ class Library:
         params = self.params.for_passages() if intent.long else self.params
         ranked = run_ranked(snap, vector, terms, request, params)
         if browse:
-            verdict = browsed(ranked)
+            verdict = listed(ranked, weak=False)
         else:
             verdict = self._judged(snap, ranked, request.topic, known, vector is not None)
         if verdict.none and intent.role_words and not request.roles:
@@ -142,7 +142,7 @@ class Library:
             # answered: paragraphs of those roles, flagged weak, rather than an empty page.
             request.roles = list(intent.roles)
             ranked = run_ranked(snap, vector, terms, request, params)
-            verdict = weakly(ranked)
+            verdict = listed(ranked, weak=True)
         page = [] if verdict.none else self._named(ranked[request.offset:request.offset + request.k])
         return SearchResult(intent.query, intent.topic, request.roles or intent.roles, request.topic, page,
                             request.offset, not verdict.none and len(ranked) > request.offset + request.k,

@@ -73,15 +73,10 @@ def judge(hits: list[Hit], topic: list[str], known: list[str], threshold: float 
     return Verdict(weak=bool(hits) and not direct, none=none)
 
 
-def browsed(hits: list[Hit]) -> Verdict:
-    """A query of nothing but role words: each hit is of an asked role, and there is no topic to judge it by."""
-    for hit in hits:
-        hit.relevance = "medium"
-    return Verdict(weak=False, none=False)
 
-
-def weakly(hits: list[Hit]) -> Verdict:
-    """Paragraphs of the asked roles shown because nothing matched the topic: all rated low, flagged weak."""
+def listed(hits: list[Hit], weak: bool) -> Verdict:
+    """Paragraphs listed for the roles a query names, not judged against a topic: rated 中 when the query was
+    nothing but role words, 低 and flagged weak when they stand in for a topic that nothing matched."""
     for hit in hits:
-        hit.relevance = "low"
-    return Verdict(weak=bool(hits), none=False)
+        hit.relevance = "low" if weak else "medium"
+    return Verdict(weak=weak and bool(hits), none=False)
