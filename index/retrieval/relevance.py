@@ -73,7 +73,6 @@ def judge(hits: list[Hit], topic: list[str], known: list[str], threshold: float 
     return Verdict(weak=bool(hits) and not direct, none=none)
 
 
-
 def listed(hits: list[Hit], weak: bool) -> Verdict:
     """Paragraphs listed for the roles a query names, not judged against a topic: rated 中 when the query was
     nothing but role words, 低 and flagged weak when they stand in for a topic that nothing matched."""

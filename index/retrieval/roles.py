@@ -15,11 +15,12 @@ def role_order(snap, fused: dict[int, float], chunks: dict[int, Chunk], roles: l
                strengths: dict[str, float], lead: bool, params: SearchParams) -> tuple[dict[int, float], list[int]]:
     """The scores with the role preference added, and the ids best first. Under a role filter (`roles`)
     the roles no longer rank, but asked-for section openers (问题部分的开头) still come first."""
-    wanted = set(roles) or set(role_strengths(strengths, params))
-    # Only chunks of a wanted role can use the opener's bonus: read the reading order of their reports only
-    # (on PostgreSQL one query per report).
-    asked = {cid: chunk for cid, chunk in chunks.items() if chunk.role in wanted}
-    leads = section_leads(snap, asked) if lead and params.lead_boost > 0 else set()
+    leads = set()
+    if lead and params.lead_boost > 0:
+        # Only chunks of a wanted role can use the opener's bonus: read the reading order of their reports
+        # only (on PostgreSQL one query per report).
+        wanted = set(roles) or set(role_strengths(strengths, params))
+        leads = section_leads(snap, {cid: chunk for cid, chunk in chunks.items() if chunk.role in wanted})
     if roles:  # every chunk is of an asked role
         return fused, sorted(fused, key=lambda cid: (cid not in leads, -fused[cid], cid))
     if strengths:
