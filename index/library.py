@@ -129,8 +129,8 @@ class Library:
         # filter, and there is no topic the no-match guard could judge.
         browse = bool(intent.roles) and not request.topic and not request.roles
         source = "filter" if request.roles else ("query" if intent.roles else "")
-        if browse:
-            request.roles = list(intent.roles)
+        if browse:  # its words are role words, no search terms (开头 would search its synonym 起来)
+            request.roles, terms, request.weights = list(intent.roles), [], {}
         params = self.params.for_passages() if intent.long else self.params
         ranked = run_ranked(snap, vector, terms, request, params)
         if browse:

@@ -14,6 +14,8 @@ import numpy as np
 from synthetic import Generator, sentence_terms
 
 ROLES = ["achievements", "problems", "causes", "plans", "opening"]
+# Each generated report's top headings, a third of its chunks under each (section openers are read from them)
+HEADINGS = [["一、主要工作"], ["二、存在的问题及原因"], ["三、下一步打算"]]
 BATCH_ROWS = 20_000
 MAINTENANCE_MEMORY = '8GB'  # index builds sort and build HNSW graphs in memory (24 GiB machine)
 
@@ -161,7 +163,8 @@ class Loader:
                 copy.set_types(["int8", "text", "int4", "text", "jsonb", "text", "float4", "int4", "int4", "int4",
                                 "int4", "jsonb", "int4", "vector"])
                 for i, text, vector, length in zip(ids, texts, vectors, lengths):
-                    copy.write_row((i, f"d{i // 100}", i % 100, text, "[]", ROLES[i % 5], 1.0, i % 100, -1, 0,
+                    heading = HEADINGS[i % 100 * len(HEADINGS) // 100]
+                    copy.write_row((i, f"d{i // 100}", i % 100, text, heading, ROLES[i % 5], 1.0, i % 100, -1, 0,
                                     len(text), "[]", length, vector))
             with conn.cursor().copy("COPY fanwen_postings (term, chunk_id, tf, length) FROM STDIN") as copy:
                 for i, count, length in zip(ids, counts, lengths):  # terms hold no tab, newline or backslash

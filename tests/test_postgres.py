@@ -93,7 +93,7 @@ def test_the_database_holds_the_same_synonyms_as_the_embedded_index(pg_corpus, c
                                      {"roles": ["plans", "problems"], "per_doc": 1}])
 def test_filters_and_modes_match_the_embedded_engine(pg_corpus, corpus_library, options):
     doc = sorted(corpus_library.snapshot.docs)[1]
-    for query in ("问题原因 党建业务融合", "下一步 加强党风廉政建设", "理论学习不深入"):
+    for query in ("问题原因 党建业务融合", "下一步 加强党风廉政建设", "理论学习不深入", "开头", "原因部分的开头"):
         assert top5(pg_corpus, query, **options) == top5(corpus_library, query, **options)
         assert top5(pg_corpus, query, docs=[doc]) == top5(corpus_library, query, docs=[doc])
     hits = pg_corpus.search("党建业务融合", k=10, roles=["causes"]).hits

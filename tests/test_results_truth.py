@@ -51,6 +51,11 @@ def test_a_query_of_role_words_only_lists_paragraphs_of_those_roles(corpus_libra
     result = corpus_library.search("开头", k=5)
     assert [h.chunk.role for h in result.hits] == ["opening"] * 5  # corpus/ opens each of its 5 reports once
     assert not result.weak and result.role_source == "query" and result.roles == ["opening"]
+    # keyword mode has no word to rank by: the role's paragraphs in the order the library holds them
+    keyword = corpus_library.search("开头", k=5, mode="keyword")
+    assert [h.chunk.role for h in keyword.hits] == ["opening"] * 5 and not keyword.weak
+    assert [h.chunk.id for h in keyword.hits] == sorted(h.chunk.id for h in result.hits)
+    assert corpus_library.search("足球比赛", k=5, mode="keyword").hits == []  # no filter: nothing to list
     assert {h.chunk.role for h in corpus_library.search("存在的问题", k=10).hits} == {"problems"}
     both = corpus_library.search("问题 原因", k=40).hits
     assert {h.chunk.role for h in both} == {"problems", "causes"}

@@ -128,6 +128,15 @@ def allowed_ids(snap, request: SearchRequest):
     return native(chunk_filter) if native else chunk_filter.ids(snap.by_doc, snap.chunks)
 
 
+def in_order(snap, allowed, n: int) -> list[int]:
+    """The first n chunk ids a filter passes, in the order the library holds them (a query of role words
+    alone, 开头, in keyword mode); none without a filter."""
+    if allowed is None:
+        return []
+    first = getattr(snap, "first_passing", None)
+    return first(allowed, n) if first else [int(cid) for cid in allowed[:n]]
+
+
 def run_search(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str], request: SearchRequest,
                params: SearchParams = SearchParams()) -> list[Hit]:
     """Rank chunks for one query and return the page request.offset … offset + k."""
@@ -155,6 +164,8 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
     keyword = keyword.result() if isinstance(keyword, Future) else keyword
     if request.mode == "hybrid":
         fused = fuse(vector, keyword, fusion, params)
+    elif request.mode == "keyword" and not terms:  # no word to rank by: what the filter passes, in order
+        fused = dict.fromkeys(in_order(snap, allowed, pool), 0.0)
     else:  # one retriever: its own order, scaled like a fused score so the role bonus weighs the same
         fused = _scaled(vector or keyword)
     chunks = chunk_table.fetch(snap, fused)

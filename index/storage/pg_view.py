@@ -106,6 +106,20 @@ class PgView:
         rows = self.sql(f"SELECT {CHUNK_COLUMNS} FROM fanwen_chunks WHERE id = ANY(%s)", (ids,))
         return {chunk.id: chunk for chunk in map(chunk_from_row, rows)}
 
+    def first_passing(self, chunk_filter: ChunkFilter, n: int) -> list[int]:
+        """The first n ids a filter passes, ascending."""
+        where, params = chunk_filter.sql("c")
+        return [row[0] for row in self.sql(f"SELECT id FROM fanwen_chunks c WHERE {where} ORDER BY id LIMIT %s",
+                                           (*params, n))]
+
+    def section_leads(self, docs, roles) -> set[int]:
+        """The first chunk of each of `roles` under each top heading of `docs`, in one statement
+        (roles.section_leads)."""
+        rows = self.sql("SELECT DISTINCT ON (doc, heading_path->>0, role) id FROM fanwen_chunks "
+                        "WHERE doc = ANY(%s) AND role = ANY(%s) AND heading_path->>0 IS NOT NULL "
+                        "ORDER BY doc, heading_path->>0, role, ord", (list(docs), list(roles)))
+        return {row[0] for row in rows}
+
     def all_chunks(self) -> dict[int, Chunk]:
         """Every chunk, read once per generation (the copy check's shingle index is built from them)."""
         if self._all is None:
