@@ -195,6 +195,18 @@ def test_generic_words_weigh_less_than_topic_words():
     assert flat["部分"] == 1.0
 
 
+def test_a_typed_word_the_index_lacks_stands_in_by_its_held_sub_words():
+    keywords = BM25Index(default_tokenizer())
+    keywords.add([1, 2], ["吃苦耐劳精神有所淡化", "基层党建工作"])
+    _, weights = query_terms(keywords, "肯吃苦 基层党建", SearchParams(subword_stand_in=0.5))
+    assert weights["吃苦"] == 0.5  # 肯吃苦 is in no text: 吃苦 is its only whole-word match
+    assert "党建" not in weights and weights["基层党建"] == 1.0  # a held word's sub-words stay out
+    _, off = query_terms(keywords, "肯吃苦 基层党建", SearchParams(subword_stand_in=0.0))
+    assert "吃苦" not in off
+    _, pasted = query_terms(keywords, "肯吃苦 基层党建", SearchParams(subword_stand_in=0.5), passage=True)
+    assert "吃苦" not in pasted  # a pasted passage is matched by its own words
+
+
 def test_a_pasted_passage_counts_its_bigrams_at_the_passage_weight():
     keywords = BM25Index(default_tokenizer())
     keywords.add([1], ["部分党员谈心谈话情况"])

@@ -1,4 +1,6 @@
 """Results that tell the truth: paging past the first page, weak matches, nonsense, relevance levels."""
+import dataclasses
+
 import httpx
 import pytest
 
@@ -43,6 +45,18 @@ def test_plain_word_paraphrase_with_only_a_synonym_held_gets_its_paragraph(corpu
     result = corpus_library.search("公款吃喝坐车出国的花销要卡紧", k=5)
     assert result.weak and "经费支出" in result.hits[0].chunk.text
     assert corpus_library.search("今天天气怎么样", k=5).hits == []  # 怎么样 is a question word, not 如何's synonym
+
+
+def test_a_paraphrase_reaches_its_paragraph_through_a_lacking_word_s_sub_word(corpus_library):
+    # set J: no report says 肯吃苦; its sub-word 吃苦 stands in for it and finds 吃苦耐劳精神有所淡化
+    query, answer = "日子好过了 肯吃苦的劲头没了", "吃苦耐劳精神有所淡化"
+    assert answer in corpus_library.search(query, k=3).hits[0].chunk.text
+    params = corpus_library.params
+    corpus_library.params = dataclasses.replace(params, subword_stand_in=0.0)
+    try:
+        assert answer not in corpus_library.search(query, k=3).hits[0].chunk.text
+    finally:
+        corpus_library.params = params
 
 
 def test_a_query_of_role_words_only_lists_paragraphs_of_those_roles(corpus_library):

@@ -102,3 +102,16 @@ def test_synonyms_rank_but_are_not_shown_as_the_query_s_words(corpus_library):
     assert matched and matched <= {"落实", "整改"}  # 贯彻 and 整治 are searched (the corpus holds both), never marked
     terms, weights = query_terms(corpus_library.snapshot.keywords, "落实整改", corpus_library.params)
     assert {"贯彻", "整治"} <= set(terms) and weights["贯彻"] < weights["落实"]
+
+
+def test_sub_words_of_a_lacking_word_are_asked_about_in_the_same_question():
+    asked = []
+
+    def holding(terms):
+        asked.append(list(terms))
+        return {"吃苦", "基层党建", "基层"}
+
+    parts = {"肯吃苦": ["吃苦"], "基层党建": ["基层", "党建"]}
+    weights = synonym_weights(["肯吃苦", "基层党建"], holding, 0.0, 0.0, parts=parts, part_weight=0.5)
+    assert weights == {"吃苦": 0.5} and len(asked) == 1  # 基层党建 is held: its parts are not needed
+    assert synonym_weights(["肯吃苦"], holding, 0.0, 0.0, parts=parts) == {}  # part_weight 0: off

