@@ -83,13 +83,14 @@ def test_a_query_of_role_words_only_lists_paragraphs_of_those_roles(corpus_libra
 
 def test_an_opening_word_beside_another_role_word_asks_for_that_section_s_first_paragraph():
     for query, role in (("问题部分的开头", "problems"), ("打算 开篇 认清形势", "plans"), ("措施段落开头", "plans"),
-                        ("不足部分的引子", "problems"), ("打算部分起笔的总述段", "plans")):
+                        ("不足部分的引子", "problems"), ("打算部分起笔的总述段", "plans"), ("原因一节的起头", "causes")):
         intent = parse_intent(query)
         assert intent.roles == [role] and intent.lead, query
     for query in ("开头 一年来履职情况总述", "开场白", "开头"):  # alone, an opening word asks for openings
         intent = parse_intent(query)
         assert intent.roles == ["opening"] and not intent.lead, query
     assert parse_intent("问题部分的开头 认清差距").topic == "的 认清"  # 部分 goes with its role word (差距 is one)
+    assert topic_words(["原因", "一节", "开头", "板块"]) == []  # what names a part of a report is no topic
 
 
 def test_section_openers_lead_a_query_for_them(corpus_library):

@@ -19,7 +19,7 @@ ROLE_WORDS = {
     "plans": ["下一步打算", "下一步工作", "下一步", "下步", "打算", "整改措施", "整改方向", "措施", "思路", "今后",
               "努力方向"],
     "achievements": ["主要做法", "工作成效", "主要成效", "成效", "做法", "成绩", "亮点", "特色", "经验"],
-    "opening": ["开场白", "开头", "开篇", "开场", "引言", "导语", "引子", "起笔", "总述"],
+    "opening": ["开场白", "开头", "开篇", "开场", "引言", "导语", "引子", "起笔", "起头", "开端", "首段", "总述"],
     "closing": ["结尾", "结束语", "结语"],
 }
 # Wording that describes a shortcoming asks for problems (and, as their sibling, causes) even
@@ -31,11 +31,12 @@ _ACTION = re.compile(r"^(加强|推进|完善|深化|强化|健全|提升|提高
 _FUTURE = re.compile(r"下一步|下步|今后|明年|将来|计划|力争")
 # Words a report uses whatever it is about: they rank (a query's wording still counts) but are no topic,
 # so they are never highlighted and a hit containing only them does not match the query.
-NON_TOPIC = frozenset({"存在", "存在着", "方面", "有所", "有待", "一定", "问题", "情况", "部分", "如何"})
+NON_TOPIC = frozenset({"存在", "存在着", "方面", "有所", "有待", "一定", "问题", "情况", "部分", "段落", "一节", "章节",
+                       "板块", "如何"})
 _PHRASES = sorted(((w, role) for role, words in ROLE_WORDS.items() for w in words), key=lambda p: -len(p[0]))
-# 问题部分 / 措施段落: the part of a report the role word names, so 部分 is consumed with it (else, as a
+# 问题部分 / 措施段落 / 原因一节: the part of a report the role word names, so 部分 is consumed with it (else, as a
 # word of the topic, it pulls up 大部分/部分党员).
-_PATTERN = re.compile("(" + "|".join(re.escape(w) for w, _ in _PHRASES) + ")(?:部分|段落)?")
+_PATTERN = re.compile("(" + "|".join(re.escape(w) for w, _ in _PHRASES) + ")(?:部分|段落|一节|章节|板块)?")
 _ROLE_OF = dict(_PHRASES)
 # What a role filter may be called: its id, the label the page shows (问题), and 做法/打算 for the sections.
 ROLE_NAMES = {**{role: role for role in ROLES}, **{label: role for role, label in ROLE_LABELS.items()},
