@@ -130,7 +130,8 @@ def ablations(library, plain) -> list[tuple[str, object]]:
     p = library.params
     change = lambda **kw: variant(library, dataclasses.replace(p, **kw))  # noqa: E731
     rows = [("default", library),
-            ("words only (no sub-words, no bigrams)", change(subword_weight=0.0, subword_stand_in=0.0, bigram_weight=0.0)),
+            ("words only (no sub-words, no bigrams)",
+             change(subword_weight=0.0, subword_stand_in=0.0, bigram_weight=0.0)),
             ("sub-words of lacking words off", change(subword_stand_in=0.0)),
             ("sub-words 0.5" if not p.subword_weight else "sub-words off",
              change(subword_weight=0.0 if p.subword_weight else 0.5)),

@@ -165,7 +165,7 @@ class Loader:
                 for i, text, vector, length in zip(ids, texts, vectors, lengths):
                     heading = HEADINGS[i % 100 * len(HEADINGS) // 100]
                     copy.write_row((i, f"d{i // 100}", i % 100, text, heading, ROLES[i % 5], 1.0, i % 100, -1, 0,
-                                    len(text), "[]", length, vector))
+                                    len(text), [], length, vector))
             with conn.cursor().copy("COPY fanwen_postings (term, chunk_id, tf, length) FROM STDIN") as copy:
                 for i, count, length in zip(ids, counts, lengths):  # terms hold no tab, newline or backslash
                     copy.write("".join(f"{term}\t{i}\t{tf}\t{length}\n" for term, tf in count.items()))

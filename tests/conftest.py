@@ -1,6 +1,7 @@
 """Shared fixtures: the real model, an index of the sample corpus built once, and real HTTP servers."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -24,10 +25,26 @@ def embedder():
 
 @pytest.fixture(scope="session")
 def corpus_home(tmp_path_factory, embedder) -> Path:
-    """An index of corpus/ built once per run (the slow part: embedding ~120 chunks)."""
+    """An index of corpus/ built once per run (the slow part: embedding ~120 chunks); under pytest-xdist one
+    worker builds it and each worker opens its own copy (two workers building it at once took ~55 s each)."""
+    home = tmp_path_factory.mktemp("corpus-index")
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _built_corpus_index(home, embedder)
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / "corpus-index-shared"  # this run's root, not the last run's
+    with FileLock(f"{shared}.lock"):
+        if not (shared / "BUILT").exists():
+            shutil.rmtree(shared, ignore_errors=True)
+            _built_corpus_index(shared, embedder)
+            (shared / "BUILT").touch()
+    shutil.copytree(shared, home, dirs_exist_ok=True, ignore=shutil.ignore_patterns("BUILT"))
+    return home
+
+
+def _built_corpus_index(home: Path, embedder) -> Path:
     from fanwen.index.library import Library
 
-    home = tmp_path_factory.mktemp("corpus-index")
     report = Library(home, embedder).add_paths([CORPUS])
     assert report.files == 5 and not report.skipped
     return home

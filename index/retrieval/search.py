@@ -267,14 +267,15 @@ def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: b
     bigram_weight = params.passage_bigram_weight if passage else params.bigram_weight
     if bigram_weight > 0 and hasattr(analyzer, "bigrams"):
         extra += [(term, bigram_weight) for term in analyzer.bigrams(text)]
-    parts = params.subword_stand_in > 0 and hasattr(analyzer, "subwords")
-    if (params.synonym_weight > 0 or parts) and not passage:  # a pasted passage has words enough
+    with_parts = params.subword_stand_in > 0 and hasattr(analyzer, "subwords")
+    if (params.synonym_weight > 0 or with_parts) and not passage:  # a pasted passage has words enough
         from fanwen.index.retrieval.thesaurus import synonym_weights
 
         on = params.synonym_weight > 0  # synonyms off: no stand-in or class back-off either
+        parts = {word: analyzer.subwords([word]) for word in words} if with_parts else None
         extra += synonym_weights(words, keywords.holding, params.synonym_weight, params.synonym_stand_in * on,
-                                 class_weight=params.class_weight * on, part_weight=params.subword_stand_in,
-                                 parts={word: analyzer.subwords([word]) for word in words} if parts else None).items()
+                                 class_weight=params.class_weight * on, parts=parts,
+                                 part_weight=params.subword_stand_in).items()
     for term, weight in extra:
         scale = params.generic_weight if term.removeprefix(BIGRAM) in NON_TOPIC else 1.0
         weights[term] = max(weight * scale, weights.get(term, 0.0))

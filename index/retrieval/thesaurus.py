@@ -87,11 +87,13 @@ def synonym_weights(words: list[str], holding: Callable[[Iterable[str]], set[str
                    + [p for found in parts.values() for p in found])
     out: dict[str, float] = {}
     for word in words:
-        share = weight if word in held else stand_in
-        for synonym in [s for s in candidates[word] if s in held][:limit] if share > 0 else []:
-            out[synonym] = max(share, out.get(synonym, 0.0))
-        for part in [p for p in parts.get(word, ()) if p in held] if word not in held and part_weight > 0 else []:
-            out[part] = max(part_weight, out.get(part, 0.0))
+        lacking = word not in held
+        share = stand_in if lacking else weight
+        found = [(s, share) for s in candidates[word] if s in held][:limit] if share > 0 else []
+        if lacking and part_weight > 0:
+            found += [(part, part_weight) for part in parts.get(word, ()) if part in held]
+        for term, term_weight in found:
+            out[term] = max(term_weight, out.get(term, 0.0))
     if class_weight > 0:
         lacking = [w for w in words if len(w) > 1 and w not in held and not any(s in held for s in candidates[w])]
         for mate in class_backoff(lacking, typed, holding, limit) if lacking else []:
