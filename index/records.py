@@ -69,6 +69,7 @@ class Hit:
     matched_terms: list[str] = field(default_factory=list)
     highlights: list[tuple[int, int]] = field(default_factory=list)
     similarity: float | None = None  # query-passage cosine, whether or not the hit came from the vector side
+    bigram_coverage: float | None = None  # share of the query's character bigrams it holds (keyword candidates)
     relevance: str | None = None  # high | medium | low, see retrieval/relevance.py
 
     def to_dict(self) -> dict:
@@ -77,7 +78,8 @@ class Hit:
             "id": chunk.id, "text": chunk.text, "score": round(self.score, 6),
             "vector_score": _round(self.vector_score), "keyword_score": _round(self.keyword_score),
             "vector_rank": self.vector_rank, "keyword_rank": self.keyword_rank,
-            "similarity": _round(self.similarity), "relevance": self.relevance,
+            "similarity": _round(self.similarity), "bigram_coverage": _round(self.bigram_coverage),
+            "relevance": self.relevance,
             "doc": chunk.doc, "title": self.title, "heading": chunk.heading,
             "heading_path": chunk.heading_path, "role": chunk.role,
             "role_label": ROLE_LABELS.get(chunk.role, chunk.role), "role_confidence": chunk.role_confidence,

@@ -137,6 +137,8 @@ def ablations(library, plain) -> list[tuple[str, object]]:
              change(subword_weight=0.0 if p.subword_weight else 0.5)),
             ("bigram field off" if p.bigram_weight else "bigram field 0.3",
              change(bigram_weight=0.0 if p.bigram_weight else 0.3)),
+            ("bigram coverage off" if p.bigram_coverage else "bigram coverage 0.4",
+             change(bigram_coverage=0.0 if p.bigram_coverage else 0.4)),
             ("plain jieba lcut_for_search index", variant(library, keywords=plain.bm25)),
             ("heading path not embedded", variant(library, vectors=plain.vectors)),
             ("topic-sentence vectors on" if not p.topic_vectors else "topic-sentence vectors off",

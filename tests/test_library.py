@@ -167,7 +167,10 @@ def test_corpus_query_from_the_mission(corpus_library):
     assert result.roles == ["problems", "causes"] and "问题" not in result.terms
     texts = [h.chunk.text for h in result.hits]
     assert any("党建与业务工作融合不好" in t or "党建与业务工作结合还不够紧密" in t for t in texts[:2])
-    assert all(h.chunk.role in ("problems", "causes") for h in result.hits[:3])
+    assert all(h.chunk.role in ("problems", "causes") for h in result.hits[:2])
+    # a preference, not a filter: a paragraph of another role comes this high only holding the topic itself
+    # (四是坚持党建业务融合共促, a plan, third since bigram coverage)
+    assert all("党建业务融合" in h.chunk.text for h in result.hits[:3] if h.chunk.role not in ("problems", "causes"))
 
 
 def test_a_capped_first_page_is_continued_by_the_next_without_repeat_or_gap(corpus_library):

@@ -9,7 +9,7 @@ from fanwen.index.library import Library
 from fanwen.index.records import Chunk, Document
 from fanwen.index.retrieval.params import SearchParams
 from fanwen.index.retrieval.roles import role_strengths
-from fanwen.index.retrieval.search import SearchRequest, diversify, fuse, query_terms, run_search
+from fanwen.index.retrieval.search import SearchRequest, bigram_coverage, diversify, fuse, query_terms, run_search
 from fanwen.index.retrieval.tokenize import default_tokenizer
 from fanwen.index.storage.generations import Snapshot, new_manifest
 from fanwen.index.storage.keywords import BM25Index
@@ -44,6 +44,21 @@ def test_fuse_weighted_scales_each_retriever_to_unit_range():
     fused = fuse([(1, 0.9), (2, 0.5)], [(2, 8.0, []), (3, 4.0, []), (4, 0.0, [])], "weighted", params)
     assert fused == pytest.approx({1: 0.25, 2: 0.75, 3: 0.375, 4: 0.0})
     assert fuse([], [], "weighted", params) == {}
+
+
+def test_weighted_fusion_adds_the_share_of_the_query_s_bigrams_each_keyword_candidate_holds():
+    params = SearchParams(fusion="weighted", vector_weight=0.5, bigram_coverage=0.4)
+    weights = {"理想信念": 1.0, "~理想": 0.3, "~想信": 0.3, "~信念": 0.3}
+    every = ["理想信念", "~理想", "~想信", "~信念"]
+    keyword = [(2, 8.0, every), (3, 4.0, ["~信念"]), (4, 2.0, every)]
+    coverage = bigram_coverage(keyword, weights)
+    assert coverage == pytest.approx({2: 1.0, 3: 1 / 3, 4: 1.0})
+    fused = fuse([(1, 0.9)], keyword, "weighted", params, coverage)
+    # chunk 4 is the weakest BM25 candidate (min-max gives it 0) but holds every bigram of the query
+    assert fused == pytest.approx({1: 0.5, 2: 0.5 + 0.4, 3: 0.5 * 2 / 6 + 0.4 / 3, 4: 0.4})
+    assert fuse([(1, 0.9)], keyword, "weighted", SearchParams(bigram_coverage=0.0), coverage)[4] == 0.0
+    assert fuse([(1, 0.9)], keyword, "rrf", params, coverage)[4] < 0.01  # reciprocal ranks only
+    assert bigram_coverage(keyword, {"理想信念": 1.0}) == {}  # a query without bigrams (ASCII words)
 
 
 def test_fusion_and_mode_are_validated_with_the_allowed_values():

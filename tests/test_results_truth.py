@@ -59,6 +59,21 @@ def test_a_paraphrase_reaches_its_paragraph_through_a_lacking_word_s_sub_word(co
         corpus_library.params = params
 
 
+def test_every_paragraph_holding_a_topic_word_outranks_ones_that_do_not(corpus_library):
+    # set L: two paragraphs say 理想信念. BM25 scaled to [0, 1] over its candidates gave the weaker of the two
+    # no keyword credit at all, and paragraphs without the word took its place; the share of the query's
+    # bigrams a paragraph holds brings it back beside the other.
+    def top(query, k=2):
+        return [hit.chunk.text for hit in corpus_library.search(query, k=k).hits]
+    assert all("理想信念" in text for text in top("理想信念"))
+    params = corpus_library.params
+    corpus_library.params = dataclasses.replace(params, bigram_coverage=0.0)
+    try:
+        assert sum("理想信念" in text for text in top("理想信念", k=5)) == 1
+    finally:
+        corpus_library.params = params
+
+
 def test_a_query_of_role_words_only_lists_paragraphs_of_those_roles(corpus_library):
     # 开头 is no word of any report and its cosine with the openings is below the calibrated threshold:
     # the no-match guard used to show nothing. The role is the whole request, so it filters.

@@ -91,9 +91,10 @@ def keyword_first(snap, terms: list[str], pool: int, allowed, request: SearchReq
     return beside(retrieve) if beside is not None and request.mode == "hybrid" else retrieve()
 
 
-def fuse(vector: list[tuple], keyword: list[tuple], method: str, params: SearchParams = SearchParams()
-         ) -> dict[int, float]:
-    """Reciprocal-rank fusion, or a weighted sum of scores scaled to [0, 1] per retriever."""
+def fuse(vector: list[tuple], keyword: list[tuple], method: str, params: SearchParams = SearchParams(),
+         coverage: dict[int, float] | None = None) -> dict[int, float]:
+    """Reciprocal-rank fusion, or a weighted sum of scores scaled to [0, 1] per retriever plus each keyword
+    candidate's `coverage` (bigram_coverage) at params.bigram_coverage."""
     validate_fusion(method)
     fused: dict[int, float] = {}
     shares = ((vector, params.vector_weight), (keyword, 1.0 - params.vector_weight))
@@ -105,7 +106,17 @@ def fuse(vector: list[tuple], keyword: list[tuple], method: str, params: SearchP
     for items, weight in shares:
         for cid, value in _scaled(items).items():
             fused[cid] = fused.get(cid, 0.0) + weight * value
+    for cid, share in (coverage or {}).items():
+        fused[cid] += params.bigram_coverage * share
     return fused
+
+
+def bigram_coverage(keyword: list[tuple], weights: dict[str, float]) -> dict[int, float]:
+    """The share of the query's character bigrams each keyword candidate holds (from its matched terms)."""
+    bigrams = {term for term in weights if term.startswith(BIGRAM)}
+    if not bigrams:
+        return {}
+    return {cid: sum(term in bigrams for term in matched) / len(bigrams) for cid, _score, matched in keyword}
 
 
 def _scaled(items: list[tuple]) -> dict[int, float]:
@@ -162,8 +173,9 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
     stores = [snap.vectors, snap.heads] if params.topic_vectors else [snap.vectors]
     vector = vector_candidates(stores, query_vector, pool, allowed) if request.mode != "keyword" else []
     keyword = keyword.result() if isinstance(keyword, Future) else keyword
+    coverage = bigram_coverage(keyword, request.weights)
     if request.mode == "hybrid":
-        fused = fuse(vector, keyword, fusion, params)
+        fused = fuse(vector, keyword, fusion, params, coverage)
     elif request.mode == "keyword" and not terms:  # no word to rank by: what the filter passes, in order
         fused = dict.fromkeys(in_order(snap, allowed, pool), 0.0)
     else:  # one retriever: its own order, scaled like a fused score so the role bonus weighs the same
@@ -178,7 +190,7 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
     kw = {cid: (rank + 1, score, matched) for rank, (cid, score, matched) in enumerate(keyword)}
     shown = topic_words(terms) if request.topic is None else request.topic
     sims = similarities(snap, query_vector, chosen)
-    return [_hit(snap, chunks[cid], fused[cid], vec, kw, shown, sims.get(cid)) for cid in chosen]
+    return [_hit(snap, chunks[cid], fused[cid], vec, kw, shown, sims.get(cid), coverage.get(cid)) for cid in chosen]
 
 
 def _per_doc(request: SearchRequest, params: SearchParams) -> int:
@@ -238,7 +250,7 @@ def overlaps(left: Chunk, right: Chunk, left_grams: set[str], right_grams: set[s
 
 
 def _hit(snap: Snapshot, chunk: Chunk, score: float, vec: dict, kw: dict, shown: list[str],
-         similarity: float | None) -> Hit:
+         similarity: float | None, coverage: float | None) -> Hit:
     """`vec` and `kw` map chunk id to (rank, score[, matched terms]) from each retriever; `shown` are the
     query's topic words, the only ones a reader sees marked (no bigram, role or function word)."""
     cid = chunk.id
@@ -250,7 +262,8 @@ def _hit(snap: Snapshot, chunk: Chunk, score: float, vec: dict, kw: dict, shown:
     return Hit(chunk, title, score,
                vector_score=vec[cid][1] if cid in vec else None, keyword_score=kw[cid][1] if cid in kw else None,
                vector_rank=vec[cid][0] if cid in vec else None, keyword_rank=kw[cid][0] if cid in kw else None,
-               matched_terms=list(matched), highlights=find_spans(chunk.text, matched), similarity=similarity)
+               matched_terms=list(matched), highlights=find_spans(chunk.text, matched), similarity=similarity,
+               bigram_coverage=coverage)
 
 
 def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: bool = False,

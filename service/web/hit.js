@@ -130,6 +130,7 @@
     if (typeof hit.similarity === "number") detail.push("语义相似度 " + hit.similarity.toFixed(3));
     if (hit.vector_rank) detail.push("语义排名 " + hit.vector_rank);
     if (hit.keyword_rank) detail.push("关键词排名 " + hit.keyword_rank);
+    if (typeof hit.bigram_coverage === "number") detail.push("字面覆盖 " + Math.round(hit.bigram_coverage * 100) + "%");
     if (Array.isArray(hit.matched_terms) && hit.matched_terms.length) detail.push("命中：" + hit.matched_terms.join("、"));
     var level = RELEVANCE[hit.relevance];
     var score = node("span", "score" + (level ? " relevance relevance-" + hit.relevance : ""),
