@@ -29,7 +29,7 @@ class SearchParams:
     # (老百姓 → 百姓, 下基层 → 基层, 守纪律 → 纪律), like a stand-in synonym. Session 26, over the dev sets and
     # blind A-N (639 queries): 0.761 -> 0.766 at 0.5 (the sub-word weight leaving a set out picks), paraphrases
     # 0.502 -> 0.521, no set lower; 0.3 / 0.7 / 1.0: 0.764 / 0.765 / 0.765. Topics, role words and long
-    # queries do not move: their words are held. Set O, written before and scored once for it: see README.
+    # queries do not move: their words are held. Set O, written before and scored once for it: docs/ranking.md.
     subword_stand_in: float = 0.5
     bigram_weight: float = 0.3  # character-bigram field (一岗 双责 ~ 一岗双责)
     # Added to a weighted hybrid score: this × the share of the query's character bigrams a keyword candidate
