@@ -35,8 +35,9 @@ class SearchParams:
     # Added to a weighted hybrid score: this × the share of the query's character bigrams a keyword candidate
     # holds. BM25 weighs each matched bigram by its rarity and saturates repeats; coverage counts how much of
     # the query's wording a paragraph holds at all, whatever word boundaries jieba drew (理想信念 inside
-    # 坚定理想信念). Session 27, leaving one query set out over the dev sets and blind A-O (685 queries):
-    # 0.768 -> 0.772, the folds picking 0.4 or 0.5 (pooled alike; 0.7 cost dev_queries_2); topics gain most.
+    # 坚定理想信念). Session 27, leaving one query set out over the dev sets and blind A-O (685 queries, grid
+    # 0 / 0.4): every fold picks 0.4, 0.770 -> 0.774, topics 0.880 -> 0.897; 0.3 / 0.5 pool alike, 0.7 cost
+    # dev_queries_2. Set P, written before and scored once for it: 0.771 -> 0.778.
     bigram_coverage: float = 0.4
     # The same field for a pasted passage (and "more like this"): shared wording beyond whole words is the
     # evidence two passages say the same thing. Raised 0.3 → 0.6 → 1.0, a pasted answer paragraph found the
