@@ -30,8 +30,10 @@ def test_search_json_has_the_hit_fields(home):
     data = json.loads(result.stdout)
     assert data["query"] == "问题原因 党建业务融合" and len(data["hits"]) == 3
     hit = data["hits"][0]
-    for key in ("id", "text", "score", "vector_score", "keyword_score", "doc", "title", "heading", "role"):
+    for key in ("id", "text", "score", "vector_score", "keyword_score", "bigram_coverage", "doc", "title", "heading",
+                "role"):
         assert key in hit
+    assert 0 < hit["bigram_coverage"] <= 1
     assert any("党建与业务工作" in h["text"] for h in data["hits"])
 
 
@@ -49,6 +51,7 @@ def test_plain_output_marks_terms_and_shows_where(home):
     result = fanwen("search", "党员积分制管理", "-k", "2", home=home)
     assert result.returncode == 0, result.stderr
     assert "›" in result.stdout and "«积分制»" in result.stdout and "得分" in result.stdout
+    assert "字面覆盖 100%" in result.stdout  # the top hit holds every bigram of 党员积分制管理
 
 
 @pytest.mark.parametrize("args, needle", [

@@ -17,7 +17,8 @@ def render_result(result, color: bool) -> str:
         where = " › ".join([hit.title] + chunk.heading_path)
         lines.append(f"\n{rank}. {where}")
         lines.append(f"   [{ROLE_LABELS.get(chunk.role, chunk.role)} {chunk.role}]  得分 {hit.score:.4f}  "
-                     f"语义 {_fmt(hit.vector_score)}  关键词 {_fmt(hit.keyword_score)}  编号 {chunk.id}")
+                     f"语义 {_fmt(hit.vector_score)}  关键词 {_fmt(hit.keyword_score)}  "
+                     f"字面覆盖 {_percent(hit.bigram_coverage)}  编号 {chunk.id}")
         lines.append("   " + mark(chunk.text, hit.highlights, color))
     return "\n".join(lines)
 
@@ -34,6 +35,10 @@ def mark(text: str, spans, color: bool) -> str:
 
 def _fmt(value) -> str:
     return "-" if value is None else f"{value:.3f}"
+
+
+def _percent(value) -> str:
+    return "-" if value is None else f"{value:.0%}"
 
 
 class ProgressBar:
