@@ -14,6 +14,7 @@ from fanwen.index.ingest.limits import ReadLimits
 from fanwen.index.ingest.pipeline import ParsedDocument, parse_file
 from fanwen.index.records import Chunk, Document, Hit
 from fanwen.index.retrieval.embed import Embedder
+from fanwen.index.retrieval.lexicon import formal_terms
 from fanwen.index.retrieval.intent import parse_intent, topic_words, validate_roles
 from fanwen.index.retrieval.params import SearchParams, validate_fusion, validate_mode
 from fanwen.index.retrieval.relevance import Verdict, judge, listed, threshold_for
@@ -136,7 +137,7 @@ class Library:
         if browse:
             verdict = listed(ranked, weak=False)
         else:
-            verdict = self._judged(snap, ranked, request.topic, known, vector is not None)
+            verdict = self._judged(snap, ranked, request.topic, known, vector is not None, intent.topic)
         if verdict.none and intent.role_words and not request.roles:
             # Nothing matches the topic (开头 足球比赛, 原因部分的开头 承上启下), but the role words can still be
             # answered: paragraphs of those roles, flagged weak, rather than an empty page.
@@ -148,12 +149,21 @@ class Library:
                             request.offset, not verdict.none and len(ranked) > request.offset + request.k,
                             verdict.weak and not verdict.none, source)
 
-    def _judged(self, snap, ranked: list[Hit], topic: list[str], known: list[str], embedded: bool) -> Verdict:
-        """Rate the hits against the typed topic words (relevance.judge)."""
+    def _judged(self, snap, ranked: list[Hit], topic: list[str], known: list[str], embedded: bool,
+                text: str) -> Verdict:
+        """Rate the hits against the typed topic words (relevance.judge); `text` is the query's topic text."""
         threshold = threshold_for(self.embedder.name) if embedded else None
-        # Asked only when no typed word is held (rare, and one round trip on a database).
-        related = [] if known or not self.params.synonym_weight else expand(topic, snap.keywords.holding)
+        # Asked only when no typed word is held (rare, and one round trip on a database, two at most).
+        related = [] if known else self._related(snap, topic, text)
         return judge(ranked, topic, known, threshold, related)
+
+    def _related(self, snap, topic: list[str], text: str) -> list[str]:
+        """Held words a query in plain words stands for: 词林 synonyms of its words, else the 公文 wording of
+        its phrases (撂挑子 → 不作为)."""
+        related = expand(topic, snap.keywords.holding) if self.params.synonym_weight else []
+        if not related and self.params.plain_word_weight:
+            related = sorted(snap.keywords.holding(formal_terms(text, snap.keywords.analyzer)))
+        return related
 
     def similar(self, chunk_id: int, k: int = 5) -> list[Hit]:
         """More like this: by the chunk's own stored vector, without its document's overlapping text."""

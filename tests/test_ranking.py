@@ -8,7 +8,7 @@ from fanwen.index.errors import InvalidInput
 from fanwen.index.library import Library
 from fanwen.index.records import Chunk, Document
 from fanwen.index.retrieval.params import SearchParams
-from fanwen.index.retrieval.roles import role_strengths
+from fanwen.index.retrieval.roles import prefer_roles, role_strengths
 from fanwen.index.retrieval.search import SearchRequest, bigram_coverage, diversify, fuse, query_terms, run_search
 from fanwen.index.retrieval.tokenize import default_tokenizer
 from fanwen.index.storage.generations import Snapshot, new_manifest
@@ -112,6 +112,20 @@ def test_role_is_a_preference_not_a_filter(boost, mode):
     hits = run_search(snap, embedder.embed_queries([query])[0], default_tokenizer()(query), request,
                       SearchParams(role_boost=boost))
     assert on_topic.id in [hit.chunk.id for hit in hits[:3]]
+
+
+def test_the_role_bonus_grows_with_the_paragraph_s_own_match():
+    # An on-topic achievement (1.0), a plan half as good (0.5), an off-topic plan (0.1), a query asking for
+    # plans: the bonus is 0.4 × the chunk's scaled score, so the off-topic plan stays below the achievement.
+    chunks = {1: chunk(1, "a", "x"), 2: chunk(2, "b", "y", role="plans"), 3: chunk(3, "c", "z", role="plans")}
+    fused = {1: 2.0, 2: 1.0, 3: 0.2}  # scaled to the best: 1.0, 0.5, 0.1
+    scaled = prefer_roles(fused, chunks, {"plans": 1.0}, SearchParams(role_boost=0.4, role_match_power=1.0))
+    assert scaled == pytest.approx({1: 1.0, 2: 0.5 + 0.4 * 0.5, 3: 0.1 + 0.4 * 0.1})
+    whole = prefer_roles(fused, chunks, {"plans": 1.0}, SearchParams(role_boost=0.4, role_match_power=0.0))
+    assert whole == pytest.approx({1: 1.0, 2: 0.9, 3: 0.5})  # power 0: every plan gets the whole bonus
+    # a section opener asked for keeps its whole share: a place in the report, not a match of words
+    opener = prefer_roles(fused, chunks, {"plans": 1.0}, SearchParams(role_boost=0.4, lead_boost=1.0), leads={3})
+    assert opener[3] == pytest.approx(0.1 + 0.4 * (0.1 + 1.0))
 
 
 class AngleEmbedder:

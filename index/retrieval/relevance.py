@@ -51,13 +51,13 @@ def level(hit: Hit, topic: list[str], threshold: float | None) -> str:
 
 def judge(hits: list[Hit], topic: list[str], known: list[str], threshold: float | None,
           related: list[str] = ()) -> Verdict:
-    """Rate every hit; `known` are the topic words the index holds at all, `related` the 词林 synonyms of
-    topic words that it holds (asked for only when it knows no topic word).
+    """Rate every hit; `known` are the topic words the index holds at all, `related` the held words a query
+    in plain words stands for (词林 synonyms, 公文 wording; asked for only when it knows no topic word).
 
     When the index knows a topic word, a direct match must contain one (a close vector alone is often
     the query's role wording, 存在的不足, matching any problems paragraph). When it knows none, only the
     model can tell a paraphrase from nonsense, and below the threshold there is nothing to show, unless
-    a synonym is held: a paraphrase in plain words (花销 for 开支) then gets its hits, flagged weak.
+    a related word is held: a paraphrase in plain words (花销 for 开支) then gets its hits, flagged weak.
     """
     for hit in hits:
         hit.relevance = level(hit, topic, threshold)

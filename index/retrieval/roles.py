@@ -38,11 +38,14 @@ def role_strengths(strengths: dict[str, float], params: SearchParams) -> dict[st
 
 def prefer_roles(fused: dict[int, float], chunks: dict[int, Chunk], strengths: dict[str, float],
                  params: SearchParams, leads: set[int] = frozenset()) -> dict[int, float]:
-    """Add a bounded bonus to chunks in a wanted role, scaled by the tagger's confidence, and lead_boost
-    times more to those of `leads` (the paragraphs opening their section, when the query asks for them).
+    """Add a bounded bonus to chunks in a wanted role, scaled by the tagger's confidence and by the chunk's
+    own match to the query (its score over the best, to the power role_match_power), and a further
+    lead_boost share to those of `leads` (the paragraphs opening their section, when the query asks).
 
-    Scores are first scaled so the best is 1: the bonus is then a fixed share of the best match, so an
-    off-topic paragraph in the right role cannot jump over a clearly better on-topic one.
+    Scores are first scaled so the best is 1: the bonus is then at most a fixed share of the best match,
+    and a paragraph that matches the topic weakly gets a weak bonus, so an off-topic paragraph in the
+    right role does not climb over on-topic ones of another role. The opener's share does not shrink:
+    asking for it asks for a place in the report, not for words.
     """
     top = max(fused.values(), default=0.0)
     if not strengths or params.role_boost <= 0 or top <= 0:
@@ -52,7 +55,8 @@ def prefer_roles(fused: dict[int, float], chunks: dict[int, Chunk], strengths: d
     for cid, score in fused.items():
         chunk = chunks[cid]
         bonus = wanted.get(chunk.role, 0.0) * float(getattr(chunk, "role_confidence", 1.0))
-        out[cid] = score / top + params.role_boost * bonus * (1 + params.lead_boost if cid in leads else 1)
+        match = max(score / top, 0.0) ** params.role_match_power
+        out[cid] = score / top + params.role_boost * bonus * (match + (params.lead_boost if cid in leads else 0))
     return out
 
 

@@ -289,6 +289,10 @@ def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: b
         extra += synonym_weights(words, keywords.holding, params.synonym_weight, params.synonym_stand_in * on,
                                  class_weight=params.class_weight * on, parts=parts,
                                  part_weight=params.subword_stand_in).items()
+    if params.plain_word_weight > 0 and not passage:
+        from fanwen.index.retrieval.lexicon import formal_terms
+
+        extra += [(term, params.plain_word_weight) for term in formal_terms(text, analyzer)]
     for term, weight in extra:
         scale = params.generic_weight if term.removeprefix(BIGRAM) in NON_TOPIC else 1.0
         weights[term] = max(weight * scale, weights.get(term, 0.0))
