@@ -14,8 +14,8 @@ from fanwen.index.ingest.limits import ReadLimits
 from fanwen.index.ingest.pipeline import ParsedDocument, parse_file
 from fanwen.index.records import Chunk, Document, Hit
 from fanwen.index.retrieval.embed import Embedder
-from fanwen.index.retrieval.lexicon import formal_terms
 from fanwen.index.retrieval.intent import parse_intent, topic_words, validate_roles
+from fanwen.index.retrieval.lexicon import formal_terms
 from fanwen.index.retrieval.params import SearchParams, validate_fusion, validate_mode
 from fanwen.index.retrieval.relevance import Verdict, judge, listed, threshold_for
 from fanwen.index.retrieval.results import SearchResult

@@ -12,9 +12,7 @@ Lexicon = dict[str, tuple[str, ...]]
 
 @functools.lru_cache(maxsize=4)
 def load(path: Path = DATA) -> Lexicon:
-    """Plain phrase -> its formal counterparts, read once; empty when the file is missing."""
-    if not path.exists():
-        return {}
+    """Plain phrase -> its formal counterparts, read once (the file ships with the package)."""
     table: Lexicon = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):

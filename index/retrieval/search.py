@@ -15,6 +15,7 @@ from fanwen.index.storage.filters import ChunkFilter
 from fanwen.index.storage.snapshot import Snapshot
 from fanwen.index.retrieval.params import FUSIONS, MODES, SearchParams, validate_fusion, validate_mode
 from fanwen.index.retrieval.intent import NON_TOPIC, topic_words
+from fanwen.index.retrieval.lexicon import formal_terms
 from fanwen.index.retrieval.roles import role_order
 from fanwen.index.retrieval.tokenize import BIGRAM, find_spans
 from fanwen.index.storage.vectors import VectorStore
@@ -290,8 +291,6 @@ def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: b
                                  class_weight=params.class_weight * on, parts=parts,
                                  part_weight=params.subword_stand_in).items()
     if params.plain_word_weight > 0 and not passage:
-        from fanwen.index.retrieval.lexicon import formal_terms
-
         extra += [(term, params.plain_word_weight) for term in formal_terms(text, analyzer)]
     for term, weight in extra:
         scale = params.generic_weight if term.removeprefix(BIGRAM) in NON_TOPIC else 1.0
