@@ -125,6 +125,7 @@ class Library:
         typed = snap.keywords.terms(intent.topic)
         terms, request.weights = query_terms(snap.keywords, intent.topic, self.params, intent.long, typed)
         request.topic = topic_words(typed)  # what the reader typed: no synonym or bigram
+        request.typed = typed
         known = [word for word in request.topic if word in snap.keywords]
         # Nothing but role words (开头, 存在的问题, 问题部分的开头): the roles are the whole request, so they
         # filter, and there is no topic the no-match guard could judge.

@@ -67,6 +67,8 @@ class Hit:
     vector_rank: int | None = None
     keyword_rank: int | None = None
     matched_terms: list[str] = field(default_factory=list)
+    # words it matched that the query did not type: 词林 synonyms, 公文 wording of plain phrases, sub-words
+    related_terms: list[str] = field(default_factory=list)
     highlights: list[tuple[int, int]] = field(default_factory=list)
     similarity: float | None = None  # query-passage cosine, whether or not the hit came from the vector side
     bigram_coverage: float | None = None  # share of the query's character bigrams it holds (keyword candidates)
@@ -79,7 +81,7 @@ class Hit:
             "vector_score": _round(self.vector_score), "keyword_score": _round(self.keyword_score),
             "vector_rank": self.vector_rank, "keyword_rank": self.keyword_rank,
             "similarity": _round(self.similarity), "bigram_coverage": _round(self.bigram_coverage),
-            "relevance": self.relevance,
+            "relevance": self.relevance, "related_terms": list(self.related_terms),
             "doc": chunk.doc, "title": self.title, "heading": chunk.heading,
             "heading_path": chunk.heading_path, "role": chunk.role,
             "role_label": ROLE_LABELS.get(chunk.role, chunk.role), "role_confidence": chunk.role_confidence,

@@ -30,8 +30,8 @@ def test_search_json_has_the_hit_fields(home):
     data = json.loads(result.stdout)
     assert data["query"] == "问题原因 党建业务融合" and len(data["hits"]) == 3
     hit = data["hits"][0]
-    for key in ("id", "text", "score", "vector_score", "keyword_score", "bigram_coverage", "doc", "title", "heading",
-                "role"):
+    for key in ("id", "text", "score", "vector_score", "keyword_score", "bigram_coverage", "related_terms", "doc",
+                "title", "heading", "role"):
         assert key in hit
     assert 0 < hit["bigram_coverage"] <= 1
     assert any("党建与业务工作" in h["text"] for h in data["hits"])

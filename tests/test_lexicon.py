@@ -61,3 +61,15 @@ def test_a_query_of_plain_words_only_gets_a_weak_page_through_its_formal_wording
         assert corpus_library.search("撂挑子", k=5).hits == []
     finally:
         corpus_library.params = params
+
+
+def test_a_hit_says_which_words_it_matched_that_were_not_typed(corpus_library):
+    # 发文开会太多: the first hit holds 文山会海, which the reader never typed; the record names it so the
+    # page and the CLI can say why a paragraph with no marked word is there
+    hit = corpus_library.search("发文开会太多", k=3).hits[0]
+    assert "文山会海" in hit.chunk.text and "文山会海" in hit.related_terms
+    assert hit.to_dict()["related_terms"] == hit.related_terms
+    assert not set(hit.related_terms) & {"发文", "开会", "太多"}  # typed words are matched_terms, not related
+    for hit in corpus_library.search("党建业务融合", k=5).hits:  # 业务's 词林 synonym 工作 is related; typed ones never
+        assert not set(hit.related_terms) & {"党建", "业务", "融合"}
+        assert not any(term.startswith("~") for term in hit.related_terms)  # bigrams are coverage, not words

@@ -41,6 +41,7 @@ class SearchRequest:
     offset: int = 0  # hits to skip: the page offset … offset + k
     topic: list[str] | None = None  # words to mark in hits (None: the terms' topic words)
     lead: bool = False  # prefer the paragraph that opens its section (intent.Intent.lead)
+    typed: list[str] = field(default_factory=list)  # the words typed; other matched words are related_terms
 
 
 def validate_k(k) -> int:
@@ -191,7 +192,9 @@ def ranked_hits(snap: Snapshot, query_vector: np.ndarray | None, terms: list[str
     kw = {cid: (rank + 1, score, matched) for rank, (cid, score, matched) in enumerate(keyword)}
     shown = topic_words(terms) if request.topic is None else request.topic
     sims = similarities(snap, query_vector, chosen)
-    return [_hit(snap, chunks[cid], fused[cid], vec, kw, shown, sims.get(cid), coverage.get(cid)) for cid in chosen]
+    typed = set(request.typed)
+    return [_hit(snap, chunks[cid], fused[cid], vec, kw, shown, typed, sims.get(cid), coverage.get(cid))
+            for cid in chosen]
 
 
 def _per_doc(request: SearchRequest, params: SearchParams) -> int:
@@ -250,11 +253,13 @@ def overlaps(left: Chunk, right: Chunk, left_grams: set[str], right_grams: set[s
     return jaccard(left_grams, right_grams) >= limit
 
 
-def _hit(snap: Snapshot, chunk: Chunk, score: float, vec: dict, kw: dict, shown: list[str],
+def _hit(snap: Snapshot, chunk: Chunk, score: float, vec: dict, kw: dict, shown: list[str], typed: set[str],
          similarity: float | None, coverage: float | None) -> Hit:
     """`vec` and `kw` map chunk id to (rank, score[, matched terms]) from each retriever; `shown` are the
-    query's topic words, the only ones a reader sees marked (no bigram, role or function word)."""
+    query's topic words, the only ones a reader sees marked (no bigram, role or function word); a matched
+    word outside `typed` is a related term (none when `typed` is empty)."""
     cid = chunk.id
+    related = [t for t in kw[cid][2] if not t.startswith(BIGRAM) and t not in typed] if cid in kw and typed else []
     wanted = set(shown)
     matched = [t for t in (kw[cid][2] if cid in kw else shown) if t in wanted]
     if cid not in kw:
@@ -264,7 +269,7 @@ def _hit(snap: Snapshot, chunk: Chunk, score: float, vec: dict, kw: dict, shown:
                vector_score=vec[cid][1] if cid in vec else None, keyword_score=kw[cid][1] if cid in kw else None,
                vector_rank=vec[cid][0] if cid in vec else None, keyword_rank=kw[cid][0] if cid in kw else None,
                matched_terms=list(matched), highlights=find_spans(chunk.text, matched), similarity=similarity,
-               bigram_coverage=coverage)
+               bigram_coverage=coverage, related_terms=related)
 
 
 def query_terms(keywords: BM25Index, text: str, params: SearchParams, passage: bool = False,

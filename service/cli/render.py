@@ -19,6 +19,8 @@ def render_result(result, color: bool) -> str:
         lines.append(f"   [{ROLE_LABELS.get(chunk.role, chunk.role)} {chunk.role}]  得分 {hit.score:.4f}  "
                      f"语义 {_fmt(hit.vector_score)}  关键词 {_fmt(hit.keyword_score)}  "
                      f"字面覆盖 {_percent(hit.bigram_coverage)}  编号 {chunk.id}")
+        if hit.related_terms:  # why a hit with no marked word is there: 词林 synonyms, 公文 wording
+            lines.append(f"   相关词命中 {'、'.join(hit.related_terms)}")
         lines.append("   " + mark(chunk.text, hit.highlights, color))
     return "\n".join(lines)
 

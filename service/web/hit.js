@@ -132,6 +132,7 @@
     if (hit.keyword_rank) detail.push("关键词排名 " + hit.keyword_rank);
     if (typeof hit.bigram_coverage === "number") detail.push("字面覆盖 " + Math.round(hit.bigram_coverage * 100) + "%");
     if (Array.isArray(hit.matched_terms) && hit.matched_terms.length) detail.push("命中：" + hit.matched_terms.join("、"));
+    if (Array.isArray(hit.related_terms) && hit.related_terms.length) detail.push("相关词命中：" + hit.related_terms.join("、"));
     var level = RELEVANCE[hit.relevance];
     var score = node("span", "score" + (level ? " relevance relevance-" + hit.relevance : ""),
       level ? "相关度 " + level : hit.score.toFixed(3));
