@@ -234,3 +234,31 @@ def is_bare_heading(line: str, before: str | None, after: str | None) -> bool:
     if len(line) > 24 or any(mark in line for mark in "。！？!?；;，,：:"):
         return False
     return before is not None and after is not None and len(after) > len(line)
+
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?%?")
+TABLE_CELL_LINE = 40  # a table row copied as text is short and has no clause punctuation
+
+
+def _table_line(line: str) -> bool:
+    return len(line) <= TABLE_CELL_LINE and not re.search(r"[，。；,;！？]", line) and _MARKER.match(line) is None
+
+
+def join_table_rows(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[int | None]]:
+    """A table copied as text (caption, header row, rows of figures) becomes one paragraph, rows joined by
+    `；`: row by row, each was a chunk of bare figures and the header a heading over the text after it."""
+    out, out_levels, i = [], [], 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and levels[end] is None and _table_line(lines[end]):
+            end += 1
+        rows = lines[i:end]
+        if len(rows) >= 3 and sum(len(_FIGURE.findall(row)) >= 2 for row in rows) >= 2:
+            out.append("；".join(rows) + "。")
+            out_levels.append(None)
+            i = end
+            continue
+        out.append(lines[i])
+        out_levels.append(levels[i])
+        i += 1
+    return out, out_levels

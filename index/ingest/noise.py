@@ -5,6 +5,7 @@ import re
 from collections import defaultdict
 
 from fanwen.index.ingest.clean import Rules
+from fanwen.index.ingest.structure import heading_level
 
 CHROME_MAX = 60  # chrome lines are short; a longer line is text even when it names a site word
 _CLAUSE = re.compile(r"[，。；,;]")
@@ -79,6 +80,52 @@ def _content_left(line: str, words: list[str]) -> int:
     for word in words + ["立即", "点此", "点击", "马上", "免费", "全文", "本文", "到"]:
         line = line.replace(word, "")
     return len(_CJK.findall(line))
+
+
+_RELATED_HEADER = re.compile(r"^(相关|推荐|延伸|热门|最新|更多)(文章|阅读|推荐|文档|资料|范文)[:：]?$|^猜你喜欢[:：]?$")
+RELATED_MAX = 15  # a host's list of related articles is a handful of titles
+
+
+def related_lists(lines: list[str]) -> list[int]:
+    """Positions of a host page's 相关文章 block: the header and the short titles listed under it."""
+    found: list[int] = []
+    for i, line in enumerate(lines):
+        if not _RELATED_HEADER.match(_bare(line)):
+            continue
+        found.append(i)
+        for j in range(i + 1, min(i + 1 + RELATED_MAX, len(lines))):
+            if len(lines[j]) > CHROME_MAX or _CLAUSE.search(lines[j]):
+                break
+            found.append(j)
+    return found
+
+
+TAIL_LINES = 15  # the closing formula sits this close to the end, or it is not the end of the report
+
+
+def after_closing(lines: list[str], closing: re.Pattern) -> list[int]:
+    """Positions of the short, clause-free lines after the report's closing formula (以上述职，请…批评
+    指正): a signature block (单位, 党委书记：XXX, the date) or what a host page put below the text."""
+    ends = [i for i in range(max(0, len(lines) - TAIL_LINES), len(lines)) if closing.search(lines[i])]
+    if not ends:
+        return []
+    return [j for j in range(ends[-1] + 1, len(lines))
+            if len(lines[j]) <= CHROME_MAX and not _CLAUSE.search(lines[j])]
+
+
+def running_headers(lines: list[str], levels: list[int | None]) -> list[int]:
+    """Later copies of a short unnumbered line without clause punctuation that the text repeats: a PDF's
+    running header. They go before wrapped lines are re-joined, so a paragraph a page break cut is one again."""
+    seen, repeats = set(), []
+    for i, (line, level) in enumerate(zip(lines, levels)):
+        key = _bare(line)
+        if level is not None or len(key) < 6 or len(line) > CHROME_MAX or _CLAUSE.search(line) \
+                or heading_level(line) is not None:
+            continue
+        if key in seen:
+            repeats.append(i)
+        seen.add(key)
+    return repeats
 
 
 def repeated_title(lines: list[str], title: str) -> list[int]:

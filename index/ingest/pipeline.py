@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from fanwen.index.ingest.chunking import ChunkParams, Piece, chunk_outline
-from fanwen.index.ingest import layout, noise
+from fanwen.index.ingest import layout, noise, roles
 from fanwen.index.ingest.clean import Rules, is_boilerplate, load_rules, normalize_line, strip_boilerplate
 from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.limits import ReadLimits
@@ -70,14 +71,23 @@ Lines = tuple[list[str], list[int | None], list[str]]
 def tidy_lines(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
     """Noise that sits between lines goes first, so the paragraphs it interrupted can be re-joined."""
     lines, levels, removed = drop_page_furniture(lines, levels, rules)
-    lines, levels = layout.repair(lines, levels)
+    lines, levels = layout.repair(*layout.join_table_rows(lines, levels))
     lines, levels, dropped = drop_boilerplate(lines, levels, rules)
+    lines, levels, tail = drop_lines(lines, levels, noise.after_closing(lines, roles.CLOSING_CUE))
     lines, levels, repeats = drop_title_repeats(lines, levels)
-    return lines, levels, removed + dropped + repeats
+    return lines, levels, removed + dropped + tail + repeats
+
+
+def drop_lines(lines: list[str], levels: list[int | None], positions: Iterable[int]) -> Lines:
+    drop = set(positions)
+    kept = [i for i in range(len(lines)) if i not in drop]
+    return [lines[i] for i in kept], [levels[i] for i in kept], [lines[i] for i in sorted(drop)]
 
 
 def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
-    """Page-mark and site-chrome lines out; page counters and marks cut from inside sentences."""
+    """Page-mark and site-chrome lines, running headers and related-article lists out; page counters and
+    marks cut from inside sentences."""
+    lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + noise.related_lists(lines))
     totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
     kept, kept_levels, removed = [], [], []
     for i, (line, level) in enumerate(zip(lines, levels)):
@@ -92,7 +102,7 @@ def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules
         if line.strip():
             kept.append(line.strip())
             kept_levels.append(level)
-    return kept, kept_levels, removed
+    return kept, kept_levels, blocks + removed
 
 
 def drop_boilerplate(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:

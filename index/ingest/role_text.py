@@ -58,9 +58,14 @@ def transitions() -> np.ndarray:
     return table
 
 
-def decode(probs: np.ndarray) -> tuple[list[str], list[float]]:
-    """Most likely role sequence under the usual report order (Viterbi); confidence = the chosen role's share."""
+def decode(probs: np.ndarray, pinned: list[str | None] | None = None) -> tuple[list[str], list[float]]:
+    """Most likely role sequence under the usual report order (Viterbi); confidence = the chosen role's share.
+    A `pinned` role (a heading named it) is fixed; the rest are decoded around it."""
     logp, table = np.log(np.clip(probs, 1e-6, None)), transitions()
+    for row, role in zip(logp, pinned or []):
+        if role is not None:
+            row[:] = -1e9
+            row[ORDER.index(role)] = 0.0
     score, back = logp[0].copy(), []
     for row in logp[1:]:
         total = score[:, None] + table
@@ -77,15 +82,15 @@ def text_probs(texts: list[str], title: str, after_cue: list[bool] | None = None
     """Per-chunk role probabilities from cues, the title, and the opening and closing positions;
     `after_cue` marks the parts chunking found after a cause cue (究其原因…)."""
     probs = np.array([cue_scores(text) for text in texts])
-    for row, after in zip(probs, after_cue or []):
-        if after:
+    for row, text, after in zip(probs, texts, after_cue or [False] * len(texts)):
+        if after or roles.CAUSE_CUE.search(text[:40]):  # 究其原因… opens the causes, whatever it lists
             row[ORDER.index("causes")] += 1.0
     named = title_role(title)
     if named:
         probs[:, ORDER.index(named)] += 0.3
-    if len(texts) > 1 and (roles._OPENING_CUE.search(texts[0]) or len(texts[0]) < 200):
+    if len(texts) > 1 and (roles.OPENING_CUE.search(texts[0]) or len(texts[0]) < 200):
         probs[0, ORDER.index("opening")] += 1.0
-    if roles._CLOSING_CUE.search(texts[-1]):
+    if roles.CLOSING_CUE.search(texts[-1]):
         probs[-1, ORDER.index("closing")] += 1.0
     return probs / probs.sum(axis=1, keepdims=True)
 
@@ -94,15 +99,28 @@ def is_silent(piece) -> bool:
     return roles.path_role(piece.heading_path) is None
 
 
+def pinned_role(piece) -> str | None:
+    """The role a mostly silent document's chunk keeps: one its top heading names (二、存在的问题), or
+    closing. A subheading alone does not pin: there it is a topic sentence (（三）坚持问题导向…)."""
+    if piece.role == "closing" or (piece.heading_path and roles.section_role(piece.heading_path[0])):
+        return piece.role
+    return None
+
+
 def tag_from_text(pieces: list, title: str) -> list:
     """Headed chunks keep their role (confidence 1); when headings name no role for most of the
-    document, every chunk's role is decoded from its text in report order."""
+    document, the other chunks' roles are decoded from their text in report order, around the roles
+    that top headings do name (a report whose first section is 一、履行主体责任情况 and whose later
+    ones are 二、存在的问题 and 四、下一步打算)."""
     silent = [p for p in pieces if is_silent(p)]
     if len(silent) <= max(1, len(pieces) // 3):
         for piece in silent:
             piece.role_confidence = 0.9 if piece.role in ("opening", "closing") else 0.6
         return pieces
-    labels, confidence = decode(text_probs([p.text for p in pieces], title, [p.after_cause_cue for p in pieces]))
-    for piece, role, conf in zip(pieces, labels, confidence):
-        piece.role, piece.role_confidence = role, round(min(conf, 0.99), 3)
+    pinned = [pinned_role(p) for p in pieces]
+    labels, confidence = decode(text_probs([p.text for p in pieces], title, [p.after_cause_cue for p in pieces]),
+                                pinned)
+    for piece, role, conf, pin in zip(pieces, labels, confidence, pinned):
+        if pin is None:
+            piece.role, piece.role_confidence = role, round(min(conf, 0.99), 3)
     return pieces

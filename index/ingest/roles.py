@@ -15,8 +15,8 @@ _SECTION_CUES = (
 )
 _SHORTFALL = re.compile(r"不够|不足|不力|不到位|有待|欠缺|不强|不高|不严|缺乏")
 _MIXED_SECTION = re.compile(r"(问题|不足).{0,4}(及|和|与|、)其?(主要|产生的)?原因")
-_CLOSING_CUE = re.compile(r"以上(是我的)?述职|述职完毕|不妥之处|批评指正|请予评议|请审议|恳请.{0,8}(评议|指正)")
-_OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇报|述职)")
+CLOSING_CUE = re.compile(r"以上(是我的)?述职|述职完毕|不妥之处|批评指正|请予评议|请审议|恳请.{0,8}(评议|指正)")
+OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇报|述职)")
 
 
 def section_role(heading: str) -> str | None:
@@ -47,11 +47,11 @@ def path_role(heading_path: list[str]) -> str | None:
 
 def classify(heading_path: list[str], text: str, is_last: bool = False) -> str:
     """Role of a paragraph (or part of one) given where it sits and what it says."""
-    if is_last and _CLOSING_CUE.search(text):
+    if is_last and CLOSING_CUE.search(text):
         return "closing"
     role = path_role(heading_path)
     if role is None:
-        return "opening" if not heading_path or _OPENING_CUE.search(text) else "achievements"
+        return "opening" if not heading_path or OPENING_CUE.search(text) else "achievements"
     if role == "problems" and CAUSE_CUE.search(text[:40]):
         return "causes"
     return role

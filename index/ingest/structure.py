@@ -64,7 +64,21 @@ def split_heading(line: str) -> tuple[str, str] | None:
 
 
 def looks_like_title(line: str) -> bool:
-    return len(line) <= MAX_HEADING and not any(p in line for p in "。；，,") and heading_level(line) is None
+    """Short, no clause punctuation, not numbered, and not a salutation (尊敬的各位领导、同志们：)."""
+    return len(line) <= MAX_HEADING and not any(p in line for p in "。；，,") and heading_level(line) is None \
+        and not line.endswith(("：", ":"))
+
+
+def is_list_item(line: str, next_line: str | None, next_style: int | None) -> bool:
+    """A numbered sentence with nothing under it (the next line is numbered at its level or above, or it
+    ends the text) is an item of a list, not a heading: `1. 深化“一支部一品牌”创建，力争…。` then `2. …`.
+    Read as a heading, its words would be in no chunk."""
+    if not any(mark in line for mark in "，,。") or next_style:
+        return False
+    if next_line is None:
+        return True
+    below = heading_level(next_line)
+    return below is not None and below <= heading_level(line)
 
 
 def build_outline(lines: list[str], levels: list[int | None], fallback_title: str) -> Outline:
@@ -77,6 +91,10 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
             title = title or line
             continue
         level, heading, body = _classify_line(line, style_level)
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        if level is not None and not body and not style_level and \
+                is_list_item(line, following, levels[i + 1] if following is not None else None):
+            level, heading, body = None, "", line
         if level is None and style_level is None and is_bare_heading(line, lines[i - 1] if i else None,
                                                                      lines[i + 1] if i + 1 < len(lines) else None):
             level, heading, body = bare_level(path, bare), line, ""

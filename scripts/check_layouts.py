@@ -1,0 +1,64 @@
+"""Four reports laid out unlike the samples (scripts/eval/layouts): is every labelled point in a chunk with
+its role, and is the labelled noise gone? Prints a line per file and the points that miss."""
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from fanwen.index.ingest.pipeline import parse_file  # noqa: E402
+
+LAYOUTS = ROOT / "scripts" / "eval" / "layouts"
+
+
+def bare(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def labels(readme: Path) -> dict[str, tuple[list[list[str]], list[str]]]:
+    """File -> ([role, kind, substring] per point, noise substrings), from README.txt's tab-separated lines."""
+    found: dict[str, tuple[list[list[str]], list[str]]] = {}
+    current = None
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"== (\S+) ==", line)
+        if heading:
+            current = found.setdefault(heading.group(1), ([], []))
+            continue
+        parts = line.split("\t")
+        if current is not None and line.startswith("NOISE"):
+            current[1].append(parts[-1].strip())
+        elif current is not None and len(parts) == 4 and parts[0].strip().isdigit():
+            current[0].append(parts[1:])
+    return found
+
+
+def check(name: str, points: list[list[str]], noise: list[str]) -> tuple[int, int]:
+    parsed = parse_file(LAYOUTS / name)
+    texts, right = [bare(piece.text) for piece in parsed.pieces], 0
+    for role, kind, key in points:
+        at = [i for i, text in enumerate(texts) if bare(key) in text]
+        if not at:
+            # headings live in heading paths; a signature (S) may go as furniture
+            if kind not in ("H", "S") and role != "opening":
+                print(f"   missing {kind} {role}: {key}")
+            right += kind in ("H", "S") or role == "opening" and "尊敬" in key
+            continue
+        got = parsed.pieces[at[0]].role
+        right += got == role
+        if got != role:
+            print(f"   {kind} {key}: {got}, labelled {role}")
+    kept = [key for key in noise if any(bare(key) in text for text in texts)]
+    print(f"{name}: {right}/{len(points)} points right, {len(parsed.pieces)} chunks, noise kept {kept or 'none'}")
+    return right, len(points)
+
+
+def main() -> None:
+    totals = [check(name, points, noise) for name, (points, noise) in labels(LAYOUTS / "README.txt").items()]
+    print(f"all: {sum(r for r, _ in totals)}/{sum(n for _, n in totals)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Reports laid out unlike the five samples (a hospital's web page, a school's PDF text, a township's report
+without headings, a bank's restarting numbering): what the index would hold after parsing them."""
+from fanwen.index.ingest.pipeline import parse_file
+
+CLOSING = "以上述职，不妥之处，请各位领导、同志们批评指正。"
+PLANS = ["四、下一步工作打算",
+         "（一）着力深化党建业务融合。围绕医院重点学科建设，每个支部确定1至2个融合项目，力争培育X个党建品牌。"]
+
+
+def parse(tmp_path, lines, name="report.txt"):
+    path = tmp_path / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return parse_file(path)
+
+
+def texts(parsed):
+    return [piece.text for piece in parsed.pieces]
+
+
+def test_a_host_page_below_the_closing_formula_is_not_report_text(tmp_path):
+    tail = ["述职完毕，谢谢！", "【打印】【关闭】【返回顶部】", "相关文章",
+            "· XX县妇幼保健院党支部书记抓基层党建工作述职报告", "·县疾控中心开展“不忘初心、牢记使命”主题党日活动",
+            "网站地图 | 联系我们 | 隐私声明 | 使用帮助", "网站标识码：1234000012"]
+    parsed = parse(tmp_path, ["XX县人民医院党委书记抓基层党建工作述职报告", *PLANS, CLOSING, *tail])
+    assert texts(parsed)[-2:] == [CLOSING, "述职完毕，谢谢！"]
+    assert [p.role for p in parsed.pieces[-2:]] == ["closing", "closing"]
+    assert "相关文章" in parsed.removed_lines and "网站标识码：1234000012" in parsed.removed_lines
+    assert not any("妇幼保健院" in text or "网站地图" in text for text in texts(parsed))
+
+
+def test_a_signature_block_and_a_date_line_are_dropped_and_reported(tmp_path):
+    lines = ["XX分行党委党建工作述职报告", "（2023年12月20日）", *PLANS, CLOSING, "中共中国XX银行XX分行委员会",
+             "党委书记：XXX", "2024年1月12日"]
+    parsed = parse(tmp_path, lines)
+    assert texts(parsed)[-1] == CLOSING
+    assert {"（2023年12月20日）", "党委书记：XXX", "2024年1月12日"} <= set(parsed.removed_lines)
+
+
+def test_headings_that_name_a_role_keep_it_when_the_first_section_names_none(tmp_path):
+    achievements = [f"{n}.全年组织支部集中学习{n}次，开展主题党日活动{n + 2}次，党员参学率达到95%以上。" for n in range(1, 8)]
+    lines = ["XX分行党委党建工作述职报告", "一、履行党建主体责任情况", *achievements,
+             "二、存在的问题和不足", "（一）党建与经营融合的深度不够。部分网点的党员先锋岗流于形式。",
+             "三、问题产生的原因", "1、思想认识还不够到位", "有时存在“业务是硬指标、党建是软任务”的认识偏差。",
+             *PLANS]
+    roles = {piece.text[:6]: (piece.role, piece.role_confidence) for piece in parse(tmp_path, lines).pieces}
+    assert roles["（一）党建与"] == ("problems", 1.0)
+    assert roles["有时存在“业"] == ("causes", 1.0)  # 问题产生的原因 names causes, although it says 问题
+    assert roles["（一）着力深"] == ("plans", 1.0)
+    assert roles["1.全年组织"][0] == "achievements" and roles["1.全年组织"][1] < 1.0
+
+
+def test_a_numbered_sentence_with_nothing_under_it_is_a_list_item_not_a_heading(tmp_path):
+    item = "1. 深化“一支部一品牌”创建，力争明年打造X个有影响力的党建品牌。"
+    lines = ["XX分行党委党建工作述职报告", "四、下一步工作打算", "（二）坚持融合发展，服务高质量发展。", item,
+             "2. 聚焦科技金融、绿色金融、普惠金融、养老金融、数字金融五篇大文章，持续加大对实体经济的信贷支持力度。"]
+    parsed = parse(tmp_path, lines)
+    assert any("一支部一品牌" in text for text in texts(parsed))  # read as a heading, its words were in no chunk
+    assert all(len(piece.heading_path) == 2 for piece in parsed.pieces)
+
+
+def test_a_table_copied_as_text_is_one_paragraph(tmp_path):
+    table = ["表1 2023年主要经营指标完成情况", "指标  年度目标  实际完成  完成率", "各项存款余额（亿元）  120.0  126.4  105.3%",
+             "各项贷款余额（亿元）  95.0  98.7  103.9%", "不良贷款率  ≤1.50%  1.12%  达标"]
+    lines = ["XX分行党委党建工作述职报告", "一、主要工作成效", "（三）党建引领业务，服务实体经济",
+             "深入开展“党建+金融”共建，组建党员先锋服务队XX支。", *table,
+             "从表中看，各项主要指标均完成或超额完成年度目标。"]
+    parsed = parse(tmp_path, lines)
+    rows = [text for text in texts(parsed) if "存款余额" in text]
+    assert len(rows) == 1 and "贷款余额" in rows[0] and "不良贷款率" in rows[0]
+    assert all(piece.heading_path == ["一、主要工作成效", "（三）党建引领业务，服务实体经济"] for piece in parsed.pieces)
+
+
+def wrap(text, width=34):
+    return [text[i:i + width] for i in range(0, len(text), width)]
+
+
+def test_a_paragraph_a_page_break_cut_is_one_again_without_the_running_header(tmp_path):
+    title = "XX中学党支部书记抓党建工作述职报告"
+    before = ("抓组织建设，战斗堡垒更加坚强。严格落实“三会一课”、主题党日和组织生活会制度，全年召开支部党员大会8次、"
+              "支委会15次，讲党课6次。一是规范支部设置，按年级组划分3个党小组，实现党员教师全覆盖；二是严格发展党员程序。")
+    cut = ("抓作风建设，校风教风持续向好。认真落实全面从严治党主体责任，与班子成员和各处室签订党风廉政建设责任书，"
+           "开展违规补课、收受家长礼品礼金专项整治，组织观看警示教育片2次，全年未发生违规违纪问题，群众满意度测评达到97.5%。")
+    at = cut.index("整治")
+    lines = [title, "一、主要工作及成效", *wrap(before), *wrap(cut[:at]), "第 1 页 共 2 页", title, *wrap(cut[at:]),
+             "二、存在的问题", *wrap("一是党建与教学融合深度不够，有的党员教师满足于完成教学任务，先锋模范作用发挥不够明显；"
+                                 "二是党员教育方式相对单一，以读文件、听报告为主，青年教师参与积极性不高。")]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == title and title in parsed.removed_lines
+    assert cut in texts(parsed)
+
+
+def test_a_report_without_headings_reads_its_parts_from_the_text(tmp_path):
+    lines = ["尊敬的各位领导、同志们：",
+             "今年以来，我在县委的坚强领导下，认真履行乡镇党委书记抓基层党建第一责任人职责，现将有关情况报告如下。",
+             "在选优配强村级带头人上，对XX个村党组织书记履职情况进行全面分析研判，调整不胜任现职的村党组织书记X名。",
+             "在发展壮大村级集体经济上，整合衔接资金XXX万元，建设标准化厂房2栋，全镇村集体经济收入全部超过10万元。",
+             "但也存在一些问题，主要是：一是部分村党组织战斗力不强，带领群众增收致富的办法不多；二是党员队伍结构老化问题仍较突出。",
+             "究其原因，从主观上看，本人对基层党建的重要性虽有认识，但对党建工作研究谋划不够，督促检查不够经常，压力传导不够到位。",
+             "下一步，我将坚持问题导向，力争明年全镇村集体经济收入全部超过15万元，进一步建强村级组织。",
+             "以上述职，请各位领导、同志们批评指正。"]
+    parsed = parse(tmp_path, lines, "township.txt")
+    assert parsed.title == "township" and "尊敬的各位领导、同志们：" in parsed.removed_lines
+    roles = [piece.role for piece in parsed.pieces]
+    assert roles[0] == "opening" and roles[-1] == "closing"
+    assert roles[texts(parsed).index(lines[5])] == "causes"
