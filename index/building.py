@@ -17,7 +17,7 @@ from fanwen.index.errors import unsupported_format
 from fanwen.index.ingest import role_model
 from fanwen.index.ingest.pipeline import ParsedDocument
 from fanwen.index.ingest.readers import SUPPORTED
-from fanwen.index.records import Chunk, Document
+from fanwen.index.records import EMBEDDED_TEXT, Chunk, Document, embedding_text
 from fanwen.index.storage import chunk_table
 from fanwen.index.storage import generations as store
 from fanwen.index.storage.dedup import THRESHOLD, PrefixIndex, best_earlier
@@ -74,8 +74,10 @@ def place_documents(work: store.Snapshot, parsed: list[ParsedDocument], report: 
 
 
 def add_documents(work: store.Snapshot, docs: list[ParsedDocument], embedder, report: IngestReport,
-                  progress: Progress | None, topic_vectors: bool, while_embedding: Callable | None = None):
-    """Chunks of every document get ids, then are embedded in batches that cross document boundaries.
+                  progress: Progress | None, topic_vectors: bool, while_embedding: Callable | None = None,
+                  embedded_text: str = EMBEDDED_TEXT):
+    """Chunks of every document get ids, then are embedded (as `embedded_text` says, the library's own
+    recipe) in batches that cross document boundaries.
     `while_embedding(new ids)`, when given, runs on another thread while they are embedded, after they are
     recorded in `work` (which it may read, not change); its result is returned."""
     next_id, per_doc = work.next_id(), []
@@ -92,7 +94,8 @@ def add_documents(work: store.Snapshot, docs: list[ParsedDocument], embedder, re
         _record(work, doc, chunks, report)
     beside = _BESIDE.submit(while_embedding, ids) if while_embedding is not None else None
     try:
-        work.vectors.add(ids, embed_all(embedder, [embedding_text(c) for c in flat], owners, progress))
+        texts = [embedding_text(c, embedded_text) for c in flat]
+        work.vectors.add(ids, embed_all(embedder, texts, owners, progress))
         if topic_vectors:
             work.heads.add(ids, embed_all(embedder, [topic_sentence(c.text) for c in flat], owners, None))
         work.keywords.add(ids, [keyword_text(c) for c in flat])
@@ -124,11 +127,6 @@ def _record(work: store.Snapshot, doc: ParsedDocument, chunks: list[Chunk], repo
     report.files += 1
     report.chunks += len(chunks)
     report.documents.append(doc.doc_id)
-
-
-def embedding_text(chunk: Chunk) -> str:
-    """What the model sees: where the paragraph sits, then the paragraph."""
-    return " ".join(chunk.heading_path + [chunk.text]) if chunk.heading_path else chunk.text
 
 
 def topic_sentence(text: str, limit: int = 80) -> str:

@@ -87,7 +87,7 @@ class CachedVectors:
 def headless_with_model(corpus: Path, vectors: CachedVectors) -> list[tuple[str, float, float]]:
     """(report, roles identical from cues+order, with the classifier too) per report: the classifier is
     trained on the other reports' heading-labelled chunks, then tags the held-out report without headings."""
-    from fanwen.index.building import embedding_text
+    from fanwen.index.records import embedding_text
 
     sources = sorted(corpus.glob("*.txt"))
     clean = {p.stem: parse_file(p) for p in sources}

@@ -38,7 +38,8 @@ def measure(url: str, report: Path, repeat: int) -> dict:
     import psutil
     import psycopg
 
-    from fanwen.index.building import BATCH, embedding_text
+    from fanwen.index.building import BATCH
+    from fanwen.index.records import embedding_text
     from fanwen.index.library import Library
     from fanwen.index.retrieval.embed import load_embedder
 

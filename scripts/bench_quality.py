@@ -125,7 +125,8 @@ def ablations(library, plain) -> list[tuple[str, object]]:
     """Each component switched against the defaults; index-time parts swap in another store."""
     import dataclasses
 
-    from quality_systems import variant
+    from fanwen.index.records import LEGACY_EMBEDDED_TEXT
+    from quality_systems import variant, vectors_of
 
     p = library.params
     change = lambda **kw: variant(library, dataclasses.replace(p, **kw))  # noqa: E731
@@ -142,7 +143,8 @@ def ablations(library, plain) -> list[tuple[str, object]]:
             ("plain words off" if p.plain_word_weight else "plain words 0.5",
              change(plain_word_weight=0.0 if p.plain_word_weight else 0.5)),
             ("plain jieba lcut_for_search index", variant(library, keywords=plain.bm25)),
-            ("heading path not embedded", variant(library, vectors=plain.vectors)),
+            ("heading path embedded (before session 29)",
+             variant(library, vectors=vectors_of(library, LEGACY_EMBEDDED_TEXT))),
             ("topic-sentence vectors on" if not p.topic_vectors else "topic-sentence vectors off",
              change(topic_vectors=not p.topic_vectors)),
             ("vector gets topic only", change(full_query_vector=False)),

@@ -73,7 +73,8 @@ def bench_corpus(repeat: int):
 
 def raw_embedding_rate(embedder, library) -> float:
     """Chunks/s of the model alone on the library's own chunk texts, in the batches indexing uses: the limit."""
-    from fanwen.index.building import BATCH, embedding_text
+    from fanwen.index.building import BATCH
+    from fanwen.index.records import embedding_text
 
     texts = [embedding_text(c) for c in library.snapshot.chunks.values()]
     started = time.perf_counter()
@@ -184,7 +185,8 @@ def measure(home: Path, report: Path, repeat: int) -> dict:
     """Run in a fresh process: open (time to a searchable snapshot incl. first keyword search, resident
     memory), add the report beside its embedding time alone, Library.search p50, remove the report."""
     import psutil
-    from fanwen.index.building import BATCH, embedding_text
+    from fanwen.index.building import BATCH
+    from fanwen.index.records import embedding_text
     from fanwen.index.library import Library
     from fanwen.index.retrieval.embed import load_embedder
     from fanwen.index.retrieval.tokenize import default_tokenizer

@@ -140,7 +140,7 @@ def main() -> None:
         print(describe("nonsense top cosine", negatives[:len(NONSENSE)]))
         print(describe("off-topic top cosine", negatives[len(NONSENSE):]))
         threshold = split_threshold(positives, negatives)
-        shipped = relevance.threshold_for(library.embedder.name)
+        shipped = relevance.threshold_for(library.embedder.name, library.snapshot.manifest["embedded_text"])
         print(f"similarity threshold: calibrated {threshold}, shipped {shipped}")
         cut = coverage_table(library, dev, threshold)
         print(f"coverage cut for 高: calibrated {cut}, shipped {relevance.HIGH_COVERAGE}")

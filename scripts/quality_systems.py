@@ -43,6 +43,18 @@ def variant(library, params=None, **snapshot_changes):
     return other
 
 
+def vectors_of(library, how: str):
+    """The library's chunks embedded another way (records.embedding_text), for the ablation table."""
+    from fanwen.index.records import embedding_text
+    from fanwen.index.storage.vectors import VectorStore
+
+    chunks = library.snapshot.chunks
+    ids = sorted(chunks)
+    store = VectorStore(library.embedder.dim, "flat")
+    store.add(ids, library.embedder.embed_passages([embedding_text(chunks[i], how) for i in ids]))
+    return store
+
+
 def fanwen_ranker(library, k: int = 5, **options):
     return lambda q: [hit.chunk.text for hit in library.search(q, k=k, **options).hits]
 

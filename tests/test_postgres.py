@@ -75,6 +75,7 @@ def top5(library, query, **options):
 def test_same_top5_as_the_embedded_engine_on_every_query(pg_corpus, corpus_library):
     assert sorted(pg_corpus.snapshot.docs) == sorted(corpus_library.snapshot.docs)
     assert len(pg_corpus.snapshot.chunks) == len(corpus_library.snapshot.chunks)
+    assert pg_corpus.snapshot.manifest["embedded_text"] == corpus_library.snapshot.manifest["embedded_text"] == "text"
     differ = [q for q in dev_queries() if top5(pg_corpus, q) != top5(corpus_library, q)]
     assert not differ, f"{len(differ)} queries rank differently: {differ[:3]}"
 

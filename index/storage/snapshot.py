@@ -36,7 +36,7 @@ class Snapshot:
     manifest: dict
     docs: dict[str, Document]
     chunks: MutableMapping[int, Chunk]  # a ChunkTable when read from disk: rows read on demand
-    vectors: VectorStore  # one row per chunk: heading path + text
+    vectors: VectorStore  # one row per chunk: what manifest["embedded_text"] says the model saw
     keywords: BM25Index
     heads: VectorStore | None = None  # one row per chunk: its topic sentence (二是党建与业务工作融合不好。)
     generation: int = 0
