@@ -1,4 +1,4 @@
-"""Four reports laid out unlike the samples (scripts/eval/layouts): is every labelled point in a chunk with
+"""Eight reports laid out unlike the samples (scripts/eval/layouts): is every labelled point in a chunk with
 its role, and is the labelled noise gone? Prints a line per file and the points that miss."""
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ def bare(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def labels(readme: Path) -> dict[str, tuple[list[list[str]], list[str]]]:
-    """File -> ([role, kind, substring] per point, noise substrings), from README.txt's tab-separated lines."""
+def labels(readme: Path) -> dict[str, tuple[list[list[str]], list]]:
+    """File -> ([role, kind, substring] per point, noise substrings and ("DUP", key) for a paragraph pasted
+    twice), from README.txt's tab-separated lines."""
     found: dict[str, tuple[list[list[str]], list[str]]] = {}
     current = None
     for line in readme.read_text(encoding="utf-8").splitlines():
@@ -28,14 +29,16 @@ def labels(readme: Path) -> dict[str, tuple[list[list[str]], list[str]]]:
             current = found.setdefault(heading.group(1), ([], []))
             continue
         parts = line.split("\t")
-        if current is not None and line.startswith("NOISE"):
+        if current is not None and line.startswith("DUP"):  # a paragraph pasted twice: the library shows it once
+            current[1].append(("DUP", parts[-1].strip()))
+        elif current is not None and line.startswith("NOISE"):
             current[1].append(parts[-1].strip())
         elif current is not None and len(parts) == 4 and parts[0].strip().isdigit():
             current[0].append(parts[1:])
     return found
 
 
-def check(name: str, points: list[list[str]], noise: list[str]) -> tuple[int, int]:
+def check(name: str, points: list[list[str]], noise: list) -> tuple[int, int]:
     parsed = parse_file(LAYOUTS / name)
     texts, right = [bare(piece.text) for piece in parsed.pieces], 0
     for role, kind, key in points:
@@ -50,6 +53,10 @@ def check(name: str, points: list[list[str]], noise: list[str]) -> tuple[int, in
         right += got == role
         if got != role:
             print(f"   {kind} {key}: {got}, labelled {role}")
+    doubled = [key for _, key in (k for k in noise if isinstance(k, tuple))]
+    noise = [key for key in noise if not isinstance(key, tuple)]
+    for key in doubled:
+        print(f"   pasted twice, {sum(bare(key) in text for text in texts)} chunks (the library marks the second dup_of)")
     kept = [key for key in noise if any(bare(key) in text for text in texts)]
     print(f"{name}: {right}/{len(points)} points right, {len(parsed.pieces)} chunks, noise kept {kept or 'none'}")
     return right, len(points)

@@ -103,3 +103,36 @@ def test_a_report_without_headings_reads_its_parts_from_the_text(tmp_path):
     roles = [piece.role for piece in parsed.pieces]
     assert roles[0] == "opening" and roles[-1] == "closing"
     assert roles[texts(parsed).index(lines[5])] == "causes"
+
+
+def test_parts_named_di_x_bufen_sit_above_the_numbered_headings(tmp_path):
+    lines = ["XX学院党委书记抓基层党建工作述职报告", "内部资料 注意保存",
+             "今年以来，我始终坚持以习近平新时代中国特色社会主义思想为指导，认真履行第一责任人职责。",
+             "第一部分 主要工作及成效", "一、强化理论武装，政治引领持续加强",
+             "（一）抓实党委理论学习中心组学习。全年组织集中学习12次，专题研讨4次。",
+             "第二部分 存在的问题和不足。", "一是支部工作与教学科研融合不够深；二是党员教育形式较为单一。",
+             "第三部分 原因分析", "**（一）思想认识还有差距**", "对新时代高校党建工作的新要求理解不够深，有时把主要精力放在业务上。",
+             "第四部分 下一步工作打算。", "（一）健全中心组学习研讨机制，每季度开展一次专题研讨。"]
+    parsed = parse(tmp_path, lines)
+    by_text = {piece.text[:6]: piece for piece in parsed.pieces}
+    assert by_text["今年以来，我"].role == "opening" and "内部资料注意保存" in parsed.removed_lines  # spaces by CJK go at reading
+    assert by_text["（一）抓实党"].heading_path == ["第一部分主要工作及成效", "一、强化理论武装，政治引领持续加强",
+                                               "（一）抓实党委理论学习中心组学习"]
+    assert by_text["对新时代高校"].role == "causes"
+    assert by_text["对新时代高校"].heading_path == ["第三部分原因分析", "（一）思想认识还有差距"]  # no ** left
+    assert by_text["（一）健全中"].role == "plans"
+
+
+def test_a_spoken_report_heads_its_parts_with_a_colon_and_ends_with_thanks(tmp_path):
+    lines = ["XX村党支部书记述职报告", "各位领导、各位党员、村民代表：",
+             "大家好！今年以来，在镇党委的坚强领导下，我带领村两委班子干了几件实事，向大家汇报一下。",
+             "一年来主要干了这么几件事：", "第一，把支部班子带好。全年召开支委会18次，发展年轻党员2名。",
+             "（台下掌声）", "存在的不足：", "说实话，工作中还有不少差距。集体经济底子还薄，合作社带动能力不强。",
+             "原因在哪儿：", "我自己反思，学习抓得不紧，平时忙于具体事务，带头学习不够。",
+             "明年的打算：", "第一，继续把集体经济做大，跟县里的农业公司对接，搞订单种植。",
+             "我就汇报这些，谢谢大家！", "2024年12月28日"]
+    parsed = parse(tmp_path, lines)
+    roles = {piece.text[:4]: piece.role for piece in parsed.pieces}
+    assert roles == {"大家好！": "opening", "第一，把": "achievements", "说实话，": "problems",
+                     "我自己反": "causes", "第一，继": "plans", "我就汇报": "closing"}
+    assert {"（台下掌声）", "2024年12月28日", "各位领导、各位党员、村民代表："} <= set(parsed.removed_lines)

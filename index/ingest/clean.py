@@ -79,6 +79,7 @@ def _split_sentences(line: str, patterns: tuple[re.Pattern, ...]) -> tuple[str, 
     return "".join(kept), dropped
 
 
+_MARKDOWN_BOLD = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")
 _BLANK_LIKE = re.compile(r"[\u3000\u00a0\u2002-\u200b\ufeff\t]")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _PUNCT = r"，。、；：！？（）“”‘’《》【】"
@@ -88,5 +89,6 @@ _CJK_GAP = re.compile(rf"(?<=[{_CJK}{_PUNCT}0-9X%])\s+(?=[{_CJK}{_PUNCT}])|(?<=[
 def normalize_line(line: str) -> str:
     """Unify odd spaces and remove the spaces extraction leaves between Chinese and digits."""
     line = _BLANK_LIKE.sub(" ", line).replace("Ｘ", "X")
+    line = _MARKDOWN_BOLD.sub(r"\1", line.strip())  # **三、原因分析** copied from Markdown
     line = _CJK_GAP.sub("", line)
     return re.sub(r" {2,}", " ", line).strip()

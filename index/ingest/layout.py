@@ -230,8 +230,9 @@ def _ends_heading(paragraph: str, ahead: list[str], width: int | None) -> bool:
 
 
 def is_bare_heading(line: str, before: str | None, after: str | None) -> bool:
-    """A short line without sentence punctuation between two paragraphs is a heading without a number."""
-    if len(line) > 24 or any(mark in line for mark in "。！？!?；;，,：:"):
+    """A short line without sentence punctuation between two paragraphs is a heading without a number; a
+    colon may end it (存在的不足：, 明年的打算：), as spoken reports head their parts."""
+    if len(line) > 24 or any(mark in line.rstrip("：:") for mark in "。！？!?；;，,：:"):
         return False
     return before is not None and after is not None and len(after) > len(line)
 
