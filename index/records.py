@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 # What the model sees of a chunk, named in the manifest ("embedded_text") so one library's vectors stay alike.
-# "text", the paragraph alone, since session 29: leaving each blind query set out, the heading path had made the
-# vector retriever worse than plain e5 over the same text (915 queries: vector mode 0.589 against plain 0.612,
-# bare 0.622; hybrid 0.791 -> 0.793; set U, held out: 0.828 -> 0.832, vector mode 0.624 -> 0.689).
+# "text", the paragraph alone, since session 29: the heading path had made the vector retriever worse than plain
+# e5 over the same text (the dev and blind sets A-T, 915 queries: vector mode 0.589 against plain 0.612, bare
+# 0.622; hybrid 0.791 -> 0.793; set U, written before and scored once: 0.828 -> 0.832, vector mode 0.624 -> 0.689).
 # "heading+text" (the heading path, then the paragraph): libraries built before, kept until rebuilt.
 EMBEDDED_TEXT, LEGACY_EMBEDDED_TEXT = "text", "heading+text"
 

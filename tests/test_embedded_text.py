@@ -61,3 +61,21 @@ def test_an_older_library_keeps_its_way_until_rebuilt(tmp_path, embedder):
     assert rebuilt.snapshot.manifest["embedded_text"] == EMBEDDED_TEXT
     assert cosines(rebuilt, embedder, "机关", lambda c: c.text).min() > 0.999
     assert not any("fanwen index --rebuild" in f.zh for f in check_index(home, embedder.name).findings)
+
+
+def test_an_older_database_keeps_its_way_until_rebuilt(tmp_path, embedder, pg_url):
+    import psycopg
+
+    add(Library(tmp_path / "a", embedder, database_url=pg_url), tmp_path, "社区.txt", REPORT)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT value FROM fanwen_meta WHERE key = 'embedded_text'").fetchone()[0] == EMBEDDED_TEXT
+        conn.execute("DELETE FROM fanwen_meta WHERE key = 'embedded_text'")  # as written before session 29
+
+    older = Library(tmp_path / "b", embedder, database_url=pg_url)
+    add(older, tmp_path, "机关.txt", LATER)
+    assert older.snapshot.manifest["embedded_text"] == LEGACY_EMBEDDED_TEXT
+    assert cosines(older, embedder, "机关", lambda c: " ".join(c.heading_path + [c.text])).min() > 0.999
+
+    older.rebuild()
+    assert older.snapshot.manifest["embedded_text"] == EMBEDDED_TEXT
+    assert cosines(older, embedder, "机关", lambda c: c.text).min() > 0.999

@@ -79,6 +79,7 @@ def tidy_lines(lines: list[str], levels: list[int | None], rules: Rules) -> Line
 
 
 def drop_lines(lines: list[str], levels: list[int | None], positions: Iterable[int]) -> Lines:
+    """The lines (and their levels) without those at `positions`, and the dropped lines, for the report."""
     drop = set(positions)
     kept = [i for i in range(len(lines)) if i not in drop]
     return [lines[i] for i in kept], [levels[i] for i in kept], [lines[i] for i in sorted(drop)]

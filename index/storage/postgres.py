@@ -7,7 +7,7 @@ import time
 from fanwen.index.errors import ConfigurationError
 from fanwen.index.records import Document
 from fanwen.index.storage import pg_write
-from fanwen.index.storage.pg_schema import LOCK_KEY, migrate
+from fanwen.index.storage.pg_schema import LOCK_KEY, migrate, read_meta
 from fanwen.index.storage.pg_view import PgView, read_documents
 
 REFRESH_SECONDS = 0.5  # how stale a reader may be after another process writes
@@ -70,6 +70,8 @@ class PostgresEngine:
             row = self.connection().execute("SELECT value FROM fanwen_meta WHERE key = 'generation'").fetchone()
             generation = int(row[0]) if row else 0
             if self._view is None or generation != self._view.generation:
+                # a new generation may come with new meta (a rebuild embeds the current way: embedded_text)
+                self.meta = read_meta(self.connection())
                 self._view = PgView(self, generation, self.meta)
         return self._view
 
