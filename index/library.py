@@ -12,7 +12,7 @@ from fanwen.index.errors import FanwenError, InvalidInput, NotFound
 from fanwen.index.ingest.chunking import ChunkParams
 from fanwen.index.ingest.limits import ReadLimits
 from fanwen.index.ingest.pipeline import ParsedDocument, parse_file
-from fanwen.index.records import LEGACY_EMBEDDED_TEXT, Chunk, Document, Hit
+from fanwen.index.records import Chunk, Document, Hit, embedded_text_of
 from fanwen.index.retrieval.embed import Embedder
 from fanwen.index.retrieval.intent import parse_intent, topic_words, validate_roles
 from fanwen.index.retrieval.lexicon import formal_terms
@@ -153,8 +153,7 @@ class Library:
     def _judged(self, snap, ranked: list[Hit], topic: list[str], known: list[str], embedded: bool,
                 text: str) -> Verdict:
         """Rate the hits against the typed topic words (relevance.judge); `text` is the query's topic text."""
-        how = snap.manifest.get("embedded_text", LEGACY_EMBEDDED_TEXT)
-        threshold = threshold_for(self.embedder.name, how) if embedded else None
+        threshold = threshold_for(self.embedder.name, embedded_text_of(snap.manifest)) if embedded else None
         # Asked only when no typed word is held (rare, and one round trip on a database, two at most).
         related = [] if known else self._related(snap, topic, text)
         return judge(ranked, topic, known, threshold, related)

@@ -104,6 +104,11 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 6)
 
 
+def embedded_text_of(manifest: dict) -> str:
+    """How a library's chunks were embedded, from its manifest (or database meta); older ones did not say."""
+    return manifest.get("embedded_text", LEGACY_EMBEDDED_TEXT)
+
+
 def embedding_text(chunk: Chunk, how: str = EMBEDDED_TEXT) -> str:
     """What the model sees: the paragraph, or (libraries built before session 29) its heading path, then it."""
     if how == LEGACY_EMBEDDED_TEXT and chunk.heading_path:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from fanwen.index.errors import FanwenError
-from fanwen.index.records import EMBEDDED_TEXT, LEGACY_EMBEDDED_TEXT
+from fanwen.index.records import EMBEDDED_TEXT, embedded_text_of
 from fanwen.index.storage import chunk_keys, npz
 from fanwen.index.storage import generations as gen
 from fanwen.index.storage import segments as seg
@@ -113,7 +113,7 @@ def _manifest(health: Health, folder: Path) -> dict | None:
     count = len(manifest.get("segments", [None]))
     health.good(where, f"{where}：模型 {manifest.get('model')}，{count} 个分段",
                 f"{where}: model {manifest.get('model')}, {count} segment(s)")
-    if manifest.get("embedded_text", LEGACY_EMBEDDED_TEXT) != EMBEDDED_TEXT:
+    if embedded_text_of(manifest) != EMBEDDED_TEXT:
         health.good(where, "向量是按旧方式（标题路径加正文）生成的，仍可正常使用；"
                            "运行 fanwen index --rebuild 重建后，按语义检索更准",
                     "vectors embed the heading path with the text (the older way); they work, and "

@@ -11,7 +11,7 @@ from fanwen.index import building
 from fanwen.index.identity import check_removals
 from fanwen.index.building import IngestReport
 from fanwen.index.errors import IndexBusy
-from fanwen.index.records import LEGACY_EMBEDDED_TEXT, Document
+from fanwen.index.records import Document, embedded_text_of
 from fanwen.index.storage import generations as store
 from fanwen.index.storage.chunk_table import ChunkTable
 from fanwen.index.storage.keywords import BM25Index
@@ -98,7 +98,7 @@ class EmbeddedEngine:
             if todo:  # duplicates are looked for while the model embeds the new chunks
                 marks = building.add_documents(work, todo, self.embedder, report, progress, self.topic_vectors,
                                                lambda ids: building.duplicate_marks(work, ids, dropped),
-                                               work.manifest.get("embedded_text", LEGACY_EMBEDDED_TEXT))
+                                               embedded_text_of(work.manifest))
             if not (removals or todo or self._rebuild):
                 return []
             new_ids = [cid for doc in todo for cid in work.by_doc[doc.doc_id]]

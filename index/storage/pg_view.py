@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from fanwen.index.records import LEGACY_EMBEDDED_TEXT, Chunk, Document
+from fanwen.index.records import Chunk, Document, embedded_text_of
 from fanwen.index.storage.chunk_rows import json_items
 from fanwen.index.storage.filters import ChunkFilter
 from fanwen.index.storage.pg_keywords import PgKeywords
@@ -54,7 +54,7 @@ class PgView:
     def __init__(self, engine, generation: int, meta: dict):
         self.engine, self.generation = engine, generation
         self.manifest = {"engine": "postgresql", "model": meta.get("model"), "dim": meta.get("dim"),
-                         "embedded_text": meta.get("embedded_text", LEGACY_EMBEDDED_TEXT),
+                         "embedded_text": embedded_text_of(meta),
                          "vector_kind": "hnsw", "generation": generation, "schema_version": meta.get("schema_version")}
         self._docs: dict[str, Document] | None = None
         self._all: dict[int, Chunk] | None = None

@@ -9,7 +9,7 @@ import numpy as np
 from fanwen.index import building
 from fanwen.index.identity import check_removals
 from fanwen.index.ingest import role_model
-from fanwen.index.records import EMBEDDED_TEXT, LEGACY_EMBEDDED_TEXT, Chunk, Document
+from fanwen.index.records import EMBEDDED_TEXT, Chunk, Document, embedded_text_of
 from fanwen.index.storage.dedup import prefix_of, shingles
 from fanwen.index.storage import pg_dedup
 from fanwen.index.storage.chunk_keys import gram_keys
@@ -125,7 +125,7 @@ def apply(conn, parsed, removals, report, progress, replace, must_exist, embedde
     if todo:
         beside = None if reader is None or rebuild else lambda ids: _candidates(reader, [work.chunks[i] for i in ids])
         found = building.add_documents(work, todo, embedder, report, progress, topic_vectors, beside,
-                                       meta.get("embedded_text", LEGACY_EMBEDDED_TEXT))
+                                       embedded_text_of(meta))
     if not (removals or todo or rebuild):
         return []
     _delete(conn, list(work.by_doc.popped), [cid for ids in work.by_doc.popped.values() for cid in ids])
