@@ -67,11 +67,12 @@ class PostgresEngine:
         now = time.monotonic()
         if self._view is None or now - self._checked >= REFRESH_SECONDS:
             self._checked = now
-            row = self.connection().execute("SELECT value FROM fanwen_meta WHERE key = 'generation'").fetchone()
-            generation = int(row[0]) if row else 0
+            # the whole meta table (a few rows), not only the generation: a new generation may come with new
+            # meta (a rebuild embeds the current way: embedded_text)
+            meta = read_meta(self.connection())
+            generation = int(meta.get("generation", 0))
             if self._view is None or generation != self._view.generation:
-                # a new generation may come with new meta (a rebuild embeds the current way: embedded_text)
-                self.meta = read_meta(self.connection())
+                self.meta = meta
                 self._view = PgView(self, generation, self.meta)
         return self._view
 
