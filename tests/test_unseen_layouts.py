@@ -136,3 +136,14 @@ def test_a_spoken_report_heads_its_parts_with_a_colon_and_ends_with_thanks(tmp_p
     assert roles == {"大家好！": "opening", "第一，把": "achievements", "说实话，": "problems",
                      "我自己反": "causes", "第一，继": "plans", "我就汇报": "closing"}
     assert {"（台下掌声）", "2024年12月28日", "各位领导、各位党员、村民代表："} <= set(parsed.removed_lines)
+
+
+def test_a_heading_run_into_its_points_is_cut_before_them_not_at_its_first_role_word(tmp_path):
+    causes = ("五、问题产生的原因一是思想上有所松懈，认为县局主要是执行层面，对理论学习的紧迫性认识不足。"
+              "二是工作中存在路径依赖:习惯于用老办法解决新问题,主动研究新情况、新政策不够。")
+    lines = ["XX县税务局党委书记述职报告", "四、存在的问题和不足一是理论学习还不够系统深入，有时存在以干代学的情况。"
+             "二是改革创新意识不够强,在智慧税务建设方面办法不多。", causes, *PLANS]
+    parsed = parse(tmp_path, lines)
+    by_start = {piece.text[:4]: piece for piece in parsed.pieces}
+    assert by_start["一是思想"].heading_path == ["五、问题产生的原因"]  # not cut after 问题 (产生的原因一是… as text)
+    assert by_start["一是思想"].role == "causes" and by_start["一是理论"].role == "problems"

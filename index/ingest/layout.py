@@ -34,7 +34,19 @@ def repair(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[
         parts = split_unbroken(line) if level is None else [line]
         split_lines.extend(parts)
         split_levels.extend([level] * len(parts))
-    return join_wrapped(split_lines, split_levels)
+    return split_run_in(*join_wrapped(split_lines, split_levels))
+
+
+def split_run_in(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[int | None]]:
+    """A paragraph that opens with a heading run into its text (五、问题产生的原因一是…二是…) is cut
+    where the heading ends, as split_unbroken cuts the same inside a whole report on one line."""
+    out_lines: list[str] = []
+    out_levels: list[int | None] = []
+    for line, level in zip(lines, levels):
+        parts = split_heading_run(line) if level is None and len(line) > MAX_HEADING else [line]
+        out_lines.extend(parts)
+        out_levels.extend([level] * len(parts))
+    return out_lines, out_levels
 
 
 def split_unbroken(line: str) -> list[str]:
@@ -96,7 +108,8 @@ def split_heading_run(part: str) -> list[str]:
 
 
 def heading_end(part: str) -> int | None:
-    """Offset where a numbered heading run into its text ends; the earliest cut with evidence wins.
+    """Offset where a numbered heading run into its text ends: before a sub-heading or run of points, else the
+    earliest cut with other evidence.
 
     Evidence: a sub-heading or a run of points follows; a report-part noun closes a top heading
     (二、存在的问题及原因|在总结…); a nominal head is followed by a sentence opener (…自身建设|筹备召开…).
@@ -108,17 +121,19 @@ def heading_end(part: str) -> int | None:
     stop = min((i for i, ch in enumerate(part) if ch in "。！？!?"), default=len(part))
     by_words = stop > marker.end() + MAX_HEADING
     words, top = heading_words(), _TOP.match(part) is not None
+    cuts = []  # (cut, whether a sub-item or run of points follows)
     for cut in range(marker.end() + 2, min(stop, marker.end() + MAX_HEADING + 1)):
         head, rest = part[marker.end():cut], part[cut:]
         if any(mark in head for mark in "；;：:"):
-            return None  # heading text holds no clause-ending punctuation: the heading is over
+            break  # heading text holds no clause-ending punctuation: the heading is over
         if rest[0] in _NOT_AFTER_CUT or not _balanced(head) or head.count("，") + head.count(",") > 1:
             continue
         if _SUB_ITEM.match(rest) and (not rest.startswith("一是") or "二是" in rest):
-            return cut
-        if by_words and _words_end_heading(head, rest, words, top):
-            return cut
-    return None
+            cuts.append((cut, True))
+        elif by_words and _words_end_heading(head, rest, words, top):
+            cuts.append((cut, False))
+    # points that follow are the firmer evidence: 五、问题产生的原因一是… is not cut after 问题
+    return next((cut for cut, points in cuts if points), cuts[0][0] if cuts else None)
 
 
 def _words_end_heading(head: str, rest: str, words: HeadingWords, top: bool) -> bool:
