@@ -82,6 +82,9 @@ def test_roles_from_headings_and_cues():
     assert classify(["二、存在的主要问题及原因"], "究其主要原因，一是思想认识不到位。") == "causes"
     assert classify([], "根据区委工作要求，我就履职情况述职如下：") == "opening"
     assert classify(["三、下一步打算"], "以上述职，不妥之处，请批评指正。", is_last=True) == "closing"
+    summing_up = "总之，成绩是大家一起干出来的，问题主要在我。明年我一定再接再厉，不辜负党员群众的信任。"
+    assert classify(["明年的打算："], summing_up, is_last=True) == "closing"  # sums up, though it says 明年
+    assert classify(["明年的打算："], summing_up) == "plans"  # not among the last two paragraphs
 
 
 def test_long_text_is_cut_at_sentence_ends_within_the_window():

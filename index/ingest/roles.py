@@ -17,6 +17,8 @@ _SHORTFALL = re.compile(r"不够|不足|不力|不到位|有待|欠缺|不强|�
 _MIXED_SECTION = re.compile(r"(问题|不足).{0,4}(及|和|与|、)其?(主要|产生的)?原因")
 CLOSING_CUE = re.compile(r"以上(是我的)?(述职|汇报)|(述职|汇报)完毕|汇报(这些|到这里)|不妥之处|批评指正|请予评议|请审议|"
                          r"恳请.{0,8}(评议|指正)|谢谢大家")
+# A paragraph among the last two that sums up (总之，成绩是大家干出来的…): the closing, whatever it promises
+SUMMING_UP = re.compile(r"^(总之|总而言之|综上所述|综上)[，,]")
 OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇报|述职)")
 
 
@@ -48,7 +50,7 @@ def path_role(heading_path: list[str]) -> str | None:
 
 def classify(heading_path: list[str], text: str, is_last: bool = False) -> str:
     """Role of a paragraph (or part of one) given where it sits and what it says."""
-    if is_last and CLOSING_CUE.search(text):
+    if is_last and (CLOSING_CUE.search(text) or SUMMING_UP.match(text)):
         return "closing"
     role = path_role(heading_path)
     if role is None:
