@@ -17,7 +17,7 @@ from fanwen.index.retrieval.embed import Embedder
 from fanwen.index.retrieval.intent import parse_intent, topic_words, validate_roles
 from fanwen.index.retrieval.lexicon import formal_terms
 from fanwen.index.retrieval.params import SearchParams, validate_fusion, validate_mode
-from fanwen.index.retrieval.relevance import Verdict, judge, listed, threshold_for
+from fanwen.index.retrieval.relevance import Verdict, held_words, judge, listed, threshold_for
 from fanwen.index.retrieval.results import SearchResult
 from fanwen.index.retrieval.search import SearchRequest, query_terms, run_search, validate_k, validate_offset
 from fanwen.index.retrieval.search import ranked_hits as run_ranked
@@ -126,7 +126,7 @@ class Library:
         terms, request.weights = query_terms(snap.keywords, intent.topic, self.params, intent.long, typed)
         request.topic = topic_words(typed)  # what the reader typed: no synonym or bigram
         request.typed = typed
-        known = [word for word in request.topic if word in snap.keywords]
+        known = held_words(snap.keywords, request.topic)
         # Nothing but role words (开头, 存在的问题, 问题部分的开头): the roles are the whole request, so they
         # filter, and there is no topic the no-match guard could judge.
         browse = bool(intent.roles) and not request.topic and not request.roles

@@ -6,6 +6,7 @@ import pytest
 
 from fanwen.index.records import Chunk, Hit
 from fanwen.index.retrieval import relevance
+from fanwen.index.retrieval.relevance import held_words
 from fanwen.index.retrieval.intent import parse_intent, topic_words
 
 DOC = "街道党工委书记抓基层党建工作述职报告"  # 38 paragraphs in corpus/
@@ -45,6 +46,15 @@ def test_plain_word_paraphrase_with_only_a_synonym_held_gets_its_paragraph(corpu
     result = corpus_library.search("公款吃喝坐车出国的花销要卡紧", k=5)
     assert "经费支出" in result.hits[0].chunk.text
     assert corpus_library.search("今天天气怎么样", k=5).hits == []  # 怎么样 is a question word, not 如何's synonym
+
+
+def test_a_phrase_the_reports_hold_but_segment_otherwise_is_found_not_hidden(corpus_library):
+    # 坚持应议必议 is in corpus/ (…对应议必议事项…, cut 对应|议必|议事), typed alone it is cut 应议|必议: no
+    # typed word was a term, the best cosine is below the threshold, and the no-match guard showed nothing.
+    result = corpus_library.search("应议必议", k=5)
+    assert "应议必议" in result.hits[0].chunk.text and not result.weak
+    keywords = corpus_library.snapshot.keywords
+    assert "应议" not in keywords and held_words(keywords, ["应议", "必议", "足球"]) == ["应议", "必议"]
 
 
 def test_a_paraphrase_reaches_its_paragraph_through_a_lacking_word_s_sub_word(corpus_library):
