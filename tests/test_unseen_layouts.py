@@ -147,3 +147,30 @@ def test_a_heading_run_into_its_points_is_cut_before_them_not_at_its_first_role_
     by_start = {piece.text[:4]: piece for piece in parsed.pieces}
     assert by_start["一是思想"].heading_path == ["五、问题产生的原因"]  # not cut after 问题 (产生的原因一是… as text)
     assert by_start["一是思想"].role == "causes" and by_start["一是理论"].role == "problems"
+
+
+def test_a_wechat_copy_loses_the_post_around_the_report_and_keeps_its_title(tmp_path):
+    title = "XX街道党工委书记2024年度抓基层党建工作述职报告"
+    lines = ["点击上方蓝字关注我们", "XX街道发布 原创", "2025年01月09日 18:30 XX省",
+             "编者按：1月7日，XX区召开2024年度街道党工委书记抓基层党建工作述职评议会。今天，小编为大家带来"
+             "我们街道党工委书记的述职报告全文，一起来看看吧👇👇👇", title,
+             "2024年，在区委的坚强领导下，我认真履行抓基层党建第一责任人职责，现将履职情况报告如下。",
+             "【履职尽责 成效初显】", "▶ 全年主持召开党工委会议研究党建工作15次，带头讲党课4次。",
+             "▲ 图为XX社区“红色议事厅”现场", "▶ 建成“小哥驿站”7个，成立快递、外卖行业联合党支部2个。", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == title  # the editor's note ended in 👇, so the title was not glued to it
+    assert texts(parsed)[0].startswith("2024年，在区委") and parsed.pieces[0].role == "opening"
+    assert {"XX街道发布原创", "2025年01月09日18:30 XX省", "▲图为XX社区“红色议事厅”现场"} <= set(parsed.removed_lines)
+    assert not any("小编" in text or "编者按" in text or "图为" in text for text in texts(parsed))
+
+
+def test_a_section_whose_heading_names_no_role_reads_its_role_from_its_text(tmp_path):
+    lines = ["XX街道党工委书记抓基层党建工作述职报告", "【正视差距 找准问题】",
+             "❶党建引领基层治理的机制还不够完善。部分驻区单位参与共建的积极性不高，“双报到”存在重报到轻服务现象。",
+             "【深挖根源 剖析原因】", "📌思想认识上：对党建引领基层治理的系统性研究不够，抓具体抓深入还有差距。",
+             "【锚定目标 再启新程】",
+             "2025年，我将坚持问题导向，对标区委部署要求，重点抓好以下工作：",
+             "✅健全共建机制。完善街道“大工委”、社区“大党委”运行规则，推动驻区单位资源共享。", CLOSING]
+    roles = {piece.text[:4]: piece.role for piece in parse(tmp_path, lines).pieces}
+    assert roles["❶党建引"] == "problems" and roles["📌思想认"] == "causes"
+    assert roles["2025"] == "plans" and roles["✅健全共"] == "plans"  # were achievements, the fallback

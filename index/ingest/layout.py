@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -189,7 +190,8 @@ def wrap_width(lines: list[str]) -> int | None:
 
 def continues(line: str, following: str, width: int | None) -> bool:
     """Whether `following` is the rest of the paragraph `line` was cut from."""
-    open_end = line[-1] not in SENTENCE_END
+    # a pictograph ends a line as a full stop would (…一起来看看吧👇 in a copied WeChat post)
+    open_end = line[-1] not in SENTENCE_END and unicodedata.category(line[-1]) != "So"
     # a wrapper may leave a line a character or two short, but a sentence end must fill it exactly
     full = width is not None and len(line) >= width - (1 if open_end else 0)
     if full and open_end:

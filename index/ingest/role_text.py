@@ -116,8 +116,15 @@ def tag_from_text(pieces: list, title: str) -> list:
     if len(silent) <= max(1, len(pieces) // 3):
         for piece in silent:
             piece.role_confidence = 0.9 if piece.role in ("opening", "closing") else 0.6
+        # a section whose heading names no role (【锚定目标再启新程】) among ones that do: its text decides,
+        # in report order around the named sections; what comes before the first of those stays the opening
+        first = next(i for i, p in enumerate(pieces) if not is_silent(p))
+        pinned = [None if i > first and is_silent(p) and p.role != "closing" else p.role
+                  for i, p in enumerate(pieces)]
+    else:
+        pinned = [pinned_role(p) for p in pieces]
+    if all(pin is not None for pin in pinned):
         return pieces
-    pinned = [pinned_role(p) for p in pieces]
     labels, confidence = decode(text_probs([p.text for p in pieces], title, [p.after_cause_cue for p in pieces]),
                                 pinned)
     for piece, role, conf, pin in zip(pieces, labels, confidence, pinned):
