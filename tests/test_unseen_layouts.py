@@ -174,3 +174,26 @@ def test_a_section_whose_heading_names_no_role_reads_its_role_from_its_text(tmp_
     roles = {piece.text[:4]: piece.role for piece in parse(tmp_path, lines).pieces}
     assert roles["❶党建引"] == "problems" and roles["📌思想认"] == "causes"
     assert roles["2025"] == "plans" and roles["✅健全共"] == "plans"  # were achievements, the fallback
+
+
+def test_an_ocr_running_header_goes_in_every_copy_though_the_copies_differ_by_a_character(tmp_path):
+    header = "XX市公安局XX分局党委2024年度述职材料"
+    body = ["（一）坚持政治建警，筑牢忠诚警魂。全年组织分局党委理论学习中心组学习12次，开展专题研讨4次，",
+            "推动“枫桥式公安派出所”创建，全年化解矛盾纠纷1260起。"]
+    lines = ["XX市公安局XX分局党委书记抓基层党建工作述职报告", "一、主要工作及成效", body[0], "- 2 -", header,
+             body[1], "二、存在的问题", "一是理论学习不够深入，学用结合还有差距。", "- 3 -",
+             "XX市公安局XX分局党委2O24年度述职材 料", "二是基层基础还有薄弱环节。", "- 4 -", header, CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert body[0] + body[1] in texts(parsed)  # the page break no longer cuts the paragraph
+    assert not any("述职材" in text for text in texts(parsed))
+
+
+def test_a_paragraph_opening_with_fen_xi_yuan_yin_in_a_headless_report_is_causes(tmp_path):
+    lines = ["XX县交通运输局党组书记抓基层党建工作述职报告",
+             "今年以来，我始终把抓基层党建作为第一责任，全年主持召开党组会议专题研究党建工作11次。",
+             "在夯实基础方面，对9个党支部逐一对标评估，整改问题23个，创建标准化示范支部3个。",
+             "但对照县委要求，还存在一些不足。一是党建与业务融合还不够深入；二是基层党支部发展不平衡。",
+             "分析原因，既有客观因素，更有主观原因。从我自身来看，对党建工作的研究还不够深。",
+             "下一步，我将坚持问题导向，着力建强基层组织，推动党建与业务深度融合。", CLOSING]
+    roles = {piece.text[:4]: piece.role for piece in parse(tmp_path, lines).pieces}
+    assert roles["但对照县"] == "problems" and roles["分析原因"] == "causes" and roles["下一步，"] == "plans"

@@ -114,18 +114,36 @@ def after_closing(lines: list[str], closing: re.Pattern) -> list[int]:
 
 
 def running_headers(lines: list[str], levels: list[int | None]) -> list[int]:
-    """Later copies of a short unnumbered line without clause punctuation that the text repeats: a PDF's
-    running header. They go before wrapped lines are re-joined, so a paragraph a page break cut is one again."""
-    seen, repeats = set(), []
+    """Copies of a short unnumbered line without clause punctuation that the text repeats: a PDF's running
+    header (an OCR'd copy may differ by a character: 2O24, 材 料). Every copy goes but one above the text (the
+    title the header repeats); before wrapped lines are re-joined, so a paragraph a page break cut is one again."""
+    groups: list[list[int]] = []
+    seen: dict[str, list[int]] = {}  # each line's key and its one-deletion variants -> its group
     for i, (line, level) in enumerate(zip(lines, levels)):
-        key = _bare(line)
+        key = _bare(line).translate(_OCR_DIGITS)
         if level is not None or len(key) < 6 or len(line) > CHROME_MAX or _CLAUSE.search(line) \
                 or heading_level(line) is not None:
             continue
-        if key in seen:
-            repeats.append(i)
-        seen.add(key)
-    return repeats
+        variants = _variants(key)
+        group = next((seen[v] for v in variants if v in seen), None)
+        if group is None:
+            group = []
+            groups.append(group)
+        group.append(i)
+        for variant in variants:
+            seen.setdefault(variant, group)
+    body = next((i for i, line in enumerate(lines) if _CLAUSE.search(line) or len(line) > CHROME_MAX), len(lines))
+    return sorted(i for group in groups if len(group) > 1 for i in group if i > body or i != group[0])
+
+
+# characters an OCR reads for digits (2O24, 2〇24): a running header's copies differ by them
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1"})
+
+
+def _variants(key: str) -> list[str]:
+    """The key and, from 10 characters, each copy of it less one character: two keys one substitution,
+    insertion or deletion apart share one of these (the near-duplicate lookup of SymSpell)."""
+    return [key] + ([key[:i] + key[i + 1:] for i in range(len(key))] if len(key) >= 10 else [])
 
 
 def repeated_title(lines: list[str], title: str) -> list[int]:
