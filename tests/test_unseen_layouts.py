@@ -197,3 +197,8 @@ def test_a_paragraph_opening_with_fen_xi_yuan_yin_in_a_headless_report_is_causes
              "下一步，我将坚持问题导向，着力建强基层组织，推动党建与业务深度融合。", CLOSING]
     roles = {piece.text[:4]: piece.role for piece in parse(tmp_path, lines).pieces}
     assert roles["但对照县"] == "problems" and roles["分析原因"] == "causes" and roles["下一步，"] == "plans"
+
+
+def test_a_report_of_one_headless_paragraph_keeps_its_default_role(tmp_path):
+    parsed = parse(tmp_path, ["社区网格员队伍建设成效明显，群众满意度显著提升，累计走访居民XX户。"])
+    assert [(piece.role, piece.role_confidence) for piece in parsed.pieces] == [("opening", 0.9)]

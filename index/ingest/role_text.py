@@ -118,7 +118,7 @@ def tag_from_text(pieces: list, title: str) -> list:
             piece.role_confidence = 0.9 if piece.role in ("opening", "closing") else 0.6
         # a section whose heading names no role (【锚定目标再启新程】) among ones that do: its text decides,
         # in report order around the named sections; what comes before the first of those stays the opening
-        first = next(i for i, p in enumerate(pieces) if not is_silent(p))
+        first = next((i for i, p in enumerate(pieces) if not is_silent(p)), len(pieces))
         pinned = [None if i > first and is_silent(p) and p.role != "closing" else p.role
                   for i, p in enumerate(pieces)]
     else:
