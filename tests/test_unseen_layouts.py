@@ -202,3 +202,51 @@ def test_a_paragraph_opening_with_fen_xi_yuan_yin_in_a_headless_report_is_causes
 def test_a_report_of_one_headless_paragraph_keeps_its_default_role(tmp_path):
     parsed = parse(tmp_path, ["社区网格员队伍建设成效明显，群众满意度显著提升，累计走访居民XX户。"])
     assert [(piece.role, piece.role_confidence) for piece in parsed.pieces] == [("opening", 0.9)]
+
+
+def test_a_forwarded_email_loses_its_headers_note_signature_and_notice(tmp_path):
+    title = "XX县人民法院党组书记、院长2024年度抓基层党建工作述职报告"
+    lines = ["发件人: 李晓雯 <lixiaowen@xxfy.gov.cn>", "发送时间: 2025年1月8日 星期三 16:42",
+             "收件人: 王建国 <wangjianguo@xxfy.gov.cn>", "主题: 转发: 院长2024年度抓党建述职报告（第三稿）",
+             "王科长，您好：", "附件是院长2024年度抓基层党建述职的第三稿，请审阅。如无意见，我周五前报县委组织部。",
+             "------------------ 原始邮件 ------------------", "发件人: \"陈磊\" <chenlei@xxfy.gov.cn>",
+             "发送时间: 2025年1月7日(星期二) 晚上7:15", "主题: 院长2024年度抓党建述职报告（第三稿）", title, *PLANS,
+             "以上述职，请县委和各位领导批评指正。", "陈  磊  综合科科员", "XX县人民法院办公室", "电话：0XXX-6212XXXX",
+             "邮箱：chenlei@xxfy.gov.cn", "此邮件及其附件含有保密信息，仅限于发送给上述地址中列出的个人或群组使用。"
+             "如果您错收了本邮件，请您立即电话或邮件通知发件人并删除本邮件！"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == title
+    assert texts(parsed) == [PLANS[1], "以上述职，请县委和各位领导批评指正。"]
+    assert parsed.pieces[-1].role == "closing"
+
+
+def test_a_table_of_contents_and_an_annex_after_the_closing_are_not_report_text(tmp_path):
+    title = "XX市市场监督管理局党组书记2024年度抓基层党建工作述职报告"
+    lines = ["目    录", "一、 履职尽责情况………………………………1", "四、 下一步工作打算…………………………4", title,
+             *PLANS, CLOSING, "注释：本文数据截至2024年12月20日。",
+             "① “第一议题”制度：指党组织会议将学习习近平总书记最新重要讲话作为第一议题。",
+             "附件：XX社区卫生服务中心党支部2025年党建工作责任清单", "序号  工作任务          具体措施",
+             "1     政治理论学习      每月集中学习不少于1次，书记每年讲党课"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == title and texts(parsed) == [PLANS[1], CLOSING]
+    assert "目录" in parsed.removed_lines and any(line.startswith("注释") for line in parsed.removed_lines)
+
+
+def test_a_meeting_record_keeps_the_speech_and_reads_its_spoken_parts(tmp_path):
+    lines = ["XX市国有林场管理局2024年度基层党支部书记抓党建工作述职评议会记录（根据录音整理）",
+             "时间：2025年1月10日上午9:00", "参会人员：局党委班子成员、各林场党支部书记共46人",
+             "主持人（局党委副书记刘XX）：同志们，现在开会。下面请青山林场党支部书记赵XX同志述职。",
+             "（掌声，赵XX走上发言席）", "赵XX（青山林场党支部书记）：", "尊敬的各位领导、同志们：大家上午好！",
+             "我是青山林场党支部书记赵XX。按照局党委的安排，我把2024年抓党建工作的情况跟大家汇报一下。",
+             "先说说这一年我们干的几件事。", "第一，把支部建在山头上。6个管护站都建了党小组，全年发展党员2名。",
+             "（台下笑声）", "下面我讲讲存在的问题。", "第一，党建跟生产结合得还不够紧，有时候党建的事就往后放了。",
+             "那么问题出在哪儿呢？我自己琢磨了一下，一个是思想上重生产轻党建。",
+             "主持人：赵书记，时间还剩3分钟，请抓紧。", "好，我抓紧，就简单说一下明年的打算，主要是四条。",
+             "第一，明年每个管护站都要有党员，组织生活一个月不少于一次。",
+             "我就汇报这么多。工作中还有很多不足，请各位领导和同志们批评指正。谢谢大家！",
+             "主持人：感谢赵XX同志的述职。下面进行测评。", "（以下记录略）"]
+    parsed = parse(tmp_path, lines)
+    roles = {piece.text[:6]: piece.role for piece in parsed.pieces}
+    assert not any("主持人" in text or "（" in text[:1] or "时间：" in text for text in texts(parsed))
+    assert roles["第一，把支部"] == "achievements" and roles["第一，党建跟"] == "problems"
+    assert roles["那么问题出在"] == "causes" and roles["第一，明年每"] == "plans" and roles["我就汇报这么"] == "closing"

@@ -71,6 +71,7 @@ _TOP = re.compile(rf"^[{_NUM}]{{1,3}}、")
 # what may follow a heading directly: a sub-heading, a run of points, an enumerated first sentence
 _SUB_ITEM = re.compile(rf"^(?:[（(][{_NUM}\d]{{1,3}}[）)]|第一[，,]|首先[，,]|一是)")
 _YEAR = re.compile(r"^[\dX]{4}年")
+_FULL_STOP = re.compile("[。！？!?]")
 _NOT_AFTER_CUT = "，,、。！？!?；;：:”’）)》】"
 _JOINERS = "的和及与、等并之"  # a phrase that goes on after a noun (问题及原因, 工作的…) is not over
 _QUOTES = ("“”", "‘’", "《》", "（）", "()")
@@ -119,17 +120,20 @@ def heading_end(part: str) -> int | None:
     marker = _MARKER.match(part)
     if marker is None:
         return None
-    stop = min((i for i, ch in enumerate(part) if ch in "。！？!?"), default=len(part))
+    full_stop = _FULL_STOP.search(part)
+    stop = full_stop.start() if full_stop else len(part)
     by_words = stop > marker.end() + MAX_HEADING
     words, top = heading_words(), _TOP.match(part) is not None
+    last_second = part.rfind("二是")
     cuts = []  # (cut, whether a sub-item or run of points follows)
     for cut in range(marker.end() + 2, min(stop, marker.end() + MAX_HEADING + 1)):
-        head, rest = part[marker.end():cut], part[cut:]
+        # what follows a cut is only ever matched at its start: a window, not a copy of a long paragraph
+        head, rest = part[marker.end():cut], part[cut:cut + 2 * MAX_HEADING]
         if any(mark in head for mark in "；;：:"):
             break  # heading text holds no clause-ending punctuation: the heading is over
         if rest[0] in _NOT_AFTER_CUT or not _balanced(head) or head.count("，") + head.count(",") > 1:
             continue
-        if _SUB_ITEM.match(rest) and (not rest.startswith("一是") or "二是" in rest):
+        if _SUB_ITEM.match(rest) and (not rest.startswith("一是") or last_second >= cut):
             cuts.append((cut, True))
         elif by_words and _words_end_heading(head, rest, words, top):
             cuts.append((cut, False))

@@ -100,6 +100,36 @@ def related_lists(lines: list[str]) -> list[int]:
     return found
 
 
+# Fields of an e-mail header; a block holding a sender and a recipient or a sending time is a forwarded message
+_MAIL_FIELD = re.compile(r"^(发件人|收件人|抄送|密送|发送时间|发件时间|主题|From|To|Cc|Sent|Date|Subject)\s*[:：]")
+_MAIL_CORE = {"发件人", "收件人", "发送时间", "发件时间", "From", "To", "Sent"}
+MAIL_TOP = 60  # a forwarded report's header blocks sit above its title
+
+
+def email_preamble(lines: list[str]) -> list[int]:
+    """Positions of a forwarded e-mail's header blocks and of everything above the last one (the colleague's
+    forwarding note): the report starts below the original message's header."""
+    fields = [(i, match.group(1)) for i, line in enumerate(lines[:MAIL_TOP])
+              if (match := _MAIL_FIELD.match(line.strip()))]
+    if len({name for _, name in fields} & _MAIL_CORE) < 2:
+        return []
+    return list(range(fields[-1][0] + 1))
+
+
+# A notes or annex block below the closing formula: 注释：…, 附件：…清单
+_APPENDIX = re.compile(r"^(注释|注|附件|附表|附录)\s*\d*\s*[:：]")
+
+
+def appendix(lines: list[str], closing: re.Pattern) -> list[int]:
+    """Positions from the first notes or annex line below the report's closing formula to the end: footnotes
+    and attachments are not report text. The formula must sit in the second half, as a closing does."""
+    ends = [i for i in range(len(lines) // 2, len(lines)) if closing.search(lines[i])]
+    if not ends:
+        return []
+    start = next((j for j in range(ends[-1] + 1, len(lines)) if _APPENDIX.match(_bare(lines[j]))), None)
+    return [] if start is None else list(range(start, len(lines)))
+
+
 TAIL_LINES = 15  # the closing formula sits this close to the end, or it is not the end of the report
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -88,7 +89,8 @@ def drop_lines(lines: list[str], levels: list[int | None], positions: Iterable[i
 def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
     """Page-mark and site-chrome lines, running headers and related-article lists out; page counters and
     marks cut from inside sentences."""
-    lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + noise.related_lists(lines))
+    lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + noise.related_lists(lines)
+                                       + noise.email_preamble(lines) + noise.appendix(lines, roles.CLOSING_CUE))
     totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
     kept, kept_levels, removed = [], [], []
     for i, (line, level) in enumerate(zip(lines, levels)):
@@ -120,7 +122,8 @@ def drop_boilerplate(lines: list[str], levels: list[int | None], rules: Rules) -
     return kept, kept_levels, removed
 
 
-_DOC_TYPE = ("报告", "总结", "汇报", "发言", "材料", "讲话", "剖析", "清单", "方案", "计划")
+_DOC_TYPE = ("报告", "总结", "汇报", "发言", "材料", "讲话", "剖析", "清单", "方案", "计划", "记录")
+TITLE_MAX = 60  # a title naming its document type may run this long (…述职评议会记录（根据录音整理）)
 
 
 def pick_title(lines: list[str], levels: list[int | None]) -> int | None:
@@ -130,12 +133,17 @@ def pick_title(lines: list[str], levels: list[int | None]) -> int | None:
     for i, (line, level) in enumerate(zip(lines[:8], levels)):
         if level == 0:
             return i
-        if len(line) > 40 or "。" in line:
+        if len(line) > TITLE_MAX or "。" in line:
             break
-        if looks_like_title(line):
+        if looks_like_title(line) or (_names_type(line) and not any(p in line for p in "；，,")):
             candidates.append(i)
-    typed = [i for i in candidates if lines[i].rstrip("）)0123456789（(").endswith(_DOC_TYPE)]
+    typed = [i for i in candidates if _names_type(lines[i])]
     return (typed or candidates or [None])[0]
+
+
+def _names_type(line: str) -> bool:
+    """Ends in a document type word, before a bracketed year or note: …述职报告（2019）, …记录（根据录音整理）."""
+    return re.sub(r"[（(][^（）()]{0,12}[）)]$", "", line).rstrip("0123456789").endswith(_DOC_TYPE)
 
 
 def drop_title_repeats(lines: list[str], levels: list[int | None]) -> Lines:

@@ -99,12 +99,18 @@ def is_silent(piece) -> bool:
     return roles.path_role(piece.heading_path) is None
 
 
+# A report read aloud announces its parts: 下面我讲讲存在的问题。 / 好，就简单说一下明年的打算，主要是四条。
+_ANNOUNCED = re.compile(r"^.{0,12}?(讲讲|说说|谈谈|讲一讲|说一说|谈一谈|讲一下|说一下|谈一下|汇报一下)(?P<part>[^。！？]{2,16})")
+
+
 def pinned_role(piece) -> str | None:
-    """The role a mostly silent document's chunk keeps: one its top heading names (二、存在的问题), or
-    closing. A subheading alone does not pin: there it is a topic sentence (（三）坚持问题导向…)."""
+    """The role a mostly silent document's chunk keeps: one its top heading names (二、存在的问题), one a
+    spoken announcement opening it names, or closing. A subheading alone does not pin: there it is a topic
+    sentence (（三）坚持问题导向…)."""
     if piece.role == "closing" or (piece.heading_path and roles.section_role(piece.heading_path[0])):
         return piece.role
-    return None
+    announced = _ANNOUNCED.match(piece.text)
+    return roles.section_role(announced.group("part")) if announced else None
 
 
 def tag_from_text(pieces: list, title: str) -> list:
@@ -130,4 +136,6 @@ def tag_from_text(pieces: list, title: str) -> list:
     for piece, role, conf, pin in zip(pieces, labels, confidence, pinned):
         if pin is None:
             piece.role, piece.role_confidence = role, round(min(conf, 0.99), 3)
+        elif pin != piece.role:  # a part the speaker announced (下面我讲讲存在的问题)
+            piece.role, piece.role_confidence = pin, 0.9
     return pieces
