@@ -250,3 +250,14 @@ def test_a_meeting_record_keeps_the_speech_and_reads_its_spoken_parts(tmp_path):
     assert not any("主持人" in text or "（" in text[:1] or "时间：" in text for text in texts(parsed))
     assert roles["第一，把支部"] == "achievements" and roles["第一，党建跟"] == "problems"
     assert roles["那么问题出在"] == "causes" and roles["第一，明年每"] == "plans" and roles["我就汇报这么"] == "closing"
+
+
+def test_report_lines_that_look_like_post_or_meeting_furniture_stay(tmp_path):
+    kept = ["（一）精简机构编制。按照上级部署，缩小编制规模，优化内设机构，全年精简科室3个。",
+            "鼓励原创", "（二）支部书记（党员代表）：发挥示范带头作用，带头讲党课4次。",
+            "存在的不足（5条）：", "一是理论学习不够深入，学用结合还有差距。"]
+    parsed = parse(tmp_path, ["XX局党委书记抓基层党建工作述职报告", "一、主要工作", *kept[:3], "二、存在的问题",
+                              *kept[3:], CLOSING])
+    held = "".join(texts(parsed)) + "".join(p for piece in parsed.pieces for p in piece.heading_path)
+    assert all(line.replace("（一）", "").replace("（二）", "")[:8] in held for line in kept)
+    assert not parsed.removed_lines
