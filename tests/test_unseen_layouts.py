@@ -261,3 +261,31 @@ def test_report_lines_that_look_like_post_or_meeting_furniture_stay(tmp_path):
     held = "".join(texts(parsed)) + "".join(p for piece in parsed.pieces for p in piece.heading_path)
     assert all(line.replace("（一）", "").replace("（二）", "")[:8] in held for line in kept)
     assert not parsed.removed_lines
+
+
+def test_slides_one_clause_a_line_become_paragraphs_and_lose_their_furniture(tmp_path):
+    lines = ["—— 第1页 ——", "XX市水务集团有限公司党委书记、董事长", "2024年度抓基层党建工作述职报告", "述职人：XXX",
+             "二〇二五年一月", "—— 第2页 ——", "一、履职尽责情况", "严格落实“第一议题”制度，", "全年召开党委会议31次，",
+             "理论学习中心组集中学习12次。", "—— 第3页 ——", "履职尽责情况（续）", "演讲者备注：此处播放抢修视频",
+             "全年发展党员13名，", "其中一线技术工人占比达到69%。", *PLANS, CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX市水务集团有限公司党委书记、董事长2024年度抓基层党建工作述职报告"
+    assert texts(parsed)[:2] == ["严格落实“第一议题”制度，全年召开党委会议31次，理论学习中心组集中学习12次。",
+                                 "全年发展党员13名，其中一线技术工人占比达到69%。"]
+    assert {"二〇二五年一月", "履职尽责情况（续）"} <= set(parsed.removed_lines)
+
+
+def test_a_report_sent_as_the_annex_of_a_notice_and_a_two_part_shuzhi_shulian(tmp_path):
+    lines = ["中共XX市直机关工委文件", "X直工发〔2025〕3号", "关于印发2024年度基层党组织书记抓党建工作述职评议优秀报告的通知",
+             "各市直单位党组（党委）：", "现将市图书馆党委书记的述职报告印发给你们，请结合实际学习借鉴。", "附件",
+             "以“书香党建”引领公共文化服务高质量发展", "——XX市图书馆党委书记2024年度抓基层党建工作述职报告",
+             "上篇  述职：履行抓基层党建工作第一责任人职责情况", "一、主要工作及成效",
+             "（一）突出政治引领。全年召开党委会议24次、理论学习中心组学习12次。【本文档由XX文库用户上传】",
+             "下篇  述廉：落实党风廉政建设责任和个人廉洁自律情况", "一、履行“一岗双责”情况",
+             "严格落实中央八项规定精神，全年未发生违规违纪问题。", CLOSING, "抄送：市委组织部，市文化广电和旅游局党组。",
+             "XX市直机关工委办公室                2025年1月20日印发"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "以“书香党建”引领公共文化服务高质量发展——XX市图书馆党委书记2024年度抓基层党建工作述职报告"
+    assert texts(parsed)[0] == "（一）突出政治引领。全年召开党委会议24次、理论学习中心组学习12次。"
+    assert [piece.heading_path[0][:4] for piece in parsed.pieces[:2]] == ["上篇述职", "下篇述廉"]
+    assert texts(parsed)[-1] == CLOSING and not any("印发" in text or "通知" in text for text in texts(parsed))

@@ -202,6 +202,8 @@ def continues(line: str, following: str, width: int | None) -> bool:
         return True  # cut mid-sentence at the wrap width: nothing else could start here
     if LINE_MARKER.match(following):
         return False
+    if line[-1] in "，、,":  # a clause comma never ends a paragraph: slides and phone notes put a clause a line
+        return True
     if full:
         return True  # a full line that happens to end a sentence: paragraphs rarely end exactly there
     # no wrap width: only a long line cut mid-sentence, or text that cannot start a line, continues

@@ -116,6 +116,21 @@ def email_preamble(lines: list[str]) -> list[int]:
     return list(range(fields[-1][0] + 1))
 
 
+# A 公文 notice carrying the report as its attachment: its header (发文字号 X直工发〔2025〕3号, …文件), then 附件
+_DOC_NUMBER = re.compile(r"〔\d{4}〕\d{1,4}号$|文件$")
+_ANNEX_LINE = re.compile(r"^附件\s*\d*\s*[:：]?$")
+NOTICE_TOP = 80  # a notice's body is a few short paragraphs
+
+
+def notice_wrapper(lines: list[str]) -> list[int]:
+    """Positions of a 公文 notice above the report it carries: from the top to the line that reads only 附件
+    (the report is the attachment), when a document number or a …文件 masthead stands above that line."""
+    annex = next((i for i, line in enumerate(lines[:NOTICE_TOP]) if _ANNEX_LINE.match(_bare(line))), None)
+    if annex is None or not any(_DOC_NUMBER.search(_bare(line)) for line in lines[:annex]):
+        return []
+    return list(range(annex + 1))
+
+
 # A notes or annex block below the closing formula: 注释：…, 附件：…清单
 _APPENDIX = re.compile(r"^(注释|注|附件|附表|附录)\s*\d*\s*[:：]")
 
@@ -216,6 +231,15 @@ def page_marks(lines: list[str]) -> dict[int, list[tuple[int, int]]]:
             if sequence or (total and 0 < int(match["n"]) <= int(total)):
                 spans[i].append(match.span())
     return spans
+
+
+# A document site's watermark dropped into a sentence: 【本文档由XX文库用户上传】
+_WATERMARK = re.compile(r"[【〖\[][^【】〖〗\[\]]{0,30}(上传|下载|文库|转载)[^【】〖〗\[\]]{0,20}[】〗\]]")
+
+
+def cut_watermarks(line: str) -> tuple[str, list[str]]:
+    """The line without a site's bracketed watermark inside it, and what was cut."""
+    return _WATERMARK.sub("", line), [m.group() for m in _WATERMARK.finditer(line)]
 
 
 def cut_spans(line: str, spans: list[tuple[int, int]]) -> tuple[str, list[str]]:

@@ -90,7 +90,8 @@ def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules
     """Page-mark and site-chrome lines, running headers and related-article lists out; page counters and
     marks cut from inside sentences."""
     lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + noise.related_lists(lines)
-                                       + noise.email_preamble(lines) + noise.appendix(lines, roles.CLOSING_CUE))
+                                       + noise.email_preamble(lines) + noise.notice_wrapper(lines)
+                                       + noise.appendix(lines, roles.CLOSING_CUE))
     totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
     kept, kept_levels, removed = [], [], []
     for i, (line, level) in enumerate(zip(lines, levels)):
@@ -101,7 +102,8 @@ def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules
             continue
         line, marked = noise.cut_spans(line, marks.get(i, []))
         line, cut = noise.cut_page_counters(line, totals)
-        removed.extend(marked + cut)
+        line, watermarks = noise.cut_watermarks(line)
+        removed.extend(marked + cut + watermarks)
         if line.strip():
             kept.append(line.strip())
             kept_levels.append(level)
@@ -151,8 +153,15 @@ def drop_title_repeats(lines: list[str], levels: list[int | None]) -> Lines:
     at = pick_title(lines, levels)
     if at is None:
         return lines, levels, []
-    repeats = set(noise.repeated_title(lines, lines[at])) - {at}
-    drop = repeats | {i for i in range(at) if noise.repeated_title([lines[i], lines[at]], lines[at])}
-    kept = [i for i in range(len(lines)) if i not in drop and i != at]
+    title, parts = lines[at], {at}
+    if at > 0 and _SECOND_LINE.match(title) and levels[at - 1] is None and looks_like_title(lines[at - 1]):
+        title, parts = lines[at - 1] + title, {at - 1, at}  # XX公司党委书记、董事长 / 2024年度…述职报告
+    repeats = set(noise.repeated_title(lines, title)) - parts
+    drop = repeats | {i for i in range(at) if noise.repeated_title([lines[i], title], title)} - parts
+    kept = [i for i in range(len(lines)) if i not in drop and i not in parts]
     removed = [lines[i] for i in sorted(drop)]
-    return [lines[at]] + [lines[i] for i in kept], [0] + [levels[i] for i in kept], removed
+    return [title] + [lines[i] for i in kept], [0] + [levels[i] for i in kept], removed
+
+
+# a title's second line: its year (the unit and post stand above) or a subtitle (——…述职报告, the theme above)
+_SECOND_LINE = re.compile(r"^([\d〇○零一二三四五六七八九]{4}\s*年|[—－-]{1,2})")

@@ -9,7 +9,7 @@ from fanwen.index.ingest.layout import is_bare_heading
 
 NUMERALS = "一二三四五六七八九十"
 _HEADING_PATTERNS = (
-    (0, re.compile(rf"^第[{NUMERALS}]{{1,3}}部分")),  # above 一、: 第二部分 存在的问题和不足
+    (0, re.compile(rf"^(第[{NUMERALS}]{{1,3}}部分|[上中下]篇(\s|述|[:：]))")),  # above 一、: 第二部分 存在的问题和不足, 下篇 述廉
     (1, re.compile(rf"^[{NUMERALS}]{{1,3}}、")),
     (2, re.compile(rf"^[（(][{NUMERALS}]{{1,3}}[）)]")),
     (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
