@@ -289,3 +289,56 @@ def test_a_report_sent_as_the_annex_of_a_notice_and_a_two_part_shuzhi_shulian(tm
     assert texts(parsed)[0] == "（一）突出政治引领。全年召开党委会议24次、理论学习中心组学习12次。"
     assert [piece.heading_path[0][:4] for piece in parsed.pieces[:2]] == ["上篇述职", "下篇述廉"]
     assert texts(parsed)[-1] == CLOSING and not any("印发" in text or "通知" in text for text in texts(parsed))
+
+
+def test_a_pages_html_source_saved_as_text_reads_as_its_article(tmp_path):
+    page = ['<!DOCTYPE html>', '<html><head><title>述职报告_XX市住建局门户网站</title></head><body>',
+            '<div class="nav"><ul><li><a href="/">住建门户首页</a></li><li><a href="/zwgk/">政务信息公开</a></li></ul></div>',
+            '<div class="position">当前位置：门户首页&nbsp;&gt;&nbsp;机关党建</div>',
+            '<h1 class="title">XX市住建局党组书记2024年度抓基层党建工作述职报告</h1>',
+            '<p>&nbsp;&nbsp;2024年，本人认真履行&ldquo;第一责任人&rdquo;职责，现将履职情况报告如下。</p>',
+            '<p><strong>四、下一步工作打算</strong></p>',
+            '<p>（一）着力深化党建业务融合。围绕城市更新，每个支部确定<br/>1至2个融合项目。</p>',
+            f'<p>{CLOSING}</p>', '<div class="related"><h3>相关阅读</h3><ul><li>市城管局述职报告</li></ul></div>',
+            '<footer><p>主办单位：XX市住房和城乡建设局</p></footer>', '<script>var _hmt = [];</script></body></html>']
+    parsed = parse(tmp_path, page)
+    assert parsed.title == "XX市住建局党组书记2024年度抓基层党建工作述职报告"
+    assert texts(parsed) == ["2024年，本人认真履行“第一责任人”职责，现将履职情况报告如下。",
+                             "（一）着力深化党建业务融合。围绕城市更新，每个支部确定1至2个融合项目。", CLOSING]
+
+
+def test_arabic_outline_numbers_and_a_part_heading_that_lost_its_number(tmp_path):
+    lines = ["XX县消防救援大队党委书记抓基层党建工作述职报告", "1.履职尽责情况及主要成效", "1.1坚持政治建队",
+             "始终把政治建设摆在首位，全年组织党委理论学习中心组学习12次。", "1.2坚持固本强基",
+             "大队现有党支部5个、党员68名，全年发展党员3名。", "存在的问题和不足",
+             "（1）理论学习的深度还不够。部分指战员学习停留在读原文、记笔记。", "3、问题产生的原因",
+             "（1）思想认识还有偏差。执勤备战任务重，有时重业务轻党建。", CLOSING]
+    pieces = {piece.text[:6]: piece for piece in parse(tmp_path, lines).pieces}
+    assert pieces["大队现有党支"].heading_path == ["1.履职尽责情况及主要成效", "1.2坚持固本强基"]
+    assert pieces["（1）理论学"].heading_path[0] == "存在的问题和不足" and pieces["（1）理论学"].role == "problems"
+    assert pieces["（1）思想认"].role == "causes"
+
+
+def test_a_form_keeps_the_report_it_carries_and_loses_its_fields(tmp_path):
+    lines = ["XX县2024年度基层党组织书记抓党建工作述职评议表", "姓  名 | 王XX | 性  别 | 男 | 出生年月 | 1976.09",
+             "单位及职务 | XX县疾病预防控制中心党支部书记、主任 | 任现职时间 | 2021年3月",
+             "述职内容（可另附页） | 2024年，在县卫生健康局党委的坚强领导下，本人认真履行党支部书记抓党建第一责任人职责。",
+             *PLANS, "以上述职，请各位领导和同志们评议。", "民主测评结果 | 参加测评38人：好 31 票，较好 6 票。",
+             "上级党组织评价意见 | 该同志抓党建责任意识强，下一步要在融合上下功夫。", " | XX县卫生健康局党委（盖章）",
+             " | 年  月  日", "填表说明：1.本表一式两份。"]
+    parsed = parse(tmp_path, lines)
+    assert texts(parsed)[0].startswith("2024年，在县卫生健康局党委") and parsed.pieces[0].role == "opening"
+    assert texts(parsed)[-1] == "以上述职，请各位领导和同志们评议。" and parsed.pieces[-1].role == "closing"
+    assert not any("|" in text or "测评" in text for text in texts(parsed))
+
+
+def test_a_report_in_questions_and_answers_heads_each_part_with_its_question(tmp_path):
+    lines = ["XX高新区党工委书记2024年度抓基层党建工作述职报告", "问：一年来，您抓基层党建主要做了哪些工作？",
+             "答：主要围绕“抓责任、强组织、促发展”做了三方面工作，全年召开党建工作专题会12次。",
+             "问：企业反映的用地、融资等问题，党建工作是如何帮助解决的？",
+             "答：我们推行“党建+营商”服务模式，全年帮助企业解决用地、融资问题46个。",
+             "问：对照上级要求，您认为工作中还存在哪些问题和不足？", "答：一是“两新”组织党建覆盖质量不高；二是融合不够深。",
+             "问：产生这些问题的原因是什么？", "答：为什么会出现这些问题？主要是自己对“两新”党建规律研究不够。",
+             "问：新的一年，在抓基层党建方面有哪些打算？", "答：新的一年，我将重点在扩大覆盖上下功夫。", CLOSING]
+    roles = [piece.role for piece in parse(tmp_path, lines).pieces]
+    assert roles == ["achievements", "achievements", "problems", "causes", "plans", "closing"]

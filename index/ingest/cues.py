@@ -8,3 +8,8 @@ CAUSE_CUE = re.compile(
     r"究其(主要|根本|深层次)?原因|主要原因(是|在于|有)|原因(主要)?(在于|是|有以下)|"
     r"(分析|剖析)(上述|以上|这些)问题|(分析|剖析|查找|深挖)(其|问题的?)?(产生的?)?(主要|深层次)?原因|原因分析|(问题|毛病|根子|原因)(主要)?(出)?在哪|经过深刻剖析|(产生|存在)(上述|以上|这些)?问题的?(主要|根本)?原因"
 )
+
+
+def sentence_start(text: str, pos: int) -> int:
+    """Offset where the sentence holding `pos` begins."""
+    return max(text.rfind(mark, 0, pos) for mark in "。！？!?；;") + 1

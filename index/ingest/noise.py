@@ -131,6 +131,26 @@ def notice_wrapper(lines: list[str]) -> list[int]:
     return list(range(annex + 1))
 
 
+# A form copied from Word as text, a row a line: 姓  名 | 王XX | 性  别 | 男, 民主测评结果 | 参加测评38人…
+_CELL = re.compile(r"\s*[|｜]\s*")
+_FIELD_LABEL = re.compile(r"(姓名|性别|民族|学历|出生年月|政治面貌|职务|职称|时间|日期|单位|情况|意见|结果|内容|评价|"
+                          r"签字|盖章)(（[^）]{0,8}）)?[:：]?$")
+_BODY_LABEL = re.compile(r"(述职|报告|汇报)(内容|正文)")
+
+
+def form_row(line: str) -> tuple[str, str]:
+    """(what stays, what goes) of a form's row: the report's own text where the row's label names it
+    (述职内容（可另附页） | 2024年，…), nothing of another row whose first cell is a field label; a line
+    that is no such row stays whole. A Markdown table (| a | b |) is a table, not a form."""
+    cells = _CELL.split(line.strip())
+    label = _bare(cells[0])
+    if len(cells) < 2 or line.lstrip().startswith(("|", "｜")) or not _FIELD_LABEL.search(label):
+        return line, ""
+    if _BODY_LABEL.search(label):
+        return " | ".join(cells[1:]), cells[0]
+    return "", line
+
+
 # A notes or annex block below the closing formula: 注释：…, 附件：…清单
 _APPENDIX = re.compile(r"^(注释|注|附件|附表|附录)\s*\d*\s*[:：]")
 

@@ -100,10 +100,11 @@ def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules
         if level is None and not cut_number and (noise.is_page_mark(line, rules) or noise.is_chrome(line, rules)):
             removed.append(line)
             continue
+        line, form = noise.form_row(line) if level is None else (line, "")
         line, marked = noise.cut_spans(line, marks.get(i, []))
         line, cut = noise.cut_page_counters(line, totals)
         line, watermarks = noise.cut_watermarks(line)
-        removed.extend(marked + cut + watermarks)
+        removed.extend(([form] if form else []) + marked + cut + watermarks)
         if line.strip():
             kept.append(line.strip())
             kept_levels.append(level)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fanwen.index.errors import UnreadableFile, unsupported_format
 from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces  # noqa: F401 (re-exported)
+from fanwen.index.ingest.html_text import looks_like_html, visible_lines
 from fanwen.index.ingest.pdf import read_pdf
 from fanwen.index.ingest.limits import ReadLimits, check_chars, check_file_size, check_zip, strip_controls
 
@@ -68,6 +69,8 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
     lines = text.splitlines()  # also splits \r\n and lone \r
     if markdown:
         blocks = _markdown_blocks(lines)
+    elif looks_like_html(text):  # a page's source saved as .txt: its visible text, the <h1> as the title
+        blocks = [Block(t, level) for line, level in visible_lines(text) if (t := normalize_spaces(line))]
     else:
         blocks = [Block(t) for t in map(normalize_spaces, lines) if t]
     return RawDocument(blocks, "md" if markdown else "txt", encoding)

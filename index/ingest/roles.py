@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from fanwen.index.ingest.cues import CAUSE_CUE  # noqa: F401  (re-exported: roles.CAUSE_CUE)
+from fanwen.index.ingest.cues import CAUSE_CUE, sentence_start  # noqa: F401  (re-exported: roles.CAUSE_CUE)
 
 # Checked in order: a heading naming both problems and causes (存在的问题及原因) is a problems
 # section whose cause parts are found by cue phrases.
@@ -23,7 +23,10 @@ OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇
 
 
 def section_role(heading: str) -> str | None:
-    """Role named by one heading, or None when the heading names no role."""
+    """Role named by one heading, or None when the heading names no role. A question's role is what its last
+    clause asks for (…等问题，党建工作是如何帮助解决？ asks how problems were solved: no role)."""
+    if heading.startswith(("问：", "问:")):
+        heading = re.split("[，,]", heading)[-1]
     if _MIXED_SECTION.search(heading) or _SHORTFALL.search(heading):
         return "problems"  # …措施不够有力 names a shortfall, not the plans section
     if _SECTION_CUES[1][1].search(heading):
@@ -66,8 +69,6 @@ def cause_split(text: str) -> int | None:
     The cut sits at the start of the sentence holding the cue (认真分析上述问题，主要有以下三个方面的
     原因：一是…), so the cue sentence leads the cause part.
     """
-    from fanwen.index.ingest.structure import sentence_start
-
     match = CAUSE_CUE.search(text)
     if match is None:
         return None

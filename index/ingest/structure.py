@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass
 
 from fanwen.index.ingest.cues import CAUSE_CUE
-from fanwen.index.ingest.layout import is_bare_heading
+from fanwen.index.ingest.layout import heading_words, is_bare_heading
+from fanwen.index.ingest.roles import section_role
 
 NUMERALS = "一二三四五六七八九十"
 _HEADING_PATTERNS = (
@@ -14,6 +15,8 @@ _HEADING_PATTERNS = (
     (2, re.compile(rf"^[（(][{NUMERALS}]{{1,3}}[）)]")),
     (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
     (4, re.compile(r"^[（(]\d{1,2}[）)]")),
+    # 1.1 / 4.2 under 1. / 4. (a figure such as 1.2万 or 2.5% is no heading)
+    (4, re.compile(r"^\d{1,2}[.．]\d{1,2}(?=[\u4e00-\u9fff])(?![万亿千百余多个名次元倍])")),
 )
 MAX_HEADING = 40  # a heading sentence longer than this is prose that happens to start with a number
 _SENTENCE_END = "。！？!?"
@@ -96,9 +99,9 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
         if level is not None and not body and not style_level and \
                 is_list_item(line, following, levels[i + 1] if following is not None else None):
             level, heading, body = None, "", line
-        if level is None and style_level is None and is_bare_heading(line, lines[i - 1] if i else None,
-                                                                     lines[i + 1] if i + 1 < len(lines) else None):
-            level, heading, body = bare_level(path, bare), line, ""
+        if level is None and style_level is None and (is_question(line) or is_bare_heading(
+                line, lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)):
+            level, heading, body = bare_level(path, bare, line), line, ""
             bare = {lv for lv in bare if lv < level} | {level}
         elif level is not None:
             bare = {lv for lv in bare if lv < level}
@@ -116,11 +119,25 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
     return Outline(title or fallback_title, paragraphs, "\n".join(parts))
 
 
-def bare_level(path: dict[int, str], bare: set[int]) -> int:
+def is_question(line: str) -> bool:
+    """问：一年来，您抓基层党建主要做了哪些工作？ — a report written as questions and answers heads each part
+    with its question."""
+    return line.startswith(("问：", "问:")) and line.endswith(("？", "?")) and len(line) <= 2 * MAX_HEADING
+
+
+def bare_level(path: dict[int, str], bare: set[int], line: str = "") -> int:
     """An unnumbered heading replaces the unnumbered heading above it (they are siblings, whatever
-    numbered subheadings came between), else sits just below the numbered headings above it."""
+    numbered subheadings came between), else sits just below the numbered headings above it, unless it
+    names another part of the report than the top heading does (存在的问题和不足 after 1.履职尽责情况, its
+    number lost): then it is that heading's sibling."""
     open_bare = [lv for lv in path if lv in bare]
-    return min(open_bare) if open_bare else 1 + max(path, default=0)
+    if open_bare:
+        return min(open_bare)
+    top = min(path, default=None)
+    named = section_role(line) if line.rstrip("：:").endswith(heading_words().section) else None
+    if top is not None and named and named != section_role(path[top]):
+        return top
+    return 1 + max(path, default=0)
 
 
 def _classify_line(line: str, style_level: int | None) -> tuple[int | None, str, str]:
@@ -161,13 +178,3 @@ def _drop_lonely_runs(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     if current:
         runs.append(current)
     return [item for run in runs if len(run) > 1 for item in run]
-
-
-def sentence_start(text: str, pos: int) -> int:
-    """Offset where the sentence holding `pos` begins."""
-    best = 0
-    for mark in _SENTENCE_END + "；;":
-        found = text.rfind(mark, 0, pos)
-        if found + 1 > best:
-            best = found + 1
-    return best
