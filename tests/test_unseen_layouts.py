@@ -342,3 +342,10 @@ def test_a_report_in_questions_and_answers_heads_each_part_with_its_question(tmp
              "问：新的一年，在抓基层党建方面有哪些打算？", "答：新的一年，我将重点在扩大覆盖上下功夫。", CLOSING]
     roles = [piece.role for piece in parse(tmp_path, lines).pieces]
     assert roles == ["achievements", "achievements", "problems", "causes", "plans", "closing"]
+
+
+def test_a_short_report_ending_in_an_annex_line_is_not_taken_for_a_notice(tmp_path):
+    lines = ["XX局党委书记抓基层党建工作述职报告", "一、主要工作", "认真学习贯彻上级文件",
+             "全年组织党委理论学习中心组学习12次，专题研讨4次。", *PLANS, CLOSING, "附件", "2024年度党建工作台账"]
+    parsed = parse(tmp_path, lines)
+    assert texts(parsed)[0] == "全年组织党委理论学习中心组学习12次，专题研讨4次。"

@@ -120,20 +120,23 @@ def email_preamble(lines: list[str]) -> list[int]:
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\d{1,4}号$|文件$")
 _ANNEX_LINE = re.compile(r"^附件\s*\d*\s*[:：]?$")
 NOTICE_TOP = 80  # a notice's body is a few short paragraphs
+MASTHEAD_LINES = 10  # its masthead and number stand at the very top
 
 
 def notice_wrapper(lines: list[str]) -> list[int]:
     """Positions of a 公文 notice above the report it carries: from the top to the line that reads only 附件
-    (the report is the attachment), when a document number or a …文件 masthead stands above that line."""
-    annex = next((i for i, line in enumerate(lines[:NOTICE_TOP]) if _ANNEX_LINE.match(_bare(line))), None)
-    if annex is None or not any(_DOC_NUMBER.search(_bare(line)) for line in lines[:annex]):
+    (the report is the attachment, so that line sits in the first half), when a document number or a …文件
+    masthead stands in the first lines."""
+    annex = next((i for i, line in enumerate(lines[:min(NOTICE_TOP, len(lines) // 2)])
+                  if _ANNEX_LINE.match(_bare(line))), None)
+    if annex is None or not any(_DOC_NUMBER.search(_bare(line)) for line in lines[:min(annex, MASTHEAD_LINES)]):
         return []
     return list(range(annex + 1))
 
 
 # A form copied from Word as text, a row a line: 姓  名 | 王XX | 性  别 | 男, 民主测评结果 | 参加测评38人…
 _CELL = re.compile(r"\s*[|｜]\s*")
-_FIELD_LABEL = re.compile(r"(姓名|性别|民族|学历|出生年月|政治面貌|职务|职称|时间|日期|单位|情况|意见|结果|内容|评价|"
+_FIELD_LABEL = re.compile(r"(姓名|性别|民族|学历|出生年月|政治面貌|职务|职称|时间|日期|单位|基本情况|意见|结果|评价|"
                           r"签字|盖章)(（[^）]{0,8}）)?[:：]?$")
 _BODY_LABEL = re.compile(r"(述职|报告|汇报)(内容|正文)")
 
@@ -144,7 +147,8 @@ def form_row(line: str) -> tuple[str, str]:
     that is no such row stays whole. A Markdown table (| a | b |) is a table, not a form."""
     cells = _CELL.split(line.strip())
     label = _bare(cells[0])
-    if len(cells) < 2 or line.lstrip().startswith(("|", "｜")) or not _FIELD_LABEL.search(label):
+    if len(cells) < 2 or line.lstrip().startswith(("|", "｜")) or not (
+            _FIELD_LABEL.search(label) or _BODY_LABEL.search(label)):
         return line, ""
     if _BODY_LABEL.search(label):
         return " | ".join(cells[1:]), cells[0]
