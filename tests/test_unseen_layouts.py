@@ -349,3 +349,40 @@ def test_a_short_report_ending_in_an_annex_line_is_not_taken_for_a_notice(tmp_pa
              "全年组织党委理论学习中心组学习12次，专题研讨4次。", *PLANS, CLOSING, "附件", "2024年度党建工作台账"]
     parsed = parse(tmp_path, lines)
     assert texts(parsed)[0] == "全年组织党委理论学习中心组学习12次，专题研讨4次。"
+
+
+def test_a_text_box_wrapped_at_twelve_under_a_newsletter_masthead(tmp_path):
+    text = ("2024年，我坚决扛起抓基层党建第一责任人职责，坚持以党建引领乡村全面振兴。严格落实“第一议题”制度，"
+            "局党组全年开展理论学习中心组集中学习12次、专题研讨4次，本人带头讲党课2次。")
+    wrapped = [text[i:i + 12] for i in range(0, len(text), 12)]
+    lines = ["机关党建简报", "2025年第1期（总第36期）", "XX县农业农村局机关党委编印　　　　2025年1月15日",
+             "XX县农业农村局党组书记", "2024年度抓基层党建工作述", "职报告", *wrapped, "以上述职，请批评指正。"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX县农业农村局党组书记2024年度抓基层党建工作述职报告"
+    assert texts(parsed) == [text, "以上述职，请批评指正。"]
+
+
+def test_a_chat_export_keeps_the_author_s_messages_only(tmp_path):
+    lines = ["消息记录（此消息记录为文本格式，不支持重新导入）", "消息对象:医保局述职材料小组",
+             "2025-01-07 16:41:26 办公室-周晓(2731190456)", "@全体成员 王局的述职报告初稿我分几段发到群里，大家帮忙看看。",
+             "2025-01-07 16:42:03 办公室-周晓(2731190456)", "XX县医疗保障局党组书记2024年度抓基层党建工作述职报告",
+             "2024年，在县委的坚强领导下，我认真履行抓基层党建第一责任人职责，全年召开党组会议研究党建工作12次，",
+             "2025-01-07 16:43:31 基金监管股-李敏(1306628817)", "收到，我先看第一部分，追回基金那个数再核一下。",
+             "2025-01-07 16:44:10 办公室-周晓(2731190456)", "带头讲党课4次，到基层支部调研指导16次。", "[图片]",
+             "2025-01-07 16:45:02 系统消息(10000)", "李敏撤回了一条消息", *PLANS, CLOSING]
+    lines[-3:-3] = ["2025-01-07 16:46:12 办公室-周晓(2731190456)"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX县医疗保障局党组书记2024年度抓基层党建工作述职报告"
+    assert texts(parsed)[0] == ("2024年，在县委的坚强领导下，我认真履行抓基层党建第一责任人职责，全年召开党组会议研究"
+                                "党建工作12次，带头讲党课4次，到基层支部调研指导16次。")
+    assert not any("收到" in text or "撤回" in text or "@" in text for text in texts(parsed))
+
+
+def test_track_changes_balloons_and_a_reviewer_s_note_are_not_report_text(tmp_path):
+    lines = ["XX县审计局党组书记抓基层党建工作述职报告", "带格式的: 字体: (默认) 方正小标宋简体, 二号, 居中",
+             "一、主要工作", "全年组织党组理论学习中心组学习12次【王科长：此处数据再核实】，专题研讨4次。",
+             "删除的内容: 组织开展“审计大讲堂”活动8期，", "批注 [WQ1]: “同部署、同落实”与上级文件提法一致，保留。",
+             "【案例：XX审计组临时党支部】把支部建在项目上，全年审计项目党员覆盖率100%。", *PLANS, CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert texts(parsed)[:2] == ["全年组织党组理论学习中心组学习12次，专题研讨4次。",
+                                 "【案例：XX审计组临时党支部】把支部建在项目上，全年审计项目党员覆盖率100%。"]

@@ -72,6 +72,9 @@ _TOP = re.compile(rf"^[{_NUM}]{{1,3}}、")
 _SUB_ITEM = re.compile(rf"^(?:[（(][{_NUM}\d]{{1,3}}[）)]|第一[，,]|首先[，,]|一是)")
 _YEAR = re.compile(r"^[\dX]{4}年")
 _FULL_STOP = re.compile("[。！？!?]")
+_FULL_STOPS = "。！？!?…"
+_QUOTE_ENDS = "”」』"
+_CLOSING_START = re.compile(r"^以上(是我的|是本人的)?(述职|汇报|报告)")
 _NOT_AFTER_CUT = "，,、。！？!?；;：:”’）)》】"
 _JOINERS = "的和及与、等并之"  # a phrase that goes on after a noun (问题及原因, 工作的…) is not over
 _QUOTES = ("“”", "‘’", "《》", "（）", "()")
@@ -185,27 +188,31 @@ def wrap_width(lines: list[str]) -> int | None:
         return None
     width, count = Counter(lengths).most_common(1)[0]
     near = sum(1 for n in lengths if width - 2 <= n <= width + 2)
-    longest = max(lengths)
-    # wrapped text: many lines share one width, and no line is much longer than it
-    if near / len(lengths) >= FULL_SHARE and longest <= width + 4:
+    longer = sum(1 for n in lengths if n > width + 4)
+    # wrapped text: many lines share one width, and hardly a line is much longer than it (a masthead or a
+    # date line above a text box wrapped at 12 may be)
+    if near / len(lengths) >= FULL_SHARE and longer <= len(lengths) // 20:
         return width
     return None
 
 
 def continues(line: str, following: str, width: int | None) -> bool:
     """Whether `following` is the rest of the paragraph `line` was cut from."""
-    # a pictograph ends a line as a full stop would (…一起来看看吧👇 in a copied WeChat post)
-    open_end = line[-1] not in SENTENCE_END and unicodedata.category(line[-1]) != "So"
-    # a wrapper may leave a line a character or two short, but a sentence end must fill it exactly
-    full = width is not None and len(line) >= width - (1 if open_end else 0)
+    # a pictograph ends a line as a full stop would (…一起来看看吧👇 in a copied WeChat post); a closing quote
+    # ends a sentence only after a full stop (严格落实“第一议题”|制度，… is cut mid-sentence)
+    open_end = (line[-1] not in SENTENCE_END or line[-1] in _QUOTE_ENDS and line[-2:-1] not in _FULL_STOPS) \
+        and unicodedata.category(line[-1]) != "So"
+    # a wrapper may leave a line a character or two short (a first line by its indent, stripped), but a
+    # sentence end must fill it exactly
+    full = width is not None and len(line) >= width - (2 if open_end else 0)
     if full and open_end:
         return True  # cut mid-sentence at the wrap width: nothing else could start here
     if LINE_MARKER.match(following):
         return False
     if line[-1] in "，、,":  # a clause comma never ends a paragraph: slides and phone notes put a clause a line
         return True
-    if full:
-        return True  # a full line that happens to end a sentence: paragraphs rarely end exactly there
+    if full:  # a full line that happens to end a sentence: paragraphs rarely end exactly there
+        return not _CLOSING_START.match(following)  # unless the closing formula starts the next
     # no wrap width: only a long line cut mid-sentence, or text that cannot start a line, continues
     return open_end and (len(line) > MAX_HEADING or following[0] in "，。、；：）】”,;:)")
 

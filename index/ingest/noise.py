@@ -116,6 +116,28 @@ def email_preamble(lines: list[str]) -> list[int]:
     return list(range(fields[-1][0] + 1))
 
 
+# A chat app's export: each message under a line with its time and sender (2025-01-07 16:42:03 办公室-周晓(2731…))
+_MESSAGE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\s*\d{1,2}:\d{2}(:\d{2})?\s*(?P<sender>\S.{0,40})$")
+MIN_MESSAGES = 4
+
+
+def chat_messages(lines: list[str]) -> list[int]:
+    """Positions of a chat export's furniture: the lines above its first message, every message header, and
+    the messages of everyone but the sender who wrote most (the report pasted in several messages)."""
+    heads = [(i, m["sender"].strip()) for i, line in enumerate(lines) if (m := _MESSAGE.match(line.strip()))]
+    if len(heads) < MIN_MESSAGES:
+        return []
+    written: dict[str, int] = defaultdict(int)
+    bounds = [*(i for i, _ in heads[1:]), len(lines)]
+    for (start, sender), end in zip(heads, bounds):
+        written[sender] += sum(len(line) for line in lines[start + 1:end])
+    author = max(written, key=written.get)
+    drop = list(range(heads[0][0]))
+    for (start, sender), end in zip(heads, bounds):
+        drop.extend(range(start, start + 1 if sender == author else end))
+    return drop
+
+
 # A 公文 notice carrying the report as its attachment: its header (发文字号 X直工发〔2025〕3号, …文件), then 附件
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\d{1,4}号$|文件$")
 _ANNEX_LINE = re.compile(r"^附件\s*\d*\s*[:：]?$")
@@ -257,12 +279,14 @@ def page_marks(lines: list[str]) -> dict[int, list[tuple[int, int]]]:
     return spans
 
 
-# A document site's watermark dropped into a sentence: 【本文档由XX文库用户上传】
-_WATERMARK = re.compile(r"[【〖\[][^【】〖〗\[\]]{0,30}(上传|下载|文库|转载)[^【】〖〗\[\]]{0,20}[】〗\]]")
+# Bracketed asides dropped into a sentence: a document site's watermark (【本文档由XX文库用户上传】), a reviewer's
+# note (【王科长：此处数据再核实】, 【此段是否再展开？】)
+_WATERMARK = re.compile(r"[【〖\[][^【】〖〗\[\]]{0,30}(上传|下载|文库|转载)[^【】〖〗\[\]]{0,20}[】〗\]]"
+                        r"|【[^【】：:]{0,6}(科长|主任|局长|书记|处长|部长|领导|批注|意见|备注)[：:][^【】]{2,60}】|【[^【】]{0,40}[？?][^【】]{0,40}】")
 
 
 def cut_watermarks(line: str) -> tuple[str, list[str]]:
-    """The line without a site's bracketed watermark inside it, and what was cut."""
+    """The line without a site's watermark or a reviewer's note in brackets inside it, and what was cut."""
     return _WATERMARK.sub("", line), [m.group() for m in _WATERMARK.finditer(line)]
 
 

@@ -91,6 +91,7 @@ def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules
     marks cut from inside sentences."""
     lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + noise.related_lists(lines)
                                        + noise.email_preamble(lines) + noise.notice_wrapper(lines)
+                                       + noise.chat_messages(lines)
                                        + noise.appendix(lines, roles.CLOSING_CUE))
     totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
     kept, kept_levels, removed = [], [], []
