@@ -74,6 +74,7 @@ _YEAR = re.compile(r"^[\dX]{4}年")
 _FULL_STOP = re.compile("[。！？!?]")
 _FULL_STOPS = "。！？!?…"
 _QUOTE_ENDS = "”」』"
+_TITLE_ENDS = ("报告", "总结", "汇报", "材料", "讲话")
 _CLOSING_START = re.compile(r"^以上(是我的|是本人的)?(述职|汇报|报告)")
 _NOT_AFTER_CUT = "，,、。！？!?；;：:”’）)》】"
 _JOINERS = "的和及与、等并之"  # a phrase that goes on after a noun (问题及原因, 工作的…) is not over
@@ -204,7 +205,8 @@ def continues(line: str, following: str, width: int | None) -> bool:
         and unicodedata.category(line[-1]) != "So"
     # a wrapper may leave a line a character or two short (a first line by its indent, stripped), but a
     # sentence end must fill it exactly
-    full = width is not None and len(line) >= width - (2 if open_end else 0)
+    short = (1 if line.endswith(_TITLE_ENDS) else 2) if open_end else 0  # a title two short stays whole
+    full = width is not None and len(line) >= width - short
     if full and open_end:
         return True  # cut mid-sentence at the wrap width: nothing else could start here
     if LINE_MARKER.match(following):
