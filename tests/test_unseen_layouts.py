@@ -386,3 +386,14 @@ def test_track_changes_balloons_and_a_reviewer_s_note_are_not_report_text(tmp_pa
     parsed = parse(tmp_path, lines)
     assert texts(parsed)[:2] == ["全年组织党组理论学习中心组学习12次，专题研讨4次。",
                                  "【案例：XX审计组临时党支部】把支部建在项目上，全年审计项目党员覆盖率100%。"]
+
+
+def test_an_oa_page_loses_its_form_and_approval_trail_and_te_ci_bao_gao_closes(tmp_path):
+    lines = ["XX市生态环境局协同办公平台", "首页\t待办事项(6)\t已办事项", "发 文 稿 纸",
+             "流程编号：FW-2025-0012\t文件类型：上行文", "拟稿人：陈晓燕\t拟稿单位：机关党委", "签发人：郑XX",
+             "XX市生态环境局党组书记2024年度抓基层党建工作述职报告", *PLANS, "以上情况，特此报告。",
+             "处理意见", "【拟稿】陈晓燕  2025-01-06 15:21  提交核稿。", "【签发】郑XX  2025-01-10 09:32  同意。",
+             "流程状态：已办结"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX市生态环境局党组书记2024年度抓基层党建工作述职报告"
+    assert texts(parsed) == [PLANS[1], "以上情况，特此报告。"] and parsed.pieces[-1].role == "closing"
