@@ -397,3 +397,16 @@ def test_an_oa_page_loses_its_form_and_approval_trail_and_te_ci_bao_gao_closes(t
     parsed = parse(tmp_path, lines)
     assert parsed.title == "XX市生态环境局党组书记2024年度抓基层党建工作述职报告"
     assert texts(parsed) == [PLANS[1], "以上情况，特此报告。"] and parsed.pieces[-1].role == "closing"
+
+
+def test_hard_wrapped_report_lines_that_end_like_furniture_stay(tmp_path):
+    text = ("全年组织编印《党建工作手册》2000册，依托协同办公平台推行党务工作线上办理，"
+            "开设“三会一课”纪实模块，党员参学率达到98%以上，各支部工作动态每月通报一次。" +
+            "坚持把政治建设摆在首位，严格落实“第一议题”制度，全年组织党委理论学习中心组集中学习12次、专题研讨4次，"
+            "本人带头讲党课4次，到基层支部调研指导22次，帮助解决实际问题31个。" * 4)
+    wrapped = [text[i:i + 20] for i in range(0, len(text), 20)]
+    lines = ["XX局党委书记抓基层党建工作述职报告", "一、主要工作", *wrapped, "（三）工作动态",
+             "每月编发支部工作动态，全年编发12期，交流基层经验做法36条。", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert "".join(texts(parsed)[:-2]) == text and not parsed.removed_lines  # a long paragraph is cut in chunks
+    assert parsed.pieces[-2].heading_path[-1] == "（三）工作动态"
