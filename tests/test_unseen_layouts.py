@@ -253,7 +253,7 @@ def test_a_meeting_record_keeps_the_speech_and_reads_its_spoken_parts(tmp_path):
 
 
 def test_report_lines_that_look_like_post_or_meeting_furniture_stay(tmp_path):
-    kept = ["（一）精简机构编制。按照上级部署，缩小编制规模，优化内设机构，全年精简科室3个。",
+    kept = ["（一）精简机构编制。按照上级部署，缩小编制规模，优化内设机构，全年为职工开通工会会员服务卡1200张。",
             "鼓励原创", "（二）支部书记（党员代表）：发挥示范带头作用，带头讲党课4次。",
             "存在的不足（5条）：", "一是理论学习不够深入，学用结合还有差距。"]
     parsed = parse(tmp_path, ["XX局党委书记抓基层党建工作述职报告", "一、主要工作", *kept[:3], "二、存在的问题",
