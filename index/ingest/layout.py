@@ -71,8 +71,8 @@ _TOP = re.compile(rf"^[{_NUM}]{{1,3}}、")
 # what may follow a heading directly: a sub-heading, a run of points, an enumerated first sentence
 _SUB_ITEM = re.compile(rf"^(?:[（(][{_NUM}\d]{{1,3}}[）)]|第一[，,]|首先[，,]|一是)")
 _YEAR = re.compile(r"^[\dX]{4}年")
-_FULL_STOP = re.compile("[。！？!?]")
-_FULL_STOPS = "。！？!?…"
+_FULL_STOPS = "。！？!?"
+_FULL_STOP = re.compile(f"[{_FULL_STOPS}]")
 _QUOTE_ENDS = "”」』"
 _TITLE_ENDS = ("报告", "总结", "汇报", "材料", "讲话")
 _CLOSING_START = re.compile(r"^以上(是我的|是本人的)?(述职|汇报|报告)")
@@ -201,7 +201,7 @@ def continues(line: str, following: str, width: int | None) -> bool:
     """Whether `following` is the rest of the paragraph `line` was cut from."""
     # a pictograph ends a line as a full stop would (…一起来看看吧👇 in a copied WeChat post); a closing quote
     # ends a sentence only after a full stop (严格落实“第一议题”|制度，… is cut mid-sentence)
-    open_end = (line[-1] not in SENTENCE_END or line[-1] in _QUOTE_ENDS and line[-2:-1] not in _FULL_STOPS) \
+    open_end = (line[-1] not in SENTENCE_END or line[-1] in _QUOTE_ENDS and line[-2:-1] not in _FULL_STOPS + "…") \
         and unicodedata.category(line[-1]) != "So"
     # a wrapper may leave a line a character or two short (a first line by its indent, stripped), but a
     # sentence end must fill it exactly

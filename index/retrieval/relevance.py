@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fanwen.index.records import EMBEDDED_TEXT, LEGACY_EMBEDDED_TEXT, Hit
-from fanwen.index.retrieval.tokenize import BIGRAM, ascii_lower, normalize
+from fanwen.index.retrieval.tokenize import ascii_lower, normalize
 
 # Cosine between query and passage above which the model's own judgement says "same topic", per model and
 # per what the model saw of a chunk (records.EMBEDDED_TEXT): the midpoint printed by
@@ -33,7 +33,8 @@ def threshold_for(model: str | None, embedded_text: str = EMBEDDED_TEXT) -> floa
 def held_words(keywords, words: list[str]) -> list[str]:
     """The words the index holds: as a term, or as a run of character bigrams where the reports' text was
     segmented otherwise (应议必议 typed as 应议|必议, held as 对应|议必|议事); a hit must still contain it."""
-    grams = {word: [BIGRAM + word[i:i + 2] for i in range(len(word) - 1)] for word in words}
+    bigrams = getattr(keywords.analyzer, "bigrams", lambda word: [])  # the index's own bigram terms
+    grams = {word: bigrams(word) for word in words}
     held = keywords.holding([*words, *(gram for word in words for gram in grams[word])])
     return [word for word in words if word in held or (grams[word] and all(g in held for g in grams[word]))]
 
