@@ -107,10 +107,64 @@ def test_markdown_headings_emphasis_and_bullets(tmp_path):
     doc = read_document(write(tmp_path, "r.md", md.encode("utf-8")))
     assert doc.format == "md"
     assert [(b.text, b.level) for b in doc.blocks] == [
-        (TITLE, 1), (HEADING, 2), ("一是强化政治担当，严格落实主体责任。", None),
+        (TITLE, 0), (HEADING, 1), ("一是强化政治担当，严格落实主体责任。", None),
         ("季度自查", None), ("半年互比互查", None), ("填写____年__月__日", None),
-        ("四级", 4), ("六级", 4),
+        ("四级", 3), ("六级", 4),
     ]
+
+
+NOTE_EXPORT = """---
+title: 述职报告（定稿v3）
+date: 2024-01-09 21:14:07
+tags:
+  - 述职
+---
+
+<a name="Hk2sP"></a>
+# 城南街道党工委书记抓基层党建工作述职报告
+
+> 💡 **周书记批注（1月5日）：** 数据请再核一遍。
+
+[原文链接](https://example.feishu.cn/docx/Vb2Q)
+
+## 一、主要工作及成效
+
+### （一）强化政治引领
+
+1. **推行“大党委”。** 吸纳驻区单位32家。
+
+| 指标 | 2022年 | 2023年 |
+| :--- | ---: | ---: |
+| 小区党支部（个） | 18 | 41 |
+
+![](https://cdn.example.com/a.png#width=760)
+
+> 这一段引用的是区委的原话。
+
+---
+*本文档最后由 党建办-小刘 编辑于 2024-01-11 08:32*
+"""
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_note_app_markdown_export(tmp_path, suffix):
+    """A 语雀/飞书 export, also when saved as .txt: front matter, anchors, link and image lines and a
+    reviewer's quoted remark go; the lone # heading is the title and ## / ### sit at levels 1 / 2; a
+    table row reads as its cells; a plain quote stays."""
+    doc = read_document(write(tmp_path, "note" + suffix, NOTE_EXPORT.encode("utf-8")))
+    assert doc.format == "md"
+    assert [(b.text, b.level) for b in doc.blocks] == [
+        ("城南街道党工委书记抓基层党建工作述职报告", 0), ("一、主要工作及成效", 1), ("（一）强化政治引领", 2),
+        ("1.推行“大党委”。吸纳驻区单位32家。", None), ("指标2022年2023年", None),
+        ("小区党支部（个）18 41", None), ("这一段引用的是区委的原话。", None),
+        ("本文档最后由党建办-小刘编辑于2024-01-11 08:32", None),
+    ]
+
+
+def test_plain_text_with_a_hash_is_not_markdown(tmp_path):
+    text = "抓基层党建工作述职报告\n# 这一行以井号开头\n一、主要工作\n![不是图片]\n"
+    doc = read_document(write(tmp_path, "r.txt", text.encode("utf-8")))
+    assert doc.format == "txt" and texts(doc)[1] == "#这一行以井号开头"
 
 
 def test_docx_styles_give_levels(tmp_path):

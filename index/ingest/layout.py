@@ -270,11 +270,13 @@ def is_bare_heading(line: str, before: str | None, after: str | None) -> bool:
 
 
 _FIGURE = re.compile(r"\d+(?:\.\d+)?%?")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 TABLE_CELL_LINE = 40  # a table row copied as text is short and has no clause punctuation
 
 
 def _table_line(line: str) -> bool:
-    return len(line) <= TABLE_CELL_LINE and not re.search(r"[，。；,;！？]", line) and _MARKER.match(line) is None
+    bare = _THOUSANDS.sub("", line)  # 9,600 is a figure, not a clause
+    return len(line) <= TABLE_CELL_LINE and not re.search(r"[，。；,;！？]", bare) and _MARKER.match(line) is None
 
 
 def join_table_rows(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[int | None]]:

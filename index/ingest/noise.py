@@ -116,28 +116,6 @@ def email_preamble(lines: list[str]) -> list[int]:
     return list(range(fields[-1][0] + 1))
 
 
-# A chat app's export: each message under a line with its time and sender (2025-01-07 16:42:03 办公室-周晓(2731…))
-_MESSAGE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\s*\d{1,2}:\d{2}(:\d{2})?\s*(?P<sender>\S.{0,40})$")
-MIN_MESSAGES = 4
-
-
-def chat_messages(lines: list[str]) -> list[int]:
-    """Positions of a chat export's furniture: the lines above its first message, every message header, and
-    the messages of everyone but the sender who wrote most (the report pasted in several messages)."""
-    heads = [(i, m["sender"].strip()) for i, line in enumerate(lines) if (m := _MESSAGE.match(line.strip()))]
-    if len(heads) < MIN_MESSAGES:
-        return []
-    written: dict[str, int] = defaultdict(int)
-    bounds = [*(i for i, _ in heads[1:]), len(lines)]
-    for (start, sender), end in zip(heads, bounds):
-        written[sender] += sum(len(line) for line in lines[start + 1:end])
-    author = max(written, key=written.get)
-    drop = list(range(heads[0][0]))
-    for (start, sender), end in zip(heads, bounds):
-        drop.extend(range(start, start + 1 if sender == author else end))
-    return drop
-
-
 # A 公文 notice carrying the report as its attachment: its header (发文字号 X直工发〔2025〕3号, …文件), then 附件
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\d{1,4}号$|文件$")
 _ANNEX_LINE = re.compile(r"^附件\s*\d*\s*[:：]?$")

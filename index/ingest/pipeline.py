@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterable
 
 from fanwen.index.ingest.chunking import ChunkParams, Piece, chunk_outline
-from fanwen.index.ingest import layout, noise, roles
+from fanwen.index.ingest import layout, messages, noise, roles
 from fanwen.index.ingest.clean import Rules, is_boilerplate, load_rules, normalize_line, strip_boilerplate
 from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.limits import ReadLimits
@@ -91,7 +91,7 @@ def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules
     marks cut from inside sentences."""
     lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + noise.related_lists(lines)
                                        + noise.email_preamble(lines) + noise.notice_wrapper(lines)
-                                       + noise.chat_messages(lines)
+                                       + messages.chat_messages(lines)
                                        + noise.appendix(lines, roles.CLOSING_CUE))
     totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
     kept, kept_levels, removed = [], [], []

@@ -8,6 +8,7 @@ from pathlib import Path
 from fanwen.index.errors import UnreadableFile, unsupported_format
 from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces  # noqa: F401 (re-exported)
 from fanwen.index.ingest.html_text import looks_like_html, visible_lines
+from fanwen.index.ingest.markdown import looks_like_markdown, markdown_blocks
 from fanwen.index.ingest.pdf import read_pdf
 from fanwen.index.ingest.limits import ReadLimits, check_chars, check_file_size, check_zip, strip_controls
 
@@ -67,8 +68,8 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
     if not text.strip():
         raise UnreadableFile(f"cannot read {name}: file contains only whitespace", zh=f"无法读取 {name}：文件里只有空白，没有文字")
     lines = text.splitlines()  # also splits \r\n and lone \r
-    if markdown:
-        blocks = _markdown_blocks(lines)
+    if markdown or looks_like_markdown(lines):  # a note app's export saved as .txt is Markdown too
+        blocks, markdown = markdown_blocks(lines), True
     elif looks_like_html(text):  # a page's source saved as .txt: its visible text, the <h1> as the title
         blocks = [Block(t, level) for line, level in visible_lines(text) if (t := normalize_spaces(line))]
     else:
@@ -132,33 +133,6 @@ def _textual(text: str, name: str) -> str:
         raise UnreadableFile(f"cannot read {name}: binary content (control characters), not a text file",
                              zh=f"无法读取 {name}：不是文本文件（含控制字符），请检查扩展名")
     return text
-
-
-_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_MD_BULLET = re.compile(r"^\s*(?:[-*+]|>)\s+")
-_MD_RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$|^\s*(?:```|~~~)")
-_MD_STRONG = (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
-              # fill-in blanks like "____年" are common in templates, so underscores need word edges
-              re.compile(r"(?<![_\w])__(?=[^_\s])(.+?)(?<=[^_\s])__(?![_\w])"))
-
-
-def _markdown_blocks(lines: list[str]) -> list[Block]:
-    blocks = []
-    for line in lines:
-        if _MD_RULE.match(line):
-            continue
-        level = None
-        heading = _MD_HEADING.match(line)
-        if heading:
-            level, line = min(len(heading.group(1)), 4), heading.group(2)
-        else:
-            line = _MD_BULLET.sub("", line)
-        for pattern in _MD_STRONG:
-            line = pattern.sub(r"\1", line)
-        text = normalize_spaces(line)
-        if text:
-            blocks.append(Block(text, level))
-    return blocks
 
 
 _STYLE_HEADING = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)

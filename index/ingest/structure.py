@@ -12,6 +12,9 @@ NUMERALS = "一二三四五六七八九十"
 _HEADING_PATTERNS = (
     (0, re.compile(rf"^(第[{NUMERALS}]{{1,3}}部分|[上中下]篇(\s|述|[:：]))")),  # above 一、: 第二部分 存在的问题和不足, 下篇 述廉
     (1, re.compile(rf"^[{NUMERALS}]{{1,3}}、")),
+    # 第一，抓党建工作的主要做法和成效 alone on its line: a part heading; inside a sentence (第一，落实…；第二，…)
+    # the same ordinal only lists points
+    (1, re.compile(rf"^第[{NUMERALS}]{{1,3}}[，,、](?=[^。！？!?；;：:]{{2,36}}$)")),
     (2, re.compile(rf"^[（(][{NUMERALS}]{{1,3}}[）)]")),
     (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
     (4, re.compile(r"^[（(]\d{1,2}[）)]")),

@@ -1,0 +1,42 @@
+"""A report pasted as messages (a chat export) or transcribed from a recording: the main author's words only."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+# A chat app's export: each message under a line with its time and sender (2025-01-07 16:42:03 办公室-周晓(2731…))
+_CHAT_HEAD = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\s*\d{1,2}:\d{2}(:\d{2})?\s*(?P<sender>\S.{0,40})$")
+# A speech-to-text export: each turn under its speaker and time (发言人1 00:01:20, 00:01:20 说话人2, Speaker 1 01:20)
+_SPEAKER = r"(?:发言人|说话人|讲话人|Speaker|speaker)\s*\d{1,2}|[^\s\d:：]{1,8}"
+_TURN_HEAD = re.compile(rf"^(?P<sender>{_SPEAKER})\s*(\d{{1,2}}:)?\d{{1,2}}:\d{{2}}$|"
+                        rf"^(\d{{1,2}}:)?\d{{1,2}}:\d{{2}}\s*(?P<later>{_SPEAKER})$")
+MIN_MESSAGES = 4
+
+
+def message_heads(lines: list[str]) -> list[tuple[int, str]]:
+    """(position, sender) of each message header, for the kind of header the text uses most."""
+    chat, turns = [], []
+    for i, line in enumerate(lines):
+        if match := _CHAT_HEAD.match(line.strip()):
+            chat.append((i, match["sender"].strip()))
+        elif match := _TURN_HEAD.match(line.strip()):
+            turns.append((i, (match["sender"] or match["later"]).replace(" ", "")))
+    return max(chat, turns, key=len)
+
+
+def chat_messages(lines: list[str]) -> list[int]:
+    """Positions of a chat export's or a transcript's furniture: the lines above its first message, every
+    message header, and the messages of everyone but the one who wrote or spoke most (the report, pasted in
+    several messages or read out between a chair's words)."""
+    heads = message_heads(lines)
+    if len(heads) < MIN_MESSAGES:
+        return []
+    written: dict[str, int] = defaultdict(int)
+    bounds = [*(i for i, _ in heads[1:]), len(lines)]
+    for (start, sender), end in zip(heads, bounds):
+        written[sender] += sum(len(line) for line in lines[start + 1:end])
+    author = max(written, key=written.get)
+    drop = list(range(heads[0][0]))
+    for (start, sender), end in zip(heads, bounds):
+        drop.extend(range(start, start + 1 if sender == author else end))
+    return drop
