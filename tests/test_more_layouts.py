@@ -61,3 +61,56 @@ def test_a_table_with_thousands_separators_is_one_paragraph(tmp_path):
              "二、存在的问题", "少数支部书记抓党建的办法不多。", CLOSING]
     table = [text for text in texts(parse(tmp_path, lines)) if "1,280" in text]
     assert len(table) == 1 and "23,000" in table[0] and "18 41" in table[0]
+
+
+def test_a_slide_outline_keeps_each_point_with_its_items_and_loses_its_contents_page(tmp_path):
+    lines = ["XX街道党工委书记2023年度抓基层党建工作述职", "第1页／共12页", "目录 CONTENTS",
+             "\t■ 01　重点任务落实情况", "\t■ 02　问题与不足", "第2页／共12页",
+             "一、压紧压实责任链条，把“第一责任”扛在肩上", "\t● 坚持书记抓、抓书记",
+             "\t\t◆ 主持召开党工委会议研究党建议题14次", "\t\t◆ 与11个社区党组织书记签订责任书",
+             "\t● 新建商务楼宇党群服务站2个", "\t● 带头深入基层一线", "\t\t◆ 全年走访社区67次，讲专题党课3次",
+             "二、问题与不足", "\t■ 统筹谋划不够", "\t\t◆ 抓党建的具体办法不多，部署多、督导少",
+             "结束语：以述职促提升", "\t● 我将以此次述职评议为新起点，主动接受监督。", "谢谢！敬请批评指正"]
+    parsed = parse(tmp_path, lines)
+    assert texts(parsed)[:3] == ["●坚持书记抓、抓书记：主持召开党工委会议研究党建议题14次；与11个社区党组织书记签订责任书。",
+                                 "●新建商务楼宇党群服务站2个", "●带头深入基层一线：全年走访社区67次，讲专题党课3次。"]
+    assert not any("CONTENTS" in text or "第2页" in text or "重点任务落实情况" in text for text in texts(parsed))
+    assert [piece.role for piece in parsed.pieces][-2:] == ["closing", "closing"]
+
+
+def test_items_of_a_paragraph_s_length_stay_paragraphs_under_their_bullet_heading(tmp_path):
+    item = "▶ 坚持把抓党建作为最大的政绩，全年主持召开党工委会议研究党建工作15次，带头讲党课4次，深入12个社区党委调研指导40余次。"
+    lines = ["XX街道党工委书记抓基层党建工作述职报告", "一、主要工作", "◆扛牢主责主业，责任链条拧得更紧", item,
+             item.replace("15次", "16次"), "二、存在的问题", "少数支部书记抓党建的办法不多。", "以上述职，请批评指正。"]
+    found = texts(parse(tmp_path, lines))
+    assert item.replace(" ", "") in found and item.replace(" ", "").replace("15次", "16次") in found
+
+
+def test_a_report_pasted_through_a_form_on_one_line_splits_at_its_indents(tmp_path):
+    paragraphs = ["XX乡党委书记2023年度抓基层党建工作述职报告", "2023年，我始终把抓基层党建作为最根本的职责，现将情况报告如下。",
+                  "一、履职情况及主要成效", "全年主持召开乡党委会专题研究党建工作12次，细化任务清单31项。" * 8,
+                  "四、下一步工作打算", "一是扛牢责任抓党建。严格落实党建工作责任制，推动责任层层落实到位。",
+                  "二是突出重点强基础。持续推进村党组织星级化管理，改善党员队伍结构。",
+                  "以上是我一年来抓基层党建工作的情况汇报，不当之处，恳请批评指正。", "2024年1月10日"]
+    parsed = parse(tmp_path, ["　　".join(paragraphs)])
+    assert [(piece.text[:4], piece.role) for piece in parsed.pieces][-3:] == [
+        ("一是扛牢", "plans"), ("二是突出", "plans"), ("以上是我", "closing")]
+
+
+def test_margin_line_numbers_go_and_lines_wrapped_at_a_print_width_are_joined(tmp_path):
+    text = ("在县委的正确领导和县委组织部的具体指导下，本人认真履行党委书记抓基层党建第一责任人职责，"
+            "全年召开党建工作会议12次，制定任务清单28项，班子成员每人联系1至2个村，全年专题研究党建工作11次，"
+            "组织村党组织书记现场观摩4次，对考评排名后三位的村党组织书记进行约谈，推动责任层层压实。") * 2
+    lines, line, cells = [], "", 0
+    for ch in text:  # wrapped at 66 half-width cells: a line with digits holds more characters
+        width = 1 if ch.isascii() else 2
+        if cells + width > 66:
+            lines.append(line)
+            line, cells = "", 0
+        line, cells = line + ch, cells + width
+    numbered = [f"{n} {body}" for n, body in enumerate(["周XX同志2023年度抓基层党建工作述职报告", "一、主要工作及成效",
+                                                         *lines, line, "二、存在的问题", "少数村党组织书记抓党建的办法不多。",
+                                                         "以上述职，请各位领导、同志们评议。"], start=1)]
+    parsed = parse(tmp_path, numbered)
+    assert texts(parsed)[0] == text
+    assert parsed.pieces[0].heading_path == ["一、主要工作及成效"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 
 @dataclass
@@ -36,3 +37,56 @@ def normalize_spaces(text: str) -> str:
         line = re.sub(r" {2,}", " ", line.strip())
         lines.append(_SPACE_BY_CJK.sub("", line))
     return "\n".join(lines)
+
+
+# Two ideographic spaces open a paragraph in Chinese text; inside one long line they are the paragraph breaks a
+# web form or a copy dropped (…报告如下。　　一、主要工作　　（一）…).
+_INDENT = re.compile(r"\u3000{2}(?=\S)")
+LONG_LINE = 300
+MIN_INDENTS = 3
+
+
+def split_indents(line: str) -> list[str]:
+    """A long line holding several paragraph indents, cut at each; any other line as it is."""
+    if len(line) < LONG_LINE or len(_INDENT.findall(line)) < MIN_INDENTS:
+        return [line]
+    return [part for part in _INDENT.split(line) if part.strip()]
+
+
+# A PDF viewer's margin line numbers copied with the text: 1 周XX同志…, 2 （XX镇…）, 3 　　2023年…, restarting a page
+_LINE_NUMBER = re.compile(r"^\s*(\d{1,3})(?:[ \t\u3000]+|(?=[\u4e00-\u9fff（(“]))")  # not 1、 1. 1，
+MIN_NUMBERED = 10
+
+
+def strip_line_numbers(lines: list[str]) -> list[str]:
+    """Lines without margin line numbers, when most lines carry one and they count up one by one;
+    otherwise the lines as they are (a list numbered 1 2 3 is a few lines, not most of them)."""
+    numbered = [(i, int(match.group(1))) for i, line in enumerate(lines) if (match := _LINE_NUMBER.match(line))]
+    text_lines = sum(1 for line in lines if line.strip())
+    if len(numbered) < max(MIN_NUMBERED, text_lines // 2):
+        return lines
+    steps = sum(1 for (_, a), (_, b) in zip(numbered, numbered[1:]) if b == a + 1)
+    if steps < 0.8 * (len(numbered) - 1):
+        return lines
+    out = list(lines)
+    for i, _ in numbered:
+        out[i] = _LINE_NUMBER.sub("", lines[i], count=1)
+    return out
+
+
+def join_runs(lines: list[str], levels: list[int | None], run_at: Callable[[int], tuple[int, str] | None]
+              ) -> tuple[list[str], list[int | None]]:
+    """The lines with each run that `run_at(i)` finds (the run's end and the one body line it becomes)
+    replaced by that line; levels follow their lines."""
+    out, out_levels, i = [], [], 0
+    while i < len(lines):
+        run = run_at(i)
+        if run is not None:
+            i, joined = run
+            out.append(joined)
+            out_levels.append(None)
+            continue
+        out.append(lines[i])
+        out_levels.append(levels[i])
+        i += 1
+    return out, out_levels

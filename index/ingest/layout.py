@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from fanwen.index.ingest.blocks import join_runs
+from fanwen.index.ingest.bullets import BULLETS
+
 _NUM = "一二三四五六七八九十"
 # Markers that open a heading or a list item at the start of a line; 一是 opens a run of points,
 # while 二是… inside a run continue the paragraph they sit in.
@@ -182,14 +185,22 @@ def split_title(lead: str) -> list[str]:
     return [match.group(1), match.group(2), lead[match.end():]]
 
 
-def wrap_width(lines: list[str]) -> int | None:
-    """The width a hard-wrapped text was cut at, or None when lines end where paragraphs end."""
-    lengths = [len(line) for line in lines if len(line) >= 8]
+def visual_len(line: str) -> int:
+    """A line's printed width in half-width cells: a PDF wraps at a width, so a line holding digits holds
+    more characters than one of Chinese text alone."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def wrap_width(lines: list[str], size=len) -> int | None:
+    """The width a hard-wrapped text was cut at (in `size` units), or None when lines end where paragraphs
+    end."""
+    lengths = [size(line) for line in lines if len(line) >= 8]
     if len(lengths) < 6:
         return None
     width, count = Counter(lengths).most_common(1)[0]
-    near = sum(1 for n in lengths if width - 2 <= n <= width + 2)
-    longer = sum(1 for n in lengths if n > width + 4)
+    cell = size("中")  # the tolerances are in characters: 2 cells each when measuring print width
+    near = sum(1 for n in lengths if width - 2 * cell <= n <= width + 2 * cell)
+    longer = sum(1 for n in lengths if n > width + 4 * cell)
     # wrapped text: many lines share one width, and hardly a line is much longer than it (a masthead or a
     # date line above a text box wrapped at 12 may be)
     if near / len(lengths) >= FULL_SHARE and longer <= len(lengths) // 20:
@@ -197,7 +208,7 @@ def wrap_width(lines: list[str]) -> int | None:
     return None
 
 
-def continues(line: str, following: str, width: int | None) -> bool:
+def continues(line: str, following: str, width: int | None, size=len) -> bool:
     """Whether `following` is the rest of the paragraph `line` was cut from."""
     # a pictograph ends a line as a full stop would (…一起来看看吧👇 in a copied WeChat post); a closing quote
     # ends a sentence only after a full stop (严格落实“第一议题”|制度，… is cut mid-sentence)
@@ -206,7 +217,7 @@ def continues(line: str, following: str, width: int | None) -> bool:
     # a wrapper may leave a line a character or two short (a first line by its indent, stripped), but a
     # sentence end must fill it exactly
     short = (1 if line.endswith(_TITLE_ENDS) else 2) if open_end else 0  # a title two short stays whole
-    full = width is not None and len(line) >= width - short
+    full = width is not None and size(line) >= width - short * size("中")
     if full and open_end:
         return True  # cut mid-sentence at the wrap width: nothing else could start here
     if LINE_MARKER.match(following):
@@ -221,15 +232,18 @@ def continues(line: str, following: str, width: int | None) -> bool:
 
 def join_wrapped(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[int | None]]:
     """Glue continuation lines to their paragraph; styled (known-level) lines are never glued."""
-    width = wrap_width([line for line, level in zip(lines, levels) if level is None])
-    points_break = width is not None and points_open_paragraphs(lines, width)
+    body = [line for line, level in zip(lines, levels) if level is None]
+    width, size = wrap_width(body), len
+    if width is None and (width := wrap_width(body, visual_len)) is not None:
+        size = visual_len  # wrapped at a print width: lines with digits hold more characters
+    points_break = width is not None and points_open_paragraphs(lines, width, size)
     out_lines: list[str] = []
     out_levels: list[int | None] = []
     last = None
     for i, (line, level) in enumerate(zip(lines, levels)):
         if (out_lines and level is None and out_levels[-1] is None and last is not None
-                and continues(last, line, width) and not (points_break and _POINT.match(line))
-                and not _ends_heading(out_lines[-1], lines[i:i + 4], width)):
+                and continues(last, line, width, size) and not (points_break and _POINT.match(line))
+                and not _ends_heading(out_lines[-1], lines[i:i + 4], width, size)):
             out_lines[-1] += line
         else:
             out_lines.append(line)
@@ -238,22 +252,22 @@ def join_wrapped(lines: list[str], levels: list[int | None]) -> tuple[list[str],
     return out_lines, out_levels
 
 
-def points_open_paragraphs(lines: list[str], width: int) -> bool:
+def points_open_paragraphs(lines: list[str], width: int, size=len) -> bool:
     """Whether this text starts a paragraph at each point (二是…) rather than running points inline.
 
     Evidence for paragraphs: a point line after a line that stopped short of the width; for
     inline runs: a point marker right after a sentence end inside a line.
     """
     after_short = sum(1 for before, line in zip(lines, lines[1:])
-                      if _POINT.match(line) and len(before) < width - 2)
+                      if _POINT.match(line) and size(before) < width - 2 * size("中"))
     inline = sum(len(_INLINE_POINT_MARK.findall(line)) for line in lines)
     return after_short > inline
 
 
-def _ends_heading(paragraph: str, ahead: list[str], width: int | None) -> bool:
+def _ends_heading(paragraph: str, ahead: list[str], width: int | None, size=len) -> bool:
     """A numbered heading that filled its line exactly, followed by a full line of text without a
     sentence end within heading length."""
-    if width is None or not ahead or len(ahead[0]) < width - 2:
+    if width is None or not ahead or size(ahead[0]) < width - 2 * size("中"):
         return False
     if not _HEADING_ONLY.match(paragraph) or any(mark in paragraph for mark in "。！？；："):
         return False
@@ -261,11 +275,18 @@ def _ends_heading(paragraph: str, ahead: list[str], width: int | None) -> bool:
     return not any(mark in following for mark in "。！？；：")
 
 
+_CLOSING_HEAD = re.compile(r"^(结束语|结语)([:：][^。！？!?，,；;]{0,16})?$")
+
+
 def is_bare_heading(line: str, before: str | None, after: str | None) -> bool:
     """A short line without sentence punctuation between two paragraphs is a heading without a number; a
     colon may end it (存在的不足：, 明年的打算：), as spoken reports head their parts."""
+    if _CLOSING_HEAD.match(line):  # 结束语：以述职促提升, a slide's last part
+        return before is not None
     if len(line) > 24 or any(mark in line.rstrip("：:") for mark in "。！？!?；;，,：:"):
         return False
+    if after is not None and line[:1] in BULLETS and after[:1] == line[:1]:
+        return False  # ● a point, then ● the next: items of one list
     return before is not None and after is not None and len(after) > len(line)
 
 
@@ -282,18 +303,13 @@ def _table_line(line: str) -> bool:
 def join_table_rows(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[int | None]]:
     """A table copied as text (caption, header row, rows of figures) becomes one paragraph, rows joined by
     `；`: row by row, each was a chunk of bare figures and the header a heading over the text after it."""
-    out, out_levels, i = [], [], 0
-    while i < len(lines):
+    def table_at(i: int) -> tuple[int, str] | None:
         end = i
         while end < len(lines) and levels[end] is None and _table_line(lines[end]):
             end += 1
         rows = lines[i:end]
         if len(rows) >= 3 and sum(len(_FIGURE.findall(row)) >= 2 for row in rows) >= 2:
-            out.append("；".join(rows) + "。")
-            out_levels.append(None)
-            i = end
-            continue
-        out.append(lines[i])
-        out_levels.append(levels[i])
-        i += 1
-    return out, out_levels
+            return end, "；".join(rows) + "。"
+        return None
+
+    return join_runs(lines, levels, table_at)

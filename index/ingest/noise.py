@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from fanwen.index.ingest.bullets import BULLETS
 from fanwen.index.ingest.clean import Rules
 from fanwen.index.ingest.structure import heading_level
 
@@ -156,6 +157,28 @@ def form_row(line: str) -> tuple[str, str]:
 
 
 # A notes or annex block below the closing formula: 注释：…, 附件：…清单
+# A table of contents: 目录 (a slide's 目录 CONTENTS), then its entries, each a number or bullet and a short heading
+_CONTENTS = re.compile(r"^(目\s*录|CONTENTS)(\s*CONTENTS)?$", re.IGNORECASE)
+_ENTRY = re.compile(rf"^([{BULLETS}]?\s*(0?\d{{1,2}}|[一二三四五六七八九十]{{1,3}}、|第[一二三四五六七八九十]{{1,3}}部分)|.*\d{{1,3}}$)")
+ENTRY_MAX = 40
+
+
+def contents(lines: list[str]) -> list[int]:
+    """Positions of a table of contents: the 目录 line and the entries after it (a numbered or bulleted short
+    line without a sentence in it); the first other line ends it."""
+    drop: list[int] = []
+    for i, line in enumerate(lines):
+        if not _CONTENTS.match(line.strip()):
+            continue
+        drop.append(i)
+        for j in range(i + 1, len(lines)):
+            entry = lines[j].strip()
+            if len(entry) > ENTRY_MAX or any(mark in entry for mark in "。，,；;") or not _ENTRY.match(entry):
+                break
+            drop.append(j)
+    return drop
+
+
 _APPENDIX = re.compile(r"^(注释|注|附件|附表|附录)\s*\d*\s*[:：]")
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from fanwen.index.ingest.bullets import join_bullet_groups
 from fanwen.index.ingest.chunking import ChunkParams, Piece, chunk_outline
 from fanwen.index.ingest import layout, messages, noise, roles
 from fanwen.index.ingest.clean import Rules, is_boilerplate, load_rules, normalize_line, strip_boilerplate
@@ -72,7 +73,7 @@ Lines = tuple[list[str], list[int | None], list[str]]
 def tidy_lines(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
     """Noise that sits between lines goes first, so the paragraphs it interrupted can be re-joined."""
     lines, levels, removed = drop_page_furniture(lines, levels, rules)
-    lines, levels = layout.repair(*layout.join_table_rows(lines, levels))
+    lines, levels = layout.repair(*layout.join_table_rows(*join_bullet_groups(lines, levels)))
     lines, levels, dropped = drop_boilerplate(lines, levels, rules)
     lines, levels, tail = drop_lines(lines, levels, noise.after_closing(lines, roles.CLOSING_CUE))
     lines, levels, repeats = drop_title_repeats(lines, levels)
@@ -92,7 +93,7 @@ def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules
     lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + noise.related_lists(lines)
                                        + noise.email_preamble(lines) + noise.notice_wrapper(lines)
                                        + messages.chat_messages(lines)
-                                       + noise.appendix(lines, roles.CLOSING_CUE))
+                                       + noise.appendix(lines, roles.CLOSING_CUE) + noise.contents(lines))
     totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
     kept, kept_levels, removed = [], [], []
     for i, (line, level) in enumerate(zip(lines, levels)):

@@ -6,7 +6,7 @@ import unicodedata
 from pathlib import Path
 
 from fanwen.index.errors import UnreadableFile, unsupported_format
-from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces  # noqa: F401 (re-exported)
+from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces, split_indents, strip_line_numbers  # noqa: F401 (re-exported)
 from fanwen.index.ingest.html_text import looks_like_html, visible_lines
 from fanwen.index.ingest.markdown import looks_like_markdown, markdown_blocks
 from fanwen.index.ingest.pdf import read_pdf
@@ -67,7 +67,7 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
     text, encoding = _decode(data, name)
     if not text.strip():
         raise UnreadableFile(f"cannot read {name}: file contains only whitespace", zh=f"无法读取 {name}：文件里只有空白，没有文字")
-    lines = text.splitlines()  # also splits \r\n and lone \r
+    lines = [part for line in strip_line_numbers(text.splitlines()) for part in split_indents(line)]
     if markdown or looks_like_markdown(lines):  # a note app's export saved as .txt is Markdown too
         blocks, markdown = markdown_blocks(lines), True
     elif looks_like_html(text):  # a page's source saved as .txt: its visible text, the <h1> as the title

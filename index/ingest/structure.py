@@ -132,12 +132,13 @@ def bare_level(path: dict[int, str], bare: set[int], line: str = "") -> int:
     """An unnumbered heading replaces the unnumbered heading above it (they are siblings, whatever
     numbered subheadings came between), else sits just below the numbered headings above it, unless it
     names another part of the report than the top heading does (存在的问题和不足 after 1.履职尽责情况, its
-    number lost): then it is that heading's sibling."""
+    number lost; 结束语 after 七、下一步打算): then it is that heading's sibling."""
     open_bare = [lv for lv in path if lv in bare]
     if open_bare:
         return min(open_bare)
     top = min(path, default=None)
     named = section_role(line) if line.rstrip("：:").endswith(heading_words().section) else None
+    named = named or ("closing" if section_role(line) == "closing" else None)  # 结束语 is no part's subsection
     if top is not None and named and named != section_role(path[top]):
         return top
     return 1 + max(path, default=0)
