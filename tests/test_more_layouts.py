@@ -114,3 +114,70 @@ def test_margin_line_numbers_go_and_lines_wrapped_at_a_print_width_are_joined(tm
     parsed = parse(tmp_path, numbered)
     assert texts(parsed)[0] == text
     assert parsed.pieces[0].heading_path == ["一、主要工作及成效"]
+
+
+def test_a_report_pasted_into_a_sheet_and_saved_as_csv_reads_as_its_text_column(tmp_path):
+    rows = ["序号,内容,备注", "1,XX镇党委书记2023年度抓基层党建工作述职报告,",
+            '2,"2023年，我认真履行第一责任人职责，全年召开党委会研究党建议题14项，以村""两委""规范运行为重点。",数据待核实',
+            "3,一、履行职责情况及主要成效,", '4,"（一）压紧压实责任链条。制定责任清单，储备后备干部1,386名。","领导要求,开头控制"',
+            "5,,", "6,二、存在的问题,", "7,一是党建与发展融合还不够紧密。,此段已改三稿", f"8,{CLOSING},", ",,"]
+    parsed = parse(tmp_path, rows)
+    assert parsed.title == "XX镇党委书记2023年度抓基层党建工作述职报告"
+    assert texts(parsed)[0] == "2023年，我认真履行第一责任人职责，全年召开党委会研究党建议题14项，以村\"两委\"规范运行为重点。"
+    assert "（一）压紧压实责任链条。制定责任清单，储备后备干部1,386名。" in texts(parsed)
+    assert not any("核实" in text or "三稿" in text or "序号" in text for text in texts(parsed))
+
+
+def test_a_reply_quoting_the_report_keeps_the_quoted_report_only(tmp_path):
+    lines = ["主题：Re: 述职报告初稿", "王主任：", "附后是修改意见，问题部分第三条还可以再具体一些。",
+             "在 2025年1月8日 周三 09:12，张XX <zhang@example.gov.cn> 写道：", "> XX镇党委书记2024年度抓基层党建工作述职报告",
+             ">", "> 2024年，本人认真履行基层党建第一责任人职责，现将有关情况报告如下。", "> 一、主要工作",
+             "> 年初召开镇党委会议专题研究党建工作，制定责任清单28项。", "> 二、存在的问题", "> 一是党建与中心工作融合还不够紧密。",
+             f"> {CLOSING}", "> 在 2025年1月6日 周一 16:40，王XX <wang@example.gov.cn> 写道：",
+             "> > 各乡镇党委书记：请于1月8日前报送述职报告。", "--", "李XX", "XX县委组织部组织二股"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX镇党委书记2024年度抓基层党建工作述职报告"
+    assert texts(parsed)[-1] == CLOSING
+    assert not any("修改意见" in text or "写道" in text or "报送" in text or "组织二股" in text for text in texts(parsed))
+
+
+def test_a_script_read_out_a_sentence_a_line_is_joined_into_paragraphs(tmp_path):
+    lines = ["东湖街道党工委书记2023年度抓基层党建工作述职报告", "", "各位领导，同志们：",
+             "2023年，我认真履行抓基层党建第一责任人职责。", "现将有关情况报告如下。", "", "一、主要工作",
+             "一是压紧压实责任。", "全年主持召开党建工作会议12次。", "带头讲党课4次。", "二是夯实基层基础。",
+             "新建党群服务中心3个。", "改造提升社区阵地5处。", "", "二、存在的问题",
+             "第一，党建引领作用发挥不够。", "有的社区党组织满足于完成上级交办任务，党员作用发挥不明显。",
+             "第二，社区工作者队伍还不够稳定。", "今年有6名社区工作者离职。", "", "各位领导，同志们！", "抓好基层党建，是我的主责主业。", "我的述职完毕，谢谢大家！"]
+    parsed = parse(tmp_path, lines)
+    assert [(piece.text[:9], piece.role) for piece in parsed.pieces][3:5] == [("第一，党建引领作用", "problems"),
+                                                                            ("第二，社区工作者队", "problems")]
+    assert [(piece.text, piece.role) for piece in parsed.pieces][1:3] == [
+        ("一是压紧压实责任。全年主持召开党建工作会议12次。带头讲党课4次。", "achievements"),
+        ("二是夯实基层基础。新建党群服务中心3个。改造提升社区阵地5处。", "achievements")]
+    assert parsed.pieces[-1].text == "各位领导，同志们！抓好基层党建，是我的主责主业。我的述职完毕，谢谢大家！"
+    assert parsed.pieces[-1].role == "closing"
+
+
+def test_half_width_punctuation_typed_on_a_phone_reads_as_chinese_marks(tmp_path):
+    lines = ["南坡村党总支书记2023年度抓基层党建工作述职报告", "我叫李XX, 现将本人2023年抓基层党建工作情况汇报如下:",
+             "一. 主要工作及成效", "(一) 抓班子带队伍", "坚持每月5号固定主题党日, 全年召开支委会24次. 集体经济收入达到26.3万元.",
+             "二. 存在的问题", "理论学习不够深入, 满足于读文件; 带头作用发挥不够!", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert [piece.heading_path[0] for piece in parsed.pieces[1:3]] == ["一、主要工作及成效", "二、存在的问题"]
+    assert texts(parsed)[1] == "坚持每月5号固定主题党日，全年召开支委会24次。集体经济收入达到26.3万元。"
+    assert parsed.pieces[2].role == "problems" and texts(parsed)[2] == "理论学习不够深入，满足于读文件；带头作用发挥不够！"
+
+
+def test_a_draft_s_control_block_editor_bars_and_placeholders_are_not_report_text(tmp_path):
+    lines = ["撤销 重做 | 字体 字号 | 加粗 斜体 下划线", "文件编号：XWJ-DWBG-2025-003", "版本号：V3.2", "密级：内部资料 注意保存",
+             "起草人：陈XX（局机关党委办公室）", "修订记录（近三次）：", "版本\t日期\t修订人\t修订内容摘要",
+             "V3.1\t2025-01-06\t陈XX\t补充医疗机构党组织覆盖数据", "──────────────────────────",
+             "XX县卫生健康局党委书记2024年度抓基层党建工作述职报告",
+             "2024年，本人始终牢记抓党建是最大政绩，全系统发展党员【待补充数据】名，现将情况报告如下。",
+             "一、主要成效", "按照【此处引用县委文件名称】要求，推行党委领导下的院长负责制。【起草人注：本段可压缩】",
+             "二、存在的问题", "少数支部书记抓党建的办法不多。", CLOSING, "元素路径: body > p", "当前已输入3561个字符"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX县卫生健康局党委书记2024年度抓基层党建工作述职报告"
+    assert texts(parsed)[:2] == ["2024年，本人始终牢记抓党建是最大政绩，全系统发展党员名，现将情况报告如下。",
+                                 "按照要求，推行党委领导下的院长负责制。"]
+    assert not any(word in text for text in texts(parsed) for word in ("V3", "版本", "起草人", "元素路径", "已输入", "撤销"))

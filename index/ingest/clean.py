@@ -86,9 +86,21 @@ _PUNCT = r"，。、；：！？（）“”‘’《》【】"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}{_PUNCT}0-9X%])\s+(?=[{_CJK}{_PUNCT}])|(?<=[{_CJK}{_PUNCT}])\s+(?=[0-9X%])")
 
 
+# Half-width punctuation typed in Chinese text (on a phone, or read by an OCR): the full-width mark it stands for,
+# where Chinese stands before it (一. 主要工作 → 一、, 党课2次. 今年 → 。); 26.3万, 09:12 and URLs stay
+_TOP_NUMBER_DOT = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[.．](?!\d)\s*")
+_ASCII_MARKS = {",": "，", ".": "。", ";": "；", ":": "：", "!": "！", "?": "？"}
+_ASCII_MARK = re.compile(rf"(?<=[{_CJK}X%\"”）)])\s*([,.;:!?])(?![\d.])\s*")
+
+
+def full_width_marks(line: str) -> str:
+    line = _TOP_NUMBER_DOT.sub(r"\1、", line)
+    return _ASCII_MARK.sub(lambda match: _ASCII_MARKS[match.group(1)], line)
+
+
 def normalize_line(line: str) -> str:
-    """Unify odd spaces and remove the spaces extraction leaves between Chinese and digits."""
-    line = _BLANK_LIKE.sub(" ", line).replace("Ｘ", "X")
+    """Unify odd spaces and punctuation, and remove the spaces extraction leaves between Chinese and digits."""
+    line = full_width_marks(_BLANK_LIKE.sub(" ", line).replace("Ｘ", "X"))
     line = _MARKDOWN_BOLD.sub(r"\1", line.strip())  # **三、原因分析** copied from Markdown
     line = _CJK_GAP.sub("", line)
     return re.sub(r" {2,}", " ", line).strip()

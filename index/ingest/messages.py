@@ -1,4 +1,5 @@
-"""A report pasted as messages (a chat export) or transcribed from a recording: the main author's words only."""
+"""A report pasted as messages (a chat export, an e-mail reply quoting it) or transcribed from a recording: the
+main author's words only."""
 from __future__ import annotations
 
 import re
@@ -40,3 +41,24 @@ def chat_messages(lines: list[str]) -> list[int]:
     for (start, sender), end in zip(heads, bounds):
         drop.extend(range(start, start + 1 if sender == author else end))
     return drop
+
+
+# An e-mail reply quoting the report: 在 2025年1月8日 周三 09:12，张XX <…> 写道： / On …, … wrote:, then "> " lines
+_ATTRIBUTION = re.compile(r"^(在.{4,60}写道|On .{4,80}wrote)\s*[:：]$")
+_QUOTE = re.compile(r"^>\s?")
+QUOTED_SHARE = 0.6
+
+
+def quoted_report(lines: list[str]) -> list[str] | None:
+    """The lines a reply quotes below its first attribution line, unquoted one level (what they quote in turn,
+    an older message, left out), when most lines below it are quoted; None for any other text. The reply's
+    own words above and its signature below are the replier's, not the report."""
+    start = next((i for i, line in enumerate(lines) if _ATTRIBUTION.match(line.strip())), None)
+    if start is None:
+        return None
+    below = [line for line in lines[start + 1:] if line.strip()]
+    quoted = [line for line in below if _QUOTE.match(line.lstrip())]
+    if len(quoted) < QUOTED_SHARE * len(below):
+        return None
+    inner = [_QUOTE.sub("", line.lstrip(), count=1) for line in quoted]
+    return [line for line in inner if not _QUOTE.match(line.lstrip()) and not _ATTRIBUTION.match(line.strip())]

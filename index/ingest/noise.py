@@ -281,9 +281,12 @@ def page_marks(lines: list[str]) -> dict[int, list[tuple[int, int]]]:
 
 
 # Bracketed asides dropped into a sentence: a document site's watermark (【本文档由XX文库用户上传】), a reviewer's
-# note (【王科长：此处数据再核实】, 【此段是否再展开？】)
+# note (【王科长：此处数据再核实】, 【此段是否再展开？】), a drafter's placeholder (【待补充数据】)
 _WATERMARK = re.compile(r"[【〖\[][^【】〖〗\[\]]{0,30}(上传|下载|文库|转载)[^【】〖〗\[\]]{0,20}[】〗\]]"
-                        r"|【[^【】：:]{0,6}(科长|主任|局长|书记|处长|部长|领导|批注|意见|备注)[：:][^【】]{2,60}】|【[^【】]{0,40}[？?][^【】]{0,40}】")
+                        r"|【[^【】：:]{0,6}(科长|主任|局长|书记|处长|部长|领导|批注|意见|备注|起草人注|编者注)[：:][^【】]{2,60}】"
+                        r"|【[^【】]{0,40}[？?][^【】]{0,40}】"
+                        # a drafter's placeholder left in the text: 【待补充数据】, 【待核实：…】, 【此处引用县委文件名称】
+                        r"|【(待|此处|这里)[^【】]{1,40}】")
 
 
 def cut_watermarks(line: str) -> tuple[str, list[str]]:
