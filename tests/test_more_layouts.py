@@ -181,3 +181,41 @@ def test_a_draft_s_control_block_editor_bars_and_placeholders_are_not_report_tex
     assert texts(parsed)[:2] == ["2024年，本人始终牢记抓党建是最大政绩，全系统发展党员名，现将情况报告如下。",
                                  "按照要求，推行党委领导下的院长负责制。"]
     assert not any(word in text for text in texts(parsed) for word in ("V3", "版本", "起草人", "元素路径", "已输入", "撤销"))
+
+
+def test_margin_comments_copied_with_the_text_are_not_report_text(tmp_path):
+    lines = ["2024年度抓基层党建工作述职报告", "2024年，本人坚持以党建引领乡村振兴，现将有关情况报告如下。",
+             "李XX 2025-01-06 10:21", "“所属8个党支部”请与组织股核对，年报统计为7个。", "一、主要成效",
+             "年初召开党组会议专题研究部署党建工作，签订责任书8份。", "赵XX 2025-01-07 09:03",
+             "局党组坚持把党建工作与乡村振兴中心工作同谋划、同部署、同检查、同考核。", "二、存在的问题",
+             "一是理论武装还不够深入。", CLOSING]
+    found = texts(parse(tmp_path, lines))
+    assert found == ["2024年，本人坚持以党建引领乡村振兴，现将有关情况报告如下。", "年初召开党组会议专题研究部署党建工作，签订责任书8份。",
+                     "一是理论武装还不够深入。", CLOSING]
+
+
+def test_an_app_export_loses_its_paragraph_ids_reading_bars_and_comments(tmp_path):
+    ids = iter(range(1736733301, 1736733999, 23))
+    lines = ["＜ 返回　　党建云·学习园地　　···", "XX街道党工委书记2024年度抓基层党建工作述职报告", "字号 大 中 小 | 听全文",
+             f"{next(ids)}　2024年，我认真履行第一责任人职责，现将有关情况报告如下。", f"{next(ids)}　一、主要工作及成效",
+             f"{next(ids)}　（一）聚焦责任落实，构建齐抓共管格局。坚持把党建工作摆在全局工作的突出位置。", "已阅读 32%",
+             "点赞 12 评论 3 收藏", f"{next(ids)}　二、存在的不足",
+             *(f"{next(ids)}　{n}是{topic}还不够到位。" for n, topic in zip("一二三四五六", "学习 谋划 督导 覆盖 阵地 队伍".split())),
+             f"{next(ids)}　{CLOSING}", "—— 全文完 ——", "全部评论（3）", "网友_13x6：学习了，问题找得准，措施实在。　赞 5"]
+    found = texts(parse(tmp_path, lines))
+    assert found[:3] == ["2024年，我认真履行第一责任人职责，现将有关情况报告如下。",
+                         "（一）聚焦责任落实，构建齐抓共管格局。坚持把党建工作摆在全局工作的突出位置。",
+                         "一是学习还不够到位。"]
+    assert found[-1] == CLOSING and not any("1736" in text or "网友" in text or "阅读" in text for text in found)
+
+
+def test_a_speech_s_applause_and_the_questions_after_it_are_not_report_text(tmp_path):
+    lines = ["XX县述职评议大会速记稿", "记录：县委组织部组织股", "主持人：下面请XX镇党委书记刘XX同志述职。", "（会场掌声）",
+             "XX镇党委书记2024年度抓基层党建工作述职报告", "2024年，我始终把抓基层党建作为最大的政绩，现将情况汇报如下。",
+             "一、主要工作和成效", "一是坚持把责任扛在肩上，全镇村党组织书记全部签订责任书。（全场掌声）",
+             "二、存在的问题", "第一，村级发展不平衡的问题还比较突出。", CLOSING, "（会场响起热烈掌声）",
+             "主持人：好，下面进入提问环节，哪位评议组成员有问题？", "提问：刘书记刚才讲村集体经济全部达到10万元以上，我想问一下。",
+             "述职人：这个问题问得好，我如实说，确实有3个村的收入里有一部分是征收补偿。"]
+    found = texts(parse(tmp_path, lines))
+    assert "一是坚持把责任扛在肩上，全镇村党组织书记全部签订责任书。" in found and found[-1] == CLOSING
+    assert not any("掌声" in text or "记录" in text or "问得好" in text for text in found)

@@ -53,20 +53,22 @@ def split_indents(line: str) -> list[str]:
     return [part for part in _INDENT.split(line) if part.strip()]
 
 
-# A PDF viewer's margin line numbers copied with the text: 1 周XX同志…, 2 （XX镇…）, 3 　　2023年…, restarting a page
-_LINE_NUMBER = re.compile(r"^\s*(\d{1,3})(?:[ \t\u3000]+|(?=[\u4e00-\u9fff（(“]))")  # not 1、 1. 1，
+# A PDF viewer's margin line numbers copied with the text: 1 周XX同志…, 2 （XX镇…）, 3 　　2023年…, restarting a page;
+# or an app's paragraph ids (1736733301　2024年，…), long, of one length and rising
+_LINE_NUMBER = re.compile(r"^\s*(\d{1,3}|\d{6,12})(?:[ \t\u3000]+|(?=[\u4e00-\u9fff（(“]))")  # not 1、 1. 1，
 MIN_NUMBERED = 10
 
 
 def strip_line_numbers(lines: list[str]) -> list[str]:
-    """Lines without margin line numbers, when most lines carry one and they count up one by one;
-    otherwise the lines as they are (a list numbered 1 2 3 is a few lines, not most of them)."""
+    """Lines without margin line numbers, when most lines carry one and they count up one by one (or are an
+    app's rising paragraph ids); otherwise the lines as they are (a list numbered 1 2 3 is a few lines, not most
+    of them)."""
     numbered = [(i, int(match.group(1))) for i, line in enumerate(lines) if (match := _LINE_NUMBER.match(line))]
     text_lines = sum(1 for line in lines if line.strip())
     if len(numbered) < max(MIN_NUMBERED, text_lines // 2):
         return lines
     steps = sum(1 for (_, a), (_, b) in zip(numbered, numbered[1:]) if b == a + 1)
-    if steps < 0.8 * (len(numbered) - 1):
+    if steps < 0.8 * (len(numbered) - 1) and not _paragraph_ids(lines, numbered):
         return lines
     out = list(lines)
     for i, _ in numbered:
@@ -90,3 +92,9 @@ def join_runs(lines: list[str], levels: list[int | None], run_at: Callable[[int]
         out_levels.append(levels[i])
         i += 1
     return out, out_levels
+
+
+def _paragraph_ids(lines: list[str], numbered: list[tuple[int, int]]) -> bool:
+    """Whether the numbers are ids: six digits or more, all of one length, rising."""
+    sizes = {len(_LINE_NUMBER.match(lines[i]).group(1)) for i, _ in numbered}
+    return len(sizes) == 1 and min(sizes) >= 6 and all(a < b for (_, a), (_, b) in zip(numbered, numbered[1:]))

@@ -62,3 +62,18 @@ def quoted_report(lines: list[str]) -> list[str] | None:
         return None
     inner = [_QUOTE.sub("", line.lstrip(), count=1) for line in quoted]
     return [line for line in inner if not _QUOTE.match(line.lstrip()) and not _ATTRIBUTION.match(line.strip())]
+
+
+# Word/WPS comments copied with the text: the reviewer and the time on a line (李XX 2025-01-06 10:21), the comment
+# on the next, after the paragraph they annotate
+_COMMENT_HEAD = re.compile(r"^\S{1,12}\s*\d{4}-\d{1,2}-\d{1,2}\s*\d{1,2}:\d{2}(:\d{2})?$")
+MIN_COMMENTS = 2
+
+
+def margin_comments(lines: list[str]) -> list[int]:
+    """Positions of comment heads and the comment line under each, when the text has a few of them (a chat
+    export's heads carry the time before the sender, and their messages are kept: chat_messages)."""
+    heads = [i for i, line in enumerate(lines) if _COMMENT_HEAD.match(line.strip())]
+    if len(heads) < MIN_COMMENTS:
+        return []
+    return [j for i in heads for j in (i, i + 1) if j < len(lines)]

@@ -179,12 +179,14 @@ def contents(lines: list[str]) -> list[int]:
     return drop
 
 
-_APPENDIX = re.compile(r"^(注释|注|附件|附表|附录)\s*\d*\s*[:：]")
+_APPENDIX = re.compile(r"^(注释|注|附件|附表|附录)\s*\d*\s*[:：]"
+                       r"|^(主持人|提问|问)\s*[:：]"  # below the closing, a meeting going on: its questions
+                       r"|^(全部评论|网友评论|精选评论|评论区)")  # or the readers' comments under a post
 
 
 def appendix(lines: list[str], closing: re.Pattern) -> list[int]:
     """Positions from the first notes or annex line below the report's closing formula to the end: footnotes
-    and attachments are not report text. The formula must sit in the second half, as a closing does."""
+    and attachments are not report text, nor the moderator's words and the questions that follow a speech. The formula must sit in the second half, as a closing does."""
     ends = [i for i in range(len(lines) // 2, len(lines)) if closing.search(lines[i])]
     if not ends:
         return []
@@ -281,12 +283,15 @@ def page_marks(lines: list[str]) -> dict[int, list[tuple[int, int]]]:
 
 
 # Bracketed asides dropped into a sentence: a document site's watermark (【本文档由XX文库用户上传】), a reviewer's
-# note (【王科长：此处数据再核实】, 【此段是否再展开？】), a drafter's placeholder (【待补充数据】)
+# note (【王科长：此处数据再核实】, 【此段是否再展开？】), a drafter's placeholder (【待补充数据】), a speech's
+# stage direction (（全场掌声）)
 _WATERMARK = re.compile(r"[【〖\[][^【】〖〗\[\]]{0,30}(上传|下载|文库|转载)[^【】〖〗\[\]]{0,20}[】〗\]]"
                         r"|【[^【】：:]{0,6}(科长|主任|局长|书记|处长|部长|领导|批注|意见|备注|起草人注|编者注)[：:][^【】]{2,60}】"
                         r"|【[^【】]{0,40}[？?][^【】]{0,40}】"
                         # a drafter's placeholder left in the text: 【待补充数据】, 【待核实：…】, 【此处引用县委文件名称】
-                        r"|【(待|此处|这里)[^【】]{1,40}】")
+                        r"|【(待|此处|这里)[^【】]{1,40}】"
+                        # a stage direction inside a paragraph of a speech: …的最大动力。（全场掌声）
+                        r"|[（(][^（）()]{0,8}(掌声|鼓掌|笑声|停顿)[^（）()]{0,6}[）)]")
 
 
 def cut_watermarks(line: str) -> tuple[str, list[str]]:

@@ -92,7 +92,7 @@ def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules
     marks cut from inside sentences."""
     lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + noise.related_lists(lines)
                                        + noise.email_preamble(lines) + noise.notice_wrapper(lines)
-                                       + messages.chat_messages(lines)
+                                       + messages.chat_messages(lines) + messages.margin_comments(lines)
                                        + noise.appendix(lines, roles.CLOSING_CUE) + noise.contents(lines))
     totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
     kept, kept_levels, removed = [], [], []
