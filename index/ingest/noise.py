@@ -4,12 +4,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from fanwen.index.ingest.bullets import BULLETS
 from fanwen.index.ingest.clean import Rules
 from fanwen.index.ingest.structure import heading_level
 
 CHROME_MAX = 60  # chrome lines are short; a longer line is text even when it names a site word
-_CLAUSE = re.compile(r"[，。；,;]")
+CLAUSE = re.compile(r"[，。；,;]")
 _FIELD = r"\s*[:：]"
 _CRUMB = re.compile(r"[>»›]")
 _COUNTER = re.compile(r"(?<![\d/.])(\d{1,3})\s*/\s*(\d{1,3})(?![\d/.])")
@@ -64,7 +63,7 @@ def is_chrome(line: str, rules: Rules) -> bool:
     Chrome never has clause punctuation (，。；), which report text always has; a short heading
     that names one site word (经验分享) keeps its content words and stays.
     """
-    if len(line) > CHROME_MAX or _CLAUSE.search(line):
+    if len(line) > CHROME_MAX or CLAUSE.search(line):
         return False
     if len(_CRUMB.findall(line)) >= 2:
         return True
@@ -83,58 +82,6 @@ def _content_left(line: str, words: list[str]) -> int:
     return len(_CJK.findall(line))
 
 
-_RELATED_HEADER = re.compile(r"^(相关|推荐|延伸|热门|最新|更多)(文章|阅读|推荐|文档|资料|范文)[:：]?$|^猜你喜欢[:：]?$")
-RELATED_MAX = 15  # a host's list of related articles is a handful of titles
-
-
-def related_lists(lines: list[str]) -> list[int]:
-    """Positions of a host page's 相关文章 block: the header and the short titles listed under it."""
-    found: list[int] = []
-    for i, line in enumerate(lines):
-        if not _RELATED_HEADER.match(_bare(line)):
-            continue
-        found.append(i)
-        for j in range(i + 1, min(i + 1 + RELATED_MAX, len(lines))):
-            if len(lines[j]) > CHROME_MAX or _CLAUSE.search(lines[j]):
-                break
-            found.append(j)
-    return found
-
-
-# Fields of an e-mail header; a block holding a sender and a recipient or a sending time is a forwarded message
-_MAIL_FIELD = re.compile(r"^(发件人|收件人|抄送|密送|发送时间|发件时间|主题|From|To|Cc|Sent|Date|Subject)\s*[:：]")
-_MAIL_CORE = {"发件人", "收件人", "发送时间", "发件时间", "From", "To", "Sent"}
-MAIL_TOP = 60  # a forwarded report's header blocks sit above its title
-
-
-def email_preamble(lines: list[str]) -> list[int]:
-    """Positions of a forwarded e-mail's header blocks and of everything above the last one (the colleague's
-    forwarding note): the report starts below the original message's header."""
-    fields = [(i, match.group(1)) for i, line in enumerate(lines[:MAIL_TOP])
-              if (match := _MAIL_FIELD.match(line.strip()))]
-    if len({name for _, name in fields} & _MAIL_CORE) < 2:
-        return []
-    return list(range(fields[-1][0] + 1))
-
-
-# A 公文 notice carrying the report as its attachment: its header (发文字号 X直工发〔2025〕3号, …文件), then 附件
-_DOC_NUMBER = re.compile(r"〔\d{4}〕\d{1,4}号$|文件$")
-_ANNEX_LINE = re.compile(r"^附件\s*\d*\s*[:：]?$")
-NOTICE_TOP = 80  # a notice's body is a few short paragraphs
-MASTHEAD_LINES = 10  # its masthead and number stand at the very top
-
-
-def notice_wrapper(lines: list[str]) -> list[int]:
-    """Positions of a 公文 notice above the report it carries: from the top to the line that reads only 附件
-    (the report is the attachment, so that line sits in the first half), when a document number or a …文件
-    masthead stands in the first lines."""
-    annex = next((i for i, line in enumerate(lines[:min(NOTICE_TOP, len(lines) // 2)])
-                  if _ANNEX_LINE.match(_bare(line))), None)
-    if annex is None or not any(_DOC_NUMBER.search(_bare(line)) for line in lines[:min(annex, MASTHEAD_LINES)]):
-        return []
-    return list(range(annex + 1))
-
-
 # A form copied from Word as text, a row a line: 姓  名 | 王XX | 性  别 | 男, 民主测评结果 | 参加测评38人…
 _CELL = re.compile(r"\s*[|｜]\s*")
 _FIELD_LABEL = re.compile(r"(姓名|性别|民族|学历|出生年月|政治面貌|职务|职称|时间|日期|单位|基本情况|意见|结果|评价|"
@@ -147,64 +94,13 @@ def form_row(line: str) -> tuple[str, str]:
     (述职内容（可另附页） | 2024年，…), nothing of another row whose first cell is a field label; a line
     that is no such row stays whole. A Markdown table (| a | b |) is a table, not a form."""
     cells = _CELL.split(line.strip())
-    label = _bare(cells[0])
+    label = bare(cells[0])
     if len(cells) < 2 or line.lstrip().startswith(("|", "｜")) or not (
             _FIELD_LABEL.search(label) or _BODY_LABEL.search(label)):
         return line, ""
     if _BODY_LABEL.search(label):
         return " | ".join(cells[1:]), cells[0]
     return "", line
-
-
-# A notes or annex block below the closing formula: 注释：…, 附件：…清单
-# A table of contents: 目录 (a slide's 目录 CONTENTS), then its entries, each a number or bullet and a short heading
-_CONTENTS = re.compile(r"^(目\s*录|CONTENTS)(\s*CONTENTS)?$", re.IGNORECASE)
-_ENTRY = re.compile(rf"^([{BULLETS}]?\s*(0?\d{{1,2}}|[一二三四五六七八九十]{{1,3}}、|第[一二三四五六七八九十]{{1,3}}部分)|.*\d{{1,3}}$)")
-ENTRY_MAX = 40
-
-
-def contents(lines: list[str]) -> list[int]:
-    """Positions of a table of contents: the 目录 line and the entries after it (a numbered or bulleted short
-    line without a sentence in it); the first other line ends it."""
-    drop: list[int] = []
-    for i, line in enumerate(lines):
-        if not _CONTENTS.match(line.strip()):
-            continue
-        drop.append(i)
-        for j in range(i + 1, len(lines)):
-            entry = lines[j].strip()
-            if len(entry) > ENTRY_MAX or any(mark in entry for mark in "。，,；;") or not _ENTRY.match(entry):
-                break
-            drop.append(j)
-    return drop
-
-
-_APPENDIX = re.compile(r"^(注释|注|附件|附表|附录)\s*\d*\s*[:：]"
-                       r"|^(主持人|提问|问)\s*[:：]"  # below the closing, a meeting going on: its questions
-                       r"|^(全部评论|网友评论|精选评论|评论区)")  # or the readers' comments under a post
-
-
-def appendix(lines: list[str], closing: re.Pattern) -> list[int]:
-    """Positions from the first notes or annex line below the report's closing formula to the end: footnotes
-    and attachments are not report text, nor the moderator's words and the questions that follow a speech. The formula must sit in the second half, as a closing does."""
-    ends = [i for i in range(len(lines) // 2, len(lines)) if closing.search(lines[i])]
-    if not ends:
-        return []
-    start = next((j for j in range(ends[-1] + 1, len(lines)) if _APPENDIX.match(_bare(lines[j]))), None)
-    return [] if start is None else list(range(start, len(lines)))
-
-
-TAIL_LINES = 15  # the closing formula sits this close to the end, or it is not the end of the report
-
-
-def after_closing(lines: list[str], closing: re.Pattern) -> list[int]:
-    """Positions of the short, clause-free lines after the report's closing formula (以上述职，请…批评
-    指正): a signature block (单位, 党委书记：XXX, the date) or what a host page put below the text."""
-    ends = [i for i in range(max(0, len(lines) - TAIL_LINES), len(lines)) if closing.search(lines[i])]
-    if not ends:
-        return []
-    return [j for j in range(ends[-1] + 1, len(lines))
-            if len(lines[j]) <= CHROME_MAX and not _CLAUSE.search(lines[j])]
 
 
 def running_headers(lines: list[str], levels: list[int | None]) -> list[int]:
@@ -214,8 +110,8 @@ def running_headers(lines: list[str], levels: list[int | None]) -> list[int]:
     groups: list[list[int]] = []
     seen: dict[str, list[int]] = {}  # each line's key and its one-deletion variants -> its group
     for i, (line, level) in enumerate(zip(lines, levels)):
-        key = _bare(line).translate(_OCR_DIGITS)
-        if level is not None or len(key) < 6 or len(line) > CHROME_MAX or _CLAUSE.search(line) \
+        key = bare(line).translate(_OCR_DIGITS)
+        if level is not None or len(key) < 6 or len(line) > CHROME_MAX or CLAUSE.search(line) \
                 or heading_level(line) is not None:
             continue
         variants = _variants(key)
@@ -226,7 +122,7 @@ def running_headers(lines: list[str], levels: list[int | None]) -> list[int]:
         group.append(i)
         for variant in variants:
             seen.setdefault(variant, group)
-    body = next((i for i, line in enumerate(lines) if _CLAUSE.search(line) or len(line) > CHROME_MAX), len(lines))
+    body = next((i for i, line in enumerate(lines) if CLAUSE.search(line) or len(line) > CHROME_MAX), len(lines))
     return sorted(i for group in groups if len(group) > 1 for i in group if i > body or i != group[0])
 
 
@@ -242,11 +138,11 @@ def _variants(key: str) -> list[str]:
 
 def repeated_title(lines: list[str], title: str) -> list[int]:
     """Positions of later lines that only repeat the title (page headers, a host's heading)."""
-    key = _bare(title)
-    return [i for i, line in enumerate(lines) if key and _bare(line) == key][1:]
+    key = bare(title)
+    return [i for i, line in enumerate(lines) if key and bare(line) == key][1:]
 
 
-def _bare(text: str) -> str:
+def bare(text: str) -> str:
     return re.sub(r"[\s　]", "", text)
 
 

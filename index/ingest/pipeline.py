@@ -9,7 +9,7 @@ from typing import Iterable
 
 from fanwen.index.ingest.bullets import join_bullet_groups
 from fanwen.index.ingest.chunking import ChunkParams, Piece, chunk_outline
-from fanwen.index.ingest import layout, messages, noise, roles
+from fanwen.index.ingest import layout, messages, noise, roles, surroundings
 from fanwen.index.ingest.clean import Rules, is_boilerplate, load_rules, normalize_line, strip_boilerplate
 from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.limits import ReadLimits
@@ -75,7 +75,7 @@ def tidy_lines(lines: list[str], levels: list[int | None], rules: Rules) -> Line
     lines, levels, removed = drop_page_furniture(lines, levels, rules)
     lines, levels = layout.repair(*layout.join_table_rows(*join_bullet_groups(lines, levels)))
     lines, levels, dropped = drop_boilerplate(lines, levels, rules)
-    lines, levels, tail = drop_lines(lines, levels, noise.after_closing(lines, roles.CLOSING_CUE))
+    lines, levels, tail = drop_lines(lines, levels, surroundings.after_closing(lines, roles.CLOSING_CUE))
     lines, levels, repeats = drop_title_repeats(lines, levels)
     return lines, levels, removed + dropped + tail + repeats
 
@@ -90,10 +90,10 @@ def drop_lines(lines: list[str], levels: list[int | None], positions: Iterable[i
 def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
     """Page-mark and site-chrome lines, running headers and related-article lists out; page counters and
     marks cut from inside sentences."""
-    lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + noise.related_lists(lines)
-                                       + noise.email_preamble(lines) + noise.notice_wrapper(lines)
+    lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + surroundings.related_lists(lines)
+                                       + surroundings.email_preamble(lines) + surroundings.notice_wrapper(lines)
                                        + messages.chat_messages(lines) + messages.margin_comments(lines)
-                                       + noise.appendix(lines, roles.CLOSING_CUE) + noise.contents(lines))
+                                       + surroundings.appendix(lines, roles.CLOSING_CUE) + surroundings.contents(lines))
     totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
     kept, kept_levels, removed = [], [], []
     for i, (line, level) in enumerate(zip(lines, levels)):

@@ -1,0 +1,110 @@
+"""What a report arrives wrapped in: a host page's related list, a forwarded e-mail's headers, a 公文 notice
+carrying it, a table of contents, notes and annexes, and whatever follows its closing formula."""
+from __future__ import annotations
+
+import re
+
+from fanwen.index.ingest.bullets import BULLETS
+from fanwen.index.ingest.noise import CHROME_MAX, CLAUSE, bare
+
+_RELATED_HEADER = re.compile(r"^(相关|推荐|延伸|热门|最新|更多)(文章|阅读|推荐|文档|资料|范文)[:：]?$|^猜你喜欢[:：]?$")
+RELATED_MAX = 15  # a host's list of related articles is a handful of titles
+
+
+def related_lists(lines: list[str]) -> list[int]:
+    """Positions of a host page's 相关文章 block: the header and the short titles listed under it."""
+    found: list[int] = []
+    for i, line in enumerate(lines):
+        if not _RELATED_HEADER.match(bare(line)):
+            continue
+        found.append(i)
+        for j in range(i + 1, min(i + 1 + RELATED_MAX, len(lines))):
+            if len(lines[j]) > CHROME_MAX or CLAUSE.search(lines[j]):
+                break
+            found.append(j)
+    return found
+
+
+# Fields of an e-mail header; a block holding a sender and a recipient or a sending time is a forwarded message
+_MAIL_FIELD = re.compile(r"^(发件人|收件人|抄送|密送|发送时间|发件时间|主题|From|To|Cc|Sent|Date|Subject)\s*[:：]")
+_MAIL_CORE = {"发件人", "收件人", "发送时间", "发件时间", "From", "To", "Sent"}
+MAIL_TOP = 60  # a forwarded report's header blocks sit above its title
+
+
+def email_preamble(lines: list[str]) -> list[int]:
+    """Positions of a forwarded e-mail's header blocks and of everything above the last one (the colleague's
+    forwarding note): the report starts below the original message's header."""
+    fields = [(i, match.group(1)) for i, line in enumerate(lines[:MAIL_TOP])
+              if (match := _MAIL_FIELD.match(line.strip()))]
+    if len({name for _, name in fields} & _MAIL_CORE) < 2:
+        return []
+    return list(range(fields[-1][0] + 1))
+
+
+# A 公文 notice carrying the report as its attachment: its header (发文字号 X直工发〔2025〕3号, …文件), then 附件
+_DOC_NUMBER = re.compile(r"〔\d{4}〕\d{1,4}号$|文件$")
+_ANNEX_LINE = re.compile(r"^附件\s*\d*\s*[:：]?$")
+NOTICE_TOP = 80  # a notice's body is a few short paragraphs
+MASTHEAD_LINES = 10  # its masthead and number stand at the very top
+
+
+def notice_wrapper(lines: list[str]) -> list[int]:
+    """Positions of a 公文 notice above the report it carries: from the top to the line that reads only 附件
+    (the report is the attachment, so that line sits in the first half), when a document number or a …文件
+    masthead stands in the first lines."""
+    annex = next((i for i, line in enumerate(lines[:min(NOTICE_TOP, len(lines) // 2)])
+                  if _ANNEX_LINE.match(bare(line))), None)
+    if annex is None or not any(_DOC_NUMBER.search(bare(line)) for line in lines[:min(annex, MASTHEAD_LINES)]):
+        return []
+    return list(range(annex + 1))
+
+
+# A notes or annex block below the closing formula: 注释：…, 附件：…清单
+# A table of contents: 目录 (a slide's 目录 CONTENTS), then its entries, each a number or bullet and a short heading
+_CONTENTS = re.compile(r"^(目\s*录|CONTENTS)(\s*CONTENTS)?$", re.IGNORECASE)
+_ENTRY = re.compile(rf"^([{BULLETS}]?\s*(0?\d{{1,2}}|[一二三四五六七八九十]{{1,3}}、|第[一二三四五六七八九十]{{1,3}}部分)|.*\d{{1,3}}$)")
+ENTRY_MAX = 40
+
+
+def contents(lines: list[str]) -> list[int]:
+    """Positions of a table of contents: the 目录 line and the entries after it (a numbered or bulleted short
+    line without a sentence in it); the first other line ends it."""
+    drop: list[int] = []
+    for i, line in enumerate(lines):
+        if not _CONTENTS.match(line.strip()):
+            continue
+        drop.append(i)
+        for j in range(i + 1, len(lines)):
+            entry = lines[j].strip()
+            if len(entry) > ENTRY_MAX or any(mark in entry for mark in "。，,；;") or not _ENTRY.match(entry):
+                break
+            drop.append(j)
+    return drop
+
+
+_APPENDIX = re.compile(r"^(注释|注|附件|附表|附录)\s*\d*\s*[:：]"
+                       r"|^(主持人|提问|问)\s*[:：]"  # below the closing, a meeting going on: its questions
+                       r"|^(全部评论|网友评论|精选评论|评论区)")  # or the readers' comments under a post
+
+
+def appendix(lines: list[str], closing: re.Pattern) -> list[int]:
+    """Positions from the first notes or annex line below the report's closing formula to the end: footnotes
+    and attachments are not report text, nor the moderator's words and the questions that follow a speech. The formula must sit in the second half, as a closing does."""
+    ends = [i for i in range(len(lines) // 2, len(lines)) if closing.search(lines[i])]
+    if not ends:
+        return []
+    start = next((j for j in range(ends[-1] + 1, len(lines)) if _APPENDIX.match(bare(lines[j]))), None)
+    return [] if start is None else list(range(start, len(lines)))
+
+
+TAIL_LINES = 15  # the closing formula sits this close to the end, or it is not the end of the report
+
+
+def after_closing(lines: list[str], closing: re.Pattern) -> list[int]:
+    """Positions of the short, clause-free lines after the report's closing formula (以上述职，请…批评
+    指正): a signature block (单位, 党委书记：XXX, the date) or what a host page put below the text."""
+    ends = [i for i in range(max(0, len(lines) - TAIL_LINES), len(lines)) if closing.search(lines[i])]
+    if not ends:
+        return []
+    return [j for j in range(ends[-1] + 1, len(lines))
+            if len(lines[j]) <= CHROME_MAX and not CLAUSE.search(lines[j])]
