@@ -219,3 +219,33 @@ def test_a_speech_s_applause_and_the_questions_after_it_are_not_report_text(tmp_
     found = texts(parse(tmp_path, lines))
     assert "一是坚持把责任扛在肩上，全镇村党组织书记全部签订责任书。" in found and found[-1] == CLOSING
     assert not any("掌声" in text or "记录" in text or "问得好" in text for text in found)
+
+
+def test_a_title_printed_a_character_a_line_is_one_line_again(tmp_path):
+    lines = [*"XX中学党支部书记抓基层党建工作述职报告", "2024年，本人认真履行党支部书记职责，现将情况报告如下。", "一、主要工作",
+             "全年召开支委会12次，讲党课4次。", "□", *"二、存在不足", "理论学习不够深入。", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX中学党支部书记抓基层党建工作述职报告"
+    assert [(piece.heading_path, piece.role) for piece in parsed.pieces][2] == (["二、存在不足"], "problems")
+
+
+def test_a_two_column_table_copied_as_text_keeps_each_cell_on_its_own_line(tmp_path):
+    lines = ["XX街道党工委书记2024年度抓基层党建工作述职报告", "项　目\t主要内容（按述职提纲填写）",
+             "一、履职情况及成效\t（一）把牢政治方向，责任落实更加有力。", "\t坚持每月召开党工委会议研究党建工作，全年专题研究13次。",
+             "二、存在的主要问题\t一是统筹协调能力还不够强。街道党工委统筹驻区单位的办法不多。",
+             "二是组织覆盖存在薄弱环节。", "三、努力方向\t一是持续压实责任，完善书记抓党建责任清单。", f"\t{CLOSING}"]
+    parsed = parse(tmp_path, lines)
+    assert [(piece.text[:8], piece.heading_path[0], piece.role) for piece in parsed.pieces] == [
+        ("坚持每月召开党工", "一、履职情况及成效", "achievements"), ("一是统筹协调能力", "二、存在的主要问题", "problems"),
+        ("二是组织覆盖存在", "二、存在的主要问题", "problems"), ("一是持续压实责任", "三、努力方向", "plans"),
+        (CLOSING[:8], "三、努力方向", "closing")]
+
+
+def test_a_booklet_s_cover_and_contents_go_and_the_report_s_own_title_is_the_title(tmp_path):
+    lines = ["XX县XX镇党委书记", "述 职 述 廉 报 告", "（2024年度）", "单　　位：中共XX县XX镇委员会", "姓　　名：赵XX",
+             "日　　期：二〇二五年一月", "目　　录", "抓基层党建工作主要情况…………………………2", "存在的问题及原因分析……………………5",
+             "XX镇党委书记2024年度抓基层党建工作述职述廉报告", "本人2021年9月起任XX镇党委书记，现将有关情况报告如下。",
+             "一、抓基层党建工作主要情况", "严格执行书记抓党建“月调度、季点评”制度。", "二、存在的问题", "抓党建的精力投入不够。", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX镇党委书记2024年度抓基层党建工作述职述廉报告"
+    assert "姓名：赵XX" in parsed.removed_lines and not any("单位" in text or "……" in text for text in texts(parsed))

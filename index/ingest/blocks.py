@@ -76,6 +76,25 @@ def strip_line_numbers(lines: list[str]) -> list[str]:
     return out
 
 
+# A vertical text box, or a PDF extraction gone wrong, prints a title or a heading a character a line
+MIN_VERTICAL = 4
+_VERTICAL_CHAR = re.compile(r"[\u4e00-\u9fff\dX、，：（）()]")  # X: a placeholder (XX中学)
+
+
+def join_vertical(lines: list[str]) -> list[str]:
+    """Runs of MIN_VERTICAL or more lines of one character each (a blank line ends a run), joined into one."""
+    out: list[str] = []
+    run: list[str] = []
+    for line in [*lines, ""]:
+        if len(line.strip()) == 1 and _VERTICAL_CHAR.match(line.strip()):  # not a stray □ or • of the page
+            run.append(line.strip())
+            continue
+        out.extend(["".join(run)] if len(run) >= MIN_VERTICAL else run)
+        run = []
+        out.append(line)
+    return out[:-1]
+
+
 def join_runs(lines: list[str], levels: list[int | None], run_at: Callable[[int], tuple[int, str] | None]
               ) -> tuple[list[str], list[int | None]]:
     """The lines with each run that `run_at(i)` finds (the run's end and the one body line it becomes)

@@ -90,7 +90,7 @@ _CJK_GAP = re.compile(rf"(?<=[{_CJK}{_PUNCT}0-9X%])\s+(?=[{_CJK}{_PUNCT}])|(?<=[
 # where Chinese stands before it (一. 主要工作 → 一、, 党课2次. 今年 → 。); 26.3万, 09:12 and URLs stay
 _TOP_NUMBER_DOT = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[.．](?!\d)\s*")
 _ASCII_MARKS = {",": "，", ".": "。", ";": "；", ":": "：", "!": "！", "?": "？"}
-_ASCII_MARK = re.compile(rf"(?<=[{_CJK}X%\"”）)])\s*([,.;:!?])(?![\d.])\s*")
+_ASCII_MARK = re.compile(rf"(?<=[{_CJK}X%\"”）)])\s*([,.;:!?])(?![\dX.])\s*")  # not 增长XX.X%
 
 
 def full_width_marks(line: str) -> str:

@@ -6,10 +6,11 @@ import unicodedata
 from pathlib import Path
 
 from fanwen.index.errors import UnreadableFile, unsupported_format
-from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces, split_indents, strip_line_numbers  # noqa: F401 (re-exported)
+from fanwen.index.ingest.blocks import (Block, RawDocument, join_vertical, normalize_spaces,  # noqa: F401 (re-exported)
+                                        split_indents, strip_line_numbers)
 from fanwen.index.ingest.messages import quoted_report
 from fanwen.index.ingest.sentences import sentence_paragraphs
-from fanwen.index.ingest.sheet import csv_column
+from fanwen.index.ingest.sheet import csv_column, table_cells
 from fanwen.index.ingest.html_text import looks_like_html, visible_lines
 from fanwen.index.ingest.markdown import looks_like_markdown, markdown_blocks
 from fanwen.index.ingest.pdf import read_pdf
@@ -70,9 +71,9 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
     text, encoding = _decode(data, name)
     if not text.strip():
         raise UnreadableFile(f"cannot read {name}: file contains only whitespace", zh=f"无法读取 {name}：文件里只有空白，没有文字")
-    lines = [part for line in strip_line_numbers(text.splitlines()) for part in split_indents(line)]
-    # a sheet saved as CSV; an e-mail reply quoting the report; a script read out a sentence a line
-    lines = csv_column(lines) or quoted_report(lines) or lines
+    lines = [part for line in join_vertical(strip_line_numbers(text.splitlines())) for part in split_indents(line)]
+    # a sheet saved as CSV, a two-column table; an e-mail reply quoting the report; a script a sentence a line
+    lines = csv_column(lines) or table_cells(lines) or quoted_report(lines) or lines
     lines = sentence_paragraphs(lines) or lines
     if markdown or looks_like_markdown(lines):  # a note app's export saved as .txt is Markdown too
         blocks, markdown = markdown_blocks(lines), True

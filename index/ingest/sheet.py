@@ -1,4 +1,5 @@
-"""A report pasted into a spreadsheet a paragraph a cell and saved as CSV (序号,内容,备注): the text column."""
+"""A report kept in a sheet or a table: saved as CSV a paragraph a cell (序号,内容,备注), or a two-column Word table
+(项目 | 内容) copied as text: its text, a cell a line."""
 from __future__ import annotations
 
 import csv
@@ -28,3 +29,29 @@ def csv_column(lines: list[str]) -> list[str] | None:
         return None
     start = 1 if len(rows[0][main].strip()) <= HEADER_MAX else 0  # 内容 / 正文: the column's label
     return [row[main].strip() for row in rows[start:] if row[main].strip()]
+
+
+# A two-column table copied as text: 二、履职情况及成效<TAB>（一）把牢政治方向…, a cell's later lines without a left cell
+_TWO_CELLS = re.compile(r"^([^\t]{0,16})\t+([^\t]+)$")
+_HEADER_CELLS = ("项目", "栏目", "类别", "内容", "事项")
+MIN_TABLE_ROWS = 3
+
+
+def table_cells(lines: list[str]) -> list[str] | None:
+    """Each row's left cell (the part it names) and right cell on lines of their own, the header row left out,
+    when the text is such a table; None for any other text."""
+    rows = [(i, match) for i, line in enumerate(lines) if (match := _TWO_CELLS.match(line.rstrip()))]
+    tabbed = sum(1 for line in lines if "\t" in line)
+    if len(rows) < MIN_TABLE_ROWS or len(rows) < 0.9 * tabbed:
+        return None
+    cells = {i: match for i, match in rows}
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i not in cells:
+            out.append(line)
+            continue
+        left, right = (cell.strip() for cell in cells[i].groups())
+        if re.sub(r"\s", "", left) in _HEADER_CELLS:
+            continue
+        out.extend(cell for cell in (left, right) if cell)
+    return out

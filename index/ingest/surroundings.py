@@ -66,13 +66,22 @@ _ENTRY = re.compile(rf"^([{BULLETS}]?\s*(0?\d{{1,2}}|[一二三四五六七八�
 ENTRY_MAX = 40
 
 
+# A booklet's cover above its contents: short lines, among them fields (单位：…, 姓名：…, 日期：…)
+_COVER_FIELD = re.compile(r"^\S{2,6}[:：]")
+COVER_MAX = 15
+
+
 def contents(lines: list[str]) -> list[int]:
     """Positions of a table of contents: the 目录 line and the entries after it (a numbered or bulleted short
-    line without a sentence in it); the first other line ends it."""
+    line without a sentence in it); the first other line ends it. A cover page above it goes too."""
     drop: list[int] = []
     for i, line in enumerate(lines):
         if not _CONTENTS.match(line.strip()):
             continue
+        cover = lines[:i]
+        if i <= COVER_MAX and any(_COVER_FIELD.match(c) for c in cover) and not any(
+                len(c) > ENTRY_MAX or CLAUSE.search(c) for c in cover):
+            drop.extend(range(i))
         drop.append(i)
         for j in range(i + 1, len(lines)):
             entry = lines[j].strip()
