@@ -1,19 +1,8 @@
-"""More reports laid out unlike the samples (layout batches 9-10: a speech-to-text export, ordinal part
-headings, a byline under the title): what the index would hold after parsing them."""
-from fanwen.index.ingest.pipeline import parse_file
+"""More reports laid out unlike the samples (layout batches 9-14 of scripts/eval/layouts: exports from apps and
+transcription, slides, sheets, e-mail replies, drafts under review, booklets): what the index would hold."""
+from parsing import CLOSING, parse, texts
 
-CLOSING = "以上述职，不妥之处，请各位领导、同志们批评指正。"
 PROBLEMS = "二是基层基础还有短板，个别村书记年龄偏大，带富能力不强，后备干部储而不用。"
-
-
-def parse(tmp_path, lines, name="report.txt"):
-    path = tmp_path / name
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return parse_file(path)
-
-
-def texts(parsed):
-    return [piece.text for piece in parsed.pieces]
 
 
 def test_a_speech_to_text_export_keeps_the_speaker_who_spoke_most(tmp_path):
@@ -230,13 +219,15 @@ def test_a_title_printed_a_character_a_line_is_one_line_again(tmp_path):
 
 
 def test_a_two_column_table_copied_as_text_keeps_each_cell_on_its_own_line(tmp_path):
+    """The left cell names the part; 基本情况, a 述职 form's first part, is the opening."""
     lines = ["XX街道党工委书记2024年度抓基层党建工作述职报告", "项　目\t主要内容（按述职提纲填写）",
+             "基本情况\t2024年1月至12月，本人担任XX街道党工委书记，全面负责街道党的建设工作。",
              "一、履职情况及成效\t（一）把牢政治方向，责任落实更加有力。", "\t坚持每月召开党工委会议研究党建工作，全年专题研究13次。",
              "二、存在的主要问题\t一是统筹协调能力还不够强。街道党工委统筹驻区单位的办法不多。",
              "二是组织覆盖存在薄弱环节。", "三、努力方向\t一是持续压实责任，完善书记抓党建责任清单。", f"\t{CLOSING}"]
     parsed = parse(tmp_path, lines)
     assert [(piece.text[:8], piece.heading_path[0], piece.role) for piece in parsed.pieces] == [
-        ("坚持每月召开党工", "一、履职情况及成效", "achievements"), ("一是统筹协调能力", "二、存在的主要问题", "problems"),
+        ("2024年1月至", "基本情况", "opening"), ("坚持每月召开党工", "一、履职情况及成效", "achievements"), ("一是统筹协调能力", "二、存在的主要问题", "problems"),
         ("二是组织覆盖存在", "二、存在的主要问题", "problems"), ("一是持续压实责任", "三、努力方向", "plans"),
         (CLOSING[:8], "三、努力方向", "closing")]
 

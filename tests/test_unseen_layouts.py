@@ -1,20 +1,10 @@
 """Reports laid out unlike the five samples (a hospital's web page, a school's PDF text, a township's report
 without headings, a bank's restarting numbering): what the index would hold after parsing them."""
-from fanwen.index.ingest.pipeline import parse_file
+from parsing import CLOSING, parse, texts
 
-CLOSING = "以上述职，不妥之处，请各位领导、同志们批评指正。"
 PLANS = ["四、下一步工作打算",
          "（一）着力深化党建业务融合。围绕医院重点学科建设，每个支部确定1至2个融合项目，力争培育X个党建品牌。"]
 
-
-def parse(tmp_path, lines, name="report.txt"):
-    path = tmp_path / name
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return parse_file(path)
-
-
-def texts(parsed):
-    return [piece.text for piece in parsed.pieces]
 
 
 def test_a_host_page_below_the_closing_formula_is_not_report_text(tmp_path):

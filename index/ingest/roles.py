@@ -13,6 +13,7 @@ _SECTION_CUES = (
     ("plans", re.compile(r"下一步|下步|打算|思路|措施|整改方向|努力方向|计划|今后|展望")),
     ("achievements", re.compile(r"做法|成效|成绩|亮点|特色|履职|主要工作|工作情况|工作开展|经验|完成情况")),
     ("closing", re.compile(r"^(结束语|结语)")),
+    ("opening", re.compile(r"基本情况|个人简况|个人简介")),  # a 述职 form's first part: who reports, on what
 )
 _SHORTFALL = re.compile(r"不够|不足|不力|不到位|有待|欠缺|不强|不高|不严|缺乏")
 _MIXED_SECTION = re.compile(r"(问题|不足).{0,4}(及|和|与|、)其?(主要|产生的)?原因")
