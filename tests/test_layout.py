@@ -1,5 +1,5 @@
 """Layout repair and noise rules on lines of real report text (from corpus/)."""
-from fanwen.index.ingest import layout, noise
+from fanwen.index.ingest import layout, noise, structure
 from fanwen.index.ingest.clean import load_rules
 from fanwen.index.ingest.pipeline import tidy_lines
 from fanwen.index.ingest.structure import build_outline
@@ -69,8 +69,8 @@ def test_chrome_rule_keeps_report_lines():
 
 
 def test_bare_heading_rule():
-    assert layout.is_bare_heading("主要工作", BODY, BODY)
-    assert not layout.is_bare_heading(BODY, BODY, BODY)
+    assert structure.is_bare_heading("主要工作", BODY, BODY)
+    assert not structure.is_bare_heading(BODY, BODY, BODY)
 
 
 def test_page_marks_inside_sentences_are_cut_when_they_count_pages():

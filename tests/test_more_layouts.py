@@ -240,3 +240,37 @@ def test_a_booklet_s_cover_and_contents_go_and_the_report_s_own_title_is_the_tit
     parsed = parse(tmp_path, lines)
     assert parsed.title == "XX镇党委书记2024年度抓基层党建工作述职述廉报告"
     assert "姓名：赵XX" in parsed.removed_lines and not any("单位" in text or "……" in text for text in texts(parsed))
+
+
+def test_a_wechat_merged_forward_keeps_the_author_s_messages(tmp_path):
+    lines = ["群聊的聊天记录", "—————  2024-01-08  —————", "张XX  1月8日 下午3:14", "XX镇党委书记2023年度抓基层党建工作述职报告",
+             "李XX  1月8日 下午3:15", "好的书记，马上看", "张XX  1月8日 下午3:16", "2023年，我认真履行第一责任人职责，现将情况报告如下。",
+             "刘XX  1月8日 下午3:17", "收到", "张XX  1月8日 下午3:18", "一、主要成效", "张XX  1月8日 下午3:19",
+             "（一）压紧压实责任。全年召开党委会研究党建工作12次。", "王XX撤回了一条消息", "张XX  1月8日 下午3:20", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX镇党委书记2023年度抓基层党建工作述职报告"
+    assert texts(parsed) == ["2023年，我认真履行第一责任人职责，现将情况报告如下。", "（一）压紧压实责任。全年召开党委会研究党建工作12次。",
+                             CLOSING]
+
+
+def test_a_drafter_s_notes_to_self_and_struck_text_go_but_numbered_brackets_stay(tmp_path):
+    lines = ["XX县教育局党组书记2023年度抓基层党建工作述职报告（第三稿，12月26日改）",
+             "2023年，本人认真履行第一责任人职责。（开头是不是太短？再补两句形势）现将情况报告如下。", "一、主要工作",
+             "（一）以制度改革为牵引。全县中小学（含民办学校）建立党组织领导的校长负责制（此处加数据）。"
+             "~~全县教育系统党建工作实现了跨越式发展。~~组织新任校级干部接受教育（可删，篇幅超了）。",
+             "二、存在的问题", "基层党组织书记专职化比例偏低，仅有（此处加数据）名。（待领导审定）", CLOSING]
+    found = texts(parse(tmp_path, lines))
+    assert found[1] == ("（一）以制度改革为牵引。全县中小学（含民办学校）建立党组织领导的校长负责制。"
+                        "组织新任校级干部接受教育。")
+    assert found[0] == "2023年，本人认真履行第一责任人职责。现将情况报告如下。" and found[2] == "基层党组织书记专职化比例偏低，仅有名。"
+
+
+def test_a_heading_and_its_text_on_one_line_after_a_colon(tmp_path):
+    lines = ["XX街道党工委书记2023年度抓基层党建工作述职报告", "========", "【一、主要工作及成效】",
+             "1、压实责任，全年召开党工委会议研究党建工作12次。",
+             "二、存在问题：一是抓党建的系统思维还不够强，对新兴领域党建研究不深。二是部分社区党组织作用发挥不够充分。",
+             "■三、下一步打算", "(1)突出责任落实。严格落实党建工作责任制。", CLOSING]
+    parsed = parse(tmp_path, lines)
+    problems = parsed.pieces[1]
+    assert problems.text.startswith("一是抓党建") and problems.role == "problems"
+    assert problems.heading_path[0].startswith("二、存在问题")

@@ -9,7 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from fanwen.index.ingest.blocks import join_runs
-from fanwen.index.ingest.bullets import BULLETS
 
 _NUM = "一二三四五六七八九十"
 # Markers that open a heading or a list item at the start of a line; 一是 opens a run of points,
@@ -136,6 +135,8 @@ def heading_end(part: str) -> int | None:
     for cut in range(marker.end() + 2, min(stop, marker.end() + MAX_HEADING + 1)):
         # what follows a cut is only ever matched at its start: a window, not a copy of a long paragraph
         head, rest = part[marker.end():cut], part[cut:cut + 2 * MAX_HEADING]
+        if head[-1] in "：:" and _colon_ends_heading(head[:-1], rest, words, top):
+            cuts.append((cut, True))  # 二、存在问题：一是…, a notepad's heading and its text on one line
         if any(mark in head for mark in "；;：:"):
             break  # heading text holds no clause-ending punctuation: the heading is over
         if rest[0] in _NOT_AFTER_CUT or not _balanced(head) or head.count("，") + head.count(",") > 1:
@@ -146,6 +147,14 @@ def heading_end(part: str) -> int | None:
             cuts.append((cut, False))
     # points that follow are the firmer evidence: 五、问题产生的原因一是… is not cut after 问题
     return next((cut for cut, points in cuts if points), cuts[0][0] if cuts else None)
+
+
+def _colon_ends_heading(head: str, rest: str, words: HeadingWords, top: bool) -> bool:
+    """A colon closes a heading run into its text when a sub-item or run of points follows it, or when the
+    heading of a part ends on a report-part noun (二、存在问题：…)."""
+    if any(mark in head for mark in "；;：:，,"):
+        return False
+    return bool(_SUB_ITEM.match(rest)) or top and head.endswith(words.section)
 
 
 def _words_end_heading(head: str, rest: str, words: HeadingWords, top: bool) -> bool:
@@ -273,21 +282,6 @@ def _ends_heading(paragraph: str, ahead: list[str], width: int | None, size=len)
         return False
     following = "".join(ahead)[:MAX_HEADING - len(paragraph) + 1]
     return not any(mark in following for mark in "。！？；：")
-
-
-_CLOSING_HEAD = re.compile(r"^(结束语|结语)([:：][^。！？!?，,；;]{0,16})?$")
-
-
-def is_bare_heading(line: str, before: str | None, after: str | None) -> bool:
-    """A short line without sentence punctuation between two paragraphs is a heading without a number; a
-    colon may end it (存在的不足：, 明年的打算：), as spoken reports head their parts."""
-    if _CLOSING_HEAD.match(line):  # 结束语：以述职促提升, a slide's last part
-        return before is not None
-    if len(line) > 24 or any(mark in line.rstrip("：:") for mark in "。！？!?；;，,：:"):
-        return False
-    if after is not None and line[:1] in BULLETS and after[:1] == line[:1]:
-        return False  # ● a point, then ● the next: items of one list
-    return before is not None and after is not None and len(after) > len(line)
 
 
 _FIGURE = re.compile(r"\d+(?:\.\d+)?%?")

@@ -14,15 +14,21 @@ _TURN_HEAD = re.compile(rf"^(?P<sender>{_SPEAKER})\s*(\d{{1,2}}:)?\d{{1,2}}:\d{{
 MIN_MESSAGES = 4
 
 
+# WeChat's merged forward of a chat: the sender, the day and the time over each message (张XX  1月8日 下午3:12)
+_DATED_HEAD = re.compile(r"^(?P<sender>[^\s\d]{1,12})\s*\d{1,2}月\d{1,2}日\s*(上午|下午|晚上|凌晨|中午)?\s*\d{1,2}:\d{2}$")
+
+
 def message_heads(lines: list[str]) -> list[tuple[int, str]]:
     """(position, sender) of each message header, for the kind of header the text uses most."""
-    chat, turns = [], []
+    chat, turns, dated = [], [], []
     for i, line in enumerate(lines):
         if match := _CHAT_HEAD.match(line.strip()):
             chat.append((i, match["sender"].strip()))
         elif match := _TURN_HEAD.match(line.strip()):
             turns.append((i, (match["sender"] or match["later"]).replace(" ", "")))
-    return max(chat, turns, key=len)
+        elif match := _DATED_HEAD.match(line.strip()):
+            dated.append((i, match["sender"]))
+    return max(chat, turns, dated, key=len)
 
 
 def chat_messages(lines: list[str]) -> list[int]:

@@ -179,15 +179,21 @@ def page_marks(lines: list[str]) -> dict[int, list[tuple[int, int]]]:
 
 
 # Bracketed asides dropped into a sentence: a document site's watermark (【本文档由XX文库用户上传】), a reviewer's
-# note (【王科长：此处数据再核实】, 【此段是否再展开？】), a drafter's placeholder (【待补充数据】), a speech's
-# stage direction (（全场掌声）)
+# note (【王科长：此处数据再核实】, 【此段是否再展开？】), a drafter's placeholder (【待补充数据】) or note to self
+# (（此处加数据）), a speech's stage direction (（全场掌声）), struck-through text (~~…~~)
 _WATERMARK = re.compile(r"[【〖\[][^【】〖〗\[\]]{0,30}(上传|下载|文库|转载)[^【】〖〗\[\]]{0,20}[】〗\]]"
                         r"|【[^【】：:]{0,6}(科长|主任|局长|书记|处长|部长|领导|批注|意见|备注|起草人注|编者注)[：:][^【】]{2,60}】"
                         r"|【[^【】]{0,40}[？?][^【】]{0,40}】"
                         # a drafter's placeholder left in the text: 【待补充数据】, 【待核实：…】, 【此处引用县委文件名称】
                         r"|【(待|此处|这里)[^【】]{1,40}】"
                         # a stage direction inside a paragraph of a speech: …的最大动力。（全场掌声）
-                        r"|[（(][^（）()]{0,8}(掌声|鼓掌|笑声|停顿)[^（）()]{0,6}[）)]")
+                        r"|[（(][^（）()]{0,8}(掌声|鼓掌|笑声|停顿)[^（）()]{0,6}[）)]"
+                        # a drafter's note to self in round brackets: （此处加数据）, （待领导审定）, （可删，篇幅超了）,
+                        # （第三稿，12月26日改）, a question （这条要不要点学校名字？）
+                        r"|[（(](此处|这里|待|可删|核实|问[^（）()]{0,6}要|举个例子|再加|结尾再|最后统一|第[一二三四五六七八九十\d]{1,2}稿)"
+                        r"[^（）()]{0,40}[）)]|[（(][^（）()]{2,40}[？?][^（）()]{0,20}[）)]"
+                        # struck-through draft text (~~…~~ from Markdown): deleted words
+                        r"|~~[^~]{1,200}~~")
 
 
 def cut_watermarks(line: str) -> tuple[str, list[str]]:

@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass
 
 from fanwen.index.ingest.cues import CAUSE_CUE
-from fanwen.index.ingest.layout import heading_words, is_bare_heading
+from fanwen.index.ingest.bullets import BULLETS
+from fanwen.index.ingest.layout import heading_words
 from fanwen.index.ingest.roles import section_role
 
 NUMERALS = "一二三四五六七八九十"
@@ -120,6 +121,21 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
             ordered = [path[lv] for lv in sorted(path)]
             paragraphs.append(Paragraph(body, ordered, start, len(paragraphs)))
     return Outline(title or fallback_title, paragraphs, "\n".join(parts))
+
+
+_CLOSING_HEAD = re.compile(r"^(结束语|结语)([:：][^。！？!?，,；;]{0,16})?$")
+
+
+def is_bare_heading(line: str, before: str | None, after: str | None) -> bool:
+    """A short line without sentence punctuation between two paragraphs is a heading without a number; a
+    colon may end it (存在的不足：, 明年的打算：), as spoken reports head their parts."""
+    if _CLOSING_HEAD.match(line):  # 结束语：以述职促提升, a slide's last part
+        return before is not None
+    if len(line) > 24 or any(mark in line.rstrip("：:") for mark in "。！？!?；;，,：:"):
+        return False
+    if after is not None and line[:1] in BULLETS and after[:1] == line[:1]:
+        return False  # ● a point, then ● the next: items of one list
+    return before is not None and after is not None and len(after) > len(line)
 
 
 def is_question(line: str) -> bool:
