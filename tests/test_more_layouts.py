@@ -115,6 +115,7 @@ def test_a_report_pasted_into_a_sheet_and_saved_as_csv_reads_as_its_text_column(
     assert texts(parsed)[0] == "2023年，我认真履行第一责任人职责，全年召开党委会研究党建议题14项，以村\"两委\"规范运行为重点。"
     assert "（一）压紧压实责任链条。制定责任清单，储备后备干部1,386名。" in texts(parsed)
     assert not any("核实" in text or "三稿" in text or "序号" in text for text in texts(parsed))
+    assert {"数据待核实", "领导要求,开头控制", "此段已改三稿"} <= set(parsed.removed_lines)  # reported, not lost
 
 
 def test_a_reply_quoting_the_report_keeps_the_quoted_report_only(tmp_path):
@@ -128,6 +129,7 @@ def test_a_reply_quoting_the_report_keeps_the_quoted_report_only(tmp_path):
     assert parsed.title == "XX镇党委书记2024年度抓基层党建工作述职报告"
     assert texts(parsed)[-1] == CLOSING
     assert not any("修改意见" in text or "写道" in text or "报送" in text or "组织二股" in text for text in texts(parsed))
+    assert "附后是修改意见，问题部分第三条还可以再具体一些。" in parsed.removed_lines
 
 
 def test_a_script_read_out_a_sentence_a_line_is_joined_into_paragraphs(tmp_path):
@@ -274,3 +276,10 @@ def test_a_heading_and_its_text_on_one_line_after_a_colon(tmp_path):
     problems = parsed.pieces[1]
     assert problems.text.startswith("一是抓党建") and problems.role == "problems"
     assert problems.heading_path[0].startswith("二、存在问题")
+
+
+def test_handwriting_an_ocr_read_as_strokes_is_not_report_text(tmp_path):
+    lines = ["XX乡党委书记抓基层党建工作述职报告", "2012年，本人认真履行第一责任人职责，现将情况报告如下。", "一、主要工作",
+             "全年召开党委会研究党建工作12次。", "丿乀丶 亅 ㄥ 乂", "二、存在的问题", "理论学习不够深入。", "〆 丨丶ノ 乛亠 ヽ", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert "丿乀丶亅ㄥ乂" in parsed.removed_lines and not any("丨" in text for text in texts(parsed))

@@ -159,6 +159,8 @@ def test_note_app_markdown_export(tmp_path, suffix):
         ("小区党支部（个）18 41", None), ("这一段引用的是区委的原话。", None),
         ("本文档最后由党建办-小刘编辑于2024-01-11 08:32", None),
     ]
+    assert "> 💡 **周书记批注（1月5日）：** 数据请再核一遍。" in doc.dropped  # a remark left out is reported
+    assert "title: 述职报告（定稿v3）" in doc.dropped
 
 
 def test_plain_text_with_a_hash_is_not_markdown(tmp_path):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 
@@ -21,6 +21,7 @@ class RawDocument:
     blocks: list[Block]
     format: str
     encoding: str | None
+    dropped: list[str] = field(default_factory=list)  # text a reader left out (a sheet's notes column, a reply)
 
 
 _CJK = r"\u2E80-\u2FFF\u3001-\u303F\u3040-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF\U00020000-\U0003FFFF"

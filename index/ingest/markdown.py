@@ -43,15 +43,19 @@ def front_matter_end(lines: list[str]) -> int:
     return 0
 
 
-def markdown_blocks(lines: list[str]) -> list[Block]:
-    blocks = []
-    for line in lines[front_matter_end(lines):]:
+def markdown_blocks(lines: list[str]) -> tuple[list[Block], list[str]]:
+    """The text's blocks, and what was left out as furniture (front matter, link and image lines, remarks)."""
+    start = front_matter_end(lines)
+    blocks, dropped = [], [line.strip() for line in lines[:start] if line.strip() not in ("", "---")]
+    for line in lines[start:]:
         if _RULE.match(line) or _TABLE_RULE.match(line):
             continue
         level, text = _line_text(line)
         if text:
             blocks.append(Block(text, level))
-    return _title_on_top(blocks)
+        elif _TAG.sub("", line).strip():
+            dropped.append(line.strip())
+    return _title_on_top(blocks), dropped
 
 
 def _title_on_top(blocks: list[Block]) -> list[Block]:

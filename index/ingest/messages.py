@@ -55,10 +55,10 @@ _QUOTE = re.compile(r"^>\s?")
 QUOTED_SHARE = 0.6
 
 
-def quoted_report(lines: list[str]) -> list[str] | None:
-    """The lines a reply quotes below its first attribution line, unquoted one level (what they quote in turn,
-    an older message, left out), when most lines below it are quoted; None for any other text. The reply's
-    own words above and its signature below are the replier's, not the report."""
+def quoted_report(lines: list[str]) -> tuple[list[str], list[str]] | None:
+    """The lines a reply quotes below its first attribution line, unquoted one level, and the rest, dropped
+    (the reply's own words above, its signature below, an older message quoted in turn), when most lines
+    below the attribution are quoted; None for any other text."""
     start = next((i for i, line in enumerate(lines) if _ATTRIBUTION.match(line.strip())), None)
     if start is None:
         return None
@@ -67,7 +67,10 @@ def quoted_report(lines: list[str]) -> list[str] | None:
     if len(quoted) < QUOTED_SHARE * len(below):
         return None
     inner = [_QUOTE.sub("", line.lstrip(), count=1) for line in quoted]
-    return [line for line in inner if not _QUOTE.match(line.lstrip()) and not _ATTRIBUTION.match(line.strip())]
+    kept = [line for line in inner if not _QUOTE.match(line.lstrip()) and not _ATTRIBUTION.match(line.strip())]
+    dropped = [line.strip() for line in lines[:start + 1] + [line for line in below if not _QUOTE.match(line.lstrip())]
+               + [line for line in inner if line not in kept] if line.strip()]
+    return kept, dropped
 
 
 # Word/WPS comments copied with the text: the reviewer and the time on a line (李XX 2025-01-06 10:21), the comment

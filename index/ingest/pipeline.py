@@ -58,6 +58,7 @@ def parse_file(path: Path, params: ChunkParams = ChunkParams(), doc_id: str | No
             lines.append(text)
             levels.append(block.level)
     lines, levels, removed = tidy_lines(lines, levels, load_rules())
+    removed = raw.dropped + removed
     outline = build_outline(lines, levels, fallback_title=doc_id_for(path))
     pieces = tag_from_text(chunk_outline(outline, params), outline.title)
     if not pieces:

@@ -73,15 +73,16 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
         raise UnreadableFile(f"cannot read {name}: file contains only whitespace", zh=f"无法读取 {name}：文件里只有空白，没有文字")
     lines = [part for line in join_vertical(strip_line_numbers(text.splitlines())) for part in split_indents(line)]
     # a sheet saved as CSV, a two-column table; an e-mail reply quoting the report; a script a sentence a line
-    lines = csv_column(lines) or table_cells(lines) or quoted_report(lines) or lines
+    lines, dropped = csv_column(lines) or table_cells(lines) or quoted_report(lines) or (lines, [])
     lines = sentence_paragraphs(lines) or lines
     if markdown or looks_like_markdown(lines):  # a note app's export saved as .txt is Markdown too
-        blocks, markdown = markdown_blocks(lines), True
+        (blocks, furniture), markdown = markdown_blocks(lines), True
+        dropped += furniture
     elif looks_like_html(text):  # a page's source saved as .txt: its visible text, the <h1> as the title
         blocks = [Block(t, level) for line, level in visible_lines(text) if (t := normalize_spaces(line))]
     else:
         blocks = [Block(t) for t in map(normalize_spaces, lines) if t]
-    return RawDocument(blocks, "md" if markdown else "txt", encoding)
+    return RawDocument(blocks, "md" if markdown else "txt", encoding, dropped)
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:

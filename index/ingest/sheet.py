@@ -11,9 +11,10 @@ ROW_SHARE = 0.8  # of the non-empty lines, the share that must split into the he
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def csv_column(lines: list[str]) -> list[str] | None:
+def csv_column(lines: list[str]) -> tuple[list[str], list[str]] | None:
     """The cells of the column holding most Chinese text, a line each (the header row and empty cells left
-    out), when the lines are CSV rows of two or more cells; None for any other text."""
+    out), and the other columns' cells, dropped (序号, 备注); None when the lines are not CSV rows of two or more
+    cells."""
     body = [line for line in lines if line.strip()]
     if len(body) < MIN_ROWS or "," not in body[0]:
         return None
@@ -28,7 +29,9 @@ def csv_column(lines: list[str]) -> list[str] | None:
     if text[main] < 0.5 * sum(len(_CJK.findall(line)) for line in body):
         return None
     start = 1 if len(rows[0][main].strip()) <= HEADER_MAX else 0  # 内容 / 正文: the column's label
-    return [row[main].strip() for row in rows[start:] if row[main].strip()]
+    dropped = [cell.strip() for row in rows for col, cell in enumerate(row)
+               if (col != main or row is rows[0] and start) and _CJK.search(cell)]
+    return [row[main].strip() for row in rows[start:] if row[main].strip()], dropped
 
 
 # A two-column table copied as text: 二、履职情况及成效<TAB>（一）把牢政治方向…, a cell's later lines without a left cell
@@ -37,21 +40,23 @@ _HEADER_CELLS = ("项目", "栏目", "类别", "内容", "事项")
 MIN_TABLE_ROWS = 3
 
 
-def table_cells(lines: list[str]) -> list[str] | None:
-    """Each row's left cell (the part it names) and right cell on lines of their own, the header row left out,
-    when the text is such a table; None for any other text."""
+def table_cells(lines: list[str]) -> tuple[list[str], list[str]] | None:
+    """Each row's left cell (the part it names) and right cell on lines of their own, and the header row,
+    dropped, when the text is such a table; None for any other text."""
     rows = [(i, match) for i, line in enumerate(lines) if (match := _TWO_CELLS.match(line.rstrip()))]
     tabbed = sum(1 for line in lines if "\t" in line)
     if len(rows) < MIN_TABLE_ROWS or len(rows) < 0.9 * tabbed:
         return None
     cells = {i: match for i, match in rows}
     out: list[str] = []
+    dropped: list[str] = []
     for i, line in enumerate(lines):
         if i not in cells:
             out.append(line)
             continue
         left, right = (cell.strip() for cell in cells[i].groups())
         if re.sub(r"\s", "", left) in _HEADER_CELLS:
+            dropped.append(line.strip())
             continue
         out.extend(cell for cell in (left, right) if cell)
-    return out
+    return out, dropped
