@@ -283,3 +283,37 @@ def test_handwriting_an_ocr_read_as_strokes_is_not_report_text(tmp_path):
              "全年召开党委会研究党建工作12次。", "丿乀丶 亅 ㄥ 乂", "二、存在的问题", "理论学习不够深入。", "〆 丨丶ノ 乛亠 ヽ", CLOSING]
     parsed = parse(tmp_path, lines)
     assert "丿乀丶亅ㄥ乂" in parsed.removed_lines and not any("丨" in text for text in texts(parsed))
+
+
+def test_an_ai_assistant_s_words_around_its_draft_are_not_report_text(tmp_path):
+    lines = ["好的，以下是为您撰写的社区党委书记2024年度述职报告，供参考：", "---", "# [单位名称]党委书记2024年度抓基层党建工作述职报告",
+             "2024年，我坚持以党建引领基层治理，现将有关情况报告如下。", "### 一、主要工作及成效",
+             "全年召开党委会研究党建工作[具体数据]次，新建网格党支部12个。", "### 二、存在的问题", "党建引领作用发挥还不够均衡。",
+             CLOSING, "**温馨提示：**", "- 文中“[具体数据]”等处需根据实际情况替换；",
+             "如需调整字数或侧重点，请告诉我。", "内容由AI生成，请仔细甄别"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "党委书记2024年度抓基层党建工作述职报告"
+    assert texts(parsed) == ["2024年，我坚持以党建引领基层治理，现将有关情况报告如下。", "全年召开党委会研究党建工作次，新建网格党支部12个。",
+                             "党建引领作用发挥还不够均衡。", CLOSING]
+
+
+def test_an_assessment_annexed_below_the_closing_is_not_report_text_though_it_outweighs_the_report(tmp_path):
+    lines = ["XX集团党委书记2024年度述职述廉报告", "2024年，本人认真履行管党治党第一责任人职责，现报告如下。", "一、主要工作",
+             "全年召开党委会研究党建工作12次。", "二、存在的问题", "党建与经营融合还不够深。", CLOSING, "述职人：刘XX",
+             "2025年1月16日", "———————————————————", "附件1", "刘XX同志2024年度述职民主测评结果",
+             *(f"{grade}：{votes}票，占{share}%" for grade, votes, share in
+               (("优秀", 61, 70.9), ("称职", 22, 25.6), ("基本称职", 3, 3.5), ("不称职", 0, 0))),
+             "附件2", "组织评价意见", "刘XX同志作为集团党委书记，政治站位高，抓党建主动。希望今后进一步加强融合，请予评议。",
+             "评议等次：好"]
+    found = texts(parse(tmp_path, lines))
+    assert found[-1] == CLOSING and not any("票" in text or "评价" in text for text in found)
+
+
+def test_a_government_disclosure_page_s_metadata_and_an_archive_s_stamps_go(tmp_path):
+    body = "全年召开党委会研究党建工作12次，发展党员8名，整顿软弱涣散村党组织2个，村集体经济收入全部达到"
+    lines = ["索引号：005XXXX38F/2024-00012", "主题分类：党务政务", "发布机构：中共XX镇委员会", "文　　号：X党发〔2024〕3号",
+             "有 效 性：有效", "XX镇党委书记2023年度抓基层党建工作述职报告", "【字体：大 中 小】【打印本页】【关闭窗口】",
+             "扫一扫在手机打开当前页", "一、主要工作", body, "XX县档案馆 全宗号 12 目录号 3 案卷号 45 第 20 页",
+             "3万元以上。", "二、存在的问题", "党员队伍老化。", CLOSING, "【附件下载】", "1.重点任务完成情况表.xlsx"]
+    found = texts(parse(tmp_path, lines))
+    assert found == [body + "3万元以上。", "党员队伍老化。", CLOSING]

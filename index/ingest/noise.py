@@ -193,7 +193,9 @@ _WATERMARK = re.compile(r"[【〖\[][^【】〖〗\[\]]{0,30}(上传|下载|文�
                         r"|[（(](此处|这里|待|可删|核实|问[^（）()]{0,6}要|举个例子|再加|结尾再|最后统一|第[一二三四五六七八九十\d]{1,2}稿)"
                         r"[^（）()]{0,40}[）)]|[（(][^（）()]{2,40}[？?][^（）()]{0,20}[）)]"
                         # struck-through draft text (~~…~~ from Markdown): deleted words
-                        r"|~~[^~]{1,200}~~")
+                        r"|~~[^~]{1,200}~~"
+                        # a template's or an assistant's placeholder: [单位名称], [具体数据], [姓名]
+                        r"|\[[^\[\]]{0,6}(名称|数据|数字|姓名|日期|时间|人数|金额)\]")
 
 
 def cut_watermarks(line: str) -> tuple[str, list[str]]:

@@ -91,18 +91,25 @@ def contents(lines: list[str]) -> list[int]:
     return drop
 
 
-_APPENDIX = re.compile(r"^(注释|注|附件|附表|附录)\s*\d*\s*[:：]"
+_APPENDIX = re.compile(r"^[【\[]?(注释|注|附件|附表|附录)\s*\d*\s*([:：].*|下载[】\]]?|[】\]])?$"
+                       r"|^\**(温馨提示|提示)\**\s*[:：]"  # an assistant's or a template's notes on the text
                        r"|^(主持人|提问|问)\s*[:：]"  # below the closing, a meeting going on: its questions
                        r"|^(全部评论|网友评论|精选评论|评论区)")  # or the readers' comments under a post
 
 
+ANNEX_GAP = 6  # lines between a closing formula and an annex line right below it (signature, date, a rule)
+
+
 def appendix(lines: list[str], closing: re.Pattern) -> list[int]:
     """Positions from the first notes or annex line below the report's closing formula to the end: footnotes
-    and attachments are not report text, nor the moderator's words and the questions that follow a speech. The formula must sit in the second half, as a closing does."""
-    ends = [i for i in range(len(lines) // 2, len(lines)) if closing.search(lines[i])]
-    if not ends:
-        return []
-    start = next((j for j in range(ends[-1] + 1, len(lines)) if _APPENDIX.match(bare(lines[j]))), None)
+    and attachments are not report text, nor the moderator's words and the questions that follow a speech.
+    The formula must sit in the second half, as a closing does, unless an annex line follows it within a few
+    lines (a long annex, an assessment, can outweigh the report)."""
+    ends = [i for i in range(len(lines) // 4, len(lines)) if closing.search(lines[i])]
+    starts = [j for j in range(ends[0] + 1, len(lines)) if _APPENDIX.match(bare(lines[j]))] if ends else []
+    # from the first closing on: an annex may quote a closing phrase again (请予评议 in an assessment)
+    start = next((j for j in starts if j >= len(lines) // 2 or any(0 < j - end <= ANNEX_GAP for end in ends)),
+                 None)
     return [] if start is None else list(range(start, len(lines)))
 
 
