@@ -317,3 +317,39 @@ def test_a_government_disclosure_page_s_metadata_and_an_archive_s_stamps_go(tmp_
              "3万元以上。", "二、存在的问题", "党员队伍老化。", CLOSING, "【附件下载】", "1.重点任务完成情况表.xlsx"]
     found = texts(parse(tmp_path, lines))
     assert found == [body + "3万元以上。", "党员队伍老化。", CLOSING]
+
+
+def test_a_title_a_heading_and_a_signature_glued_to_the_text_around_them(tmp_path):
+    lines = ["XX街道党工委书记2024年度抓基层党建工作述职报告2024年以来，本人认真落实区委要求，现将有关情况报告如下。一、主要工作",
+             "全年召开党工委会议研究党建工作12次，新建网格党支部8个。二、存在的问题和不足",
+             "一是党建引领作用发挥不够充分。二是队伍能力有待提升。三、下一步工作思路",
+             "一是聚焦责任落实，持续压实工作链条。", "以上述职，不足之处，恳请各位领导和同志们批评指正。XX街道党工委书记王XX2025年1月10日"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX街道党工委书记2024年度抓基层党建工作述职报告"
+    assert [(piece.heading_path, piece.role) for piece in parsed.pieces] == [
+        ([], "opening"), (["一、主要工作"], "achievements"), (["二、存在的问题和不足"], "problems"),
+        (["三、下一步工作思路"], "plans"), (["三、下一步工作思路"], "closing")]
+    assert texts(parsed)[-1] == "以上述职，不足之处，恳请各位领导和同志们批评指正。"
+
+
+def test_parts_numbered_1_2_over_sub_points_numbered_yi_er(tmp_path):
+    lines = ["XX县教育局党组书记2024年度抓基层党建工作述职报告", "根据县委组织部的安排，现将有关情况报告如下。",
+             "1.履职尽责抓党建的主要做法及成效", "（一）坚持高位谋划，压实管党治党政治责任", "局党组年初专题研究制定党建工作要点。",
+             "（二）推进体制改革，落实党组织领导的校长负责制", "按照先试点、后推开的思路稳步推进。",
+             "2.存在的问题和不足", "（一）党建责任层层递减。少数学校党组织书记抓党建的办法不多。",
+             "4.2025年工作打算", "（一）进一步压紧压实责任。坚持党组书记带头抓。", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert [(piece.heading_path[:1], piece.role) for piece in parsed.pieces][1:4] == [
+        (["1.履职尽责抓党建的主要做法及成效"], "achievements"), (["1.履职尽责抓党建的主要做法及成效"], "achievements"),
+        (["2.存在的问题和不足"], "problems")]
+
+
+def test_a_part_s_heading_repeated_at_page_tops_is_dropped_and_the_cut_paragraph_is_whole(tmp_path):
+    first = "究其原因，主要有以下几个方面：一是思想认识还有偏差，有时仍满足于完成规定动作，研究新"
+    lines = ["XX镇党委书记2024年度抓基层党建工作述职报告", "2024年，本人认真履行第一责任人职责，现将有关情况报告如下。",
+             "一、主要工作及成效", "全年召开党委会研究党建工作12次。", "二、当前存在的问题及原因分析",
+             "一是统筹推进还不够平衡。", first, "第3页 共5页", "二、存在的问题及原因", "情况、解决新问题的办法不多。",
+             "三、下一步工作打算", "一是持续压实责任。", "扫描全能王 创建", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert first + "情况、解决新问题的办法不多。" in texts(parsed)
+    assert "二、存在的问题及原因" in parsed.removed_lines and "扫描全能王创建" in parsed.removed_lines

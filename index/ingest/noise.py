@@ -106,7 +106,8 @@ def form_row(line: str) -> tuple[str, str]:
 def running_headers(lines: list[str], levels: list[int | None]) -> list[int]:
     """Copies of a short unnumbered line without clause punctuation that the text repeats: a PDF's running
     header (an OCR'd copy may differ by a character: 2O24, 材 料). Every copy goes but one above the text (the
-    title the header repeats); before wrapped lines are re-joined, so a paragraph a page break cut is one again."""
+    title the header repeats), and the copies of a numbered heading after its first; before wrapped lines are
+    re-joined, so a paragraph a page break cut is one again."""
     groups: list[list[int]] = []
     seen: dict[str, list[int]] = {}  # each line's key and its one-deletion variants -> its group
     for i, (line, level) in enumerate(zip(lines, levels)):
@@ -123,7 +124,30 @@ def running_headers(lines: list[str], levels: list[int | None]) -> list[int]:
         for variant in variants:
             seen.setdefault(variant, group)
     body = next((i for i, line in enumerate(lines) if CLAUSE.search(line) or len(line) > CHROME_MAX), len(lines))
-    return sorted(i for group in groups if len(group) > 1 for i in group if i > body or i != group[0])
+    return sorted([i for group in groups if len(group) > 1 for i in group if i > body or i != group[0]]
+                  + _repeated_headings(lines, levels))
+
+
+_LEADER = re.compile(r"…{2,}|\.{4,}|·{4,}|．{4,}")
+_HEADING_MARKER = re.compile(r"^([一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}部分)")
+
+
+def _repeated_headings(lines: list[str], levels: list[int | None]) -> list[int]:
+    """Copies of a numbered heading after its first: a PDF that heads each page with the part it is in
+    (二、存在的问题及原因 again at a page's top, maybe inside a paragraph the page break cut)."""
+    first: dict[str, str] = {}  # a heading's marker (二、) -> its first wording
+    copies = []
+    for i, (line, level) in enumerate(zip(lines, levels)):
+        marker = _HEADING_MARKER.match(line)
+        if level is not None or marker is None or len(line) > CHROME_MAX or CLAUSE.search(line) \
+                or _LEADER.search(line):  # a table of contents' entry (一、履职尽责情况……3) is no heading
+            continue
+        words = bare(line[marker.end():])
+        seen = first.setdefault(marker.group(), words)
+        # the same words, or a page header's short form of them (存在的问题及原因 for 当前存在的问题及原因分析)
+        if seen is not words and sum(ch in seen for ch in words) >= 0.9 * len(words):
+            copies.append(i)
+    return copies
 
 
 # characters an OCR reads for digits (2O24, 2〇24): a running header's copies differ by them

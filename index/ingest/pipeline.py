@@ -9,6 +9,7 @@ from typing import Iterable
 
 from fanwen.index.ingest.bullets import join_bullet_groups
 from fanwen.index.ingest.chunking import ChunkParams, Piece, chunk_outline
+from fanwen.index.ingest.glued import unglue
 from fanwen.index.ingest import layout, messages, noise, roles, surroundings
 from fanwen.index.ingest.clean import Rules, is_boilerplate, load_rules, normalize_line, strip_boilerplate
 from fanwen.index.errors import UnreadableFile
@@ -74,7 +75,7 @@ Lines = tuple[list[str], list[int | None], list[str]]
 def tidy_lines(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
     """Noise that sits between lines goes first, so the paragraphs it interrupted can be re-joined."""
     lines, levels, removed = drop_page_furniture(lines, levels, rules)
-    lines, levels = layout.repair(*layout.join_table_rows(*join_bullet_groups(lines, levels)))
+    lines, levels = layout.repair(*layout.join_table_rows(*join_bullet_groups(*unglue(lines, levels))))
     lines, levels, dropped = drop_boilerplate(lines, levels, rules)
     lines, levels, tail = drop_lines(lines, levels, surroundings.after_closing(lines, roles.CLOSING_CUE))
     lines, levels, repeats = drop_title_repeats(lines, levels)

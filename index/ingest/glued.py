@@ -1,0 +1,36 @@
+"""Lines that lost their breaks at a part's edges: a title run into the opening, the next part's heading left at
+the end of a paragraph (…持续用力。二、存在的问题), a signature and date after the closing formula."""
+from __future__ import annotations
+
+import re
+
+from fanwen.index.ingest.layout import MAX_HEADING, split_title
+
+_NUM = "一二三四五六七八九十"
+# a top heading (二、 onwards: 一、 opens a list as often) after a sentence end, the line's last words
+_TAIL_HEADING = re.compile(rf"(?<=[。！？!?])([{_NUM}]{{1,2}}、[^。！？!?；;，,：:]{{2,24}})$")
+# a signature and a date after the closing formula: …批评指正。XX街道党工委书记王XX2025年1月10日
+_TAIL_SIGNATURE = re.compile(r"(?<=[。！!])([^。！？!?，,；;]{2,30}?)?(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+
+
+def unglue(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[int | None]]:
+    """Each body line cut where a title, a heading or a signature was glued to it; levels follow."""
+    out: list[str] = []
+    out_levels: list[int | None] = []
+    for i, (line, level) in enumerate(zip(lines, levels)):
+        parts = _pieces(line, first=i == 0) if level is None else [line]
+        out.extend(parts)
+        out_levels.extend([level] * len(parts))
+    return out, out_levels
+
+
+def _pieces(line: str, first: bool) -> list[str]:
+    head = split_title(line) if first and len(line) > MAX_HEADING else [line]
+    head = [part for part in head if part]
+    body = head.pop()
+    if heading := _TAIL_HEADING.search(body):
+        return [*head, body[:heading.start()], heading.group(1)]
+    if signature := _TAIL_SIGNATURE.search(body):
+        tail = [part.strip() for part in signature.groups() if part and part.strip()]
+        return [*head, body[:signature.start()], *tail]
+    return [*head, body]
