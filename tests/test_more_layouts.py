@@ -353,3 +353,13 @@ def test_a_part_s_heading_repeated_at_page_tops_is_dropped_and_the_cut_paragraph
     parsed = parse(tmp_path, lines)
     assert first + "情况、解决新问题的办法不多。" in texts(parsed)
     assert "二、存在的问题及原因" in parsed.removed_lines and "扫描全能王创建" in parsed.removed_lines
+
+
+def test_a_part_noun_before_the_colon_is_weaker_than_one_before_it():
+    """A report on one line: 三、下步工作思路和主要措施|总体目标：… is cut after 措施 (bench_ingest's one-line
+    variant), while 二、存在问题：一是… is cut after the colon."""
+    from fanwen.index.ingest.layout import split_heading_run
+
+    assert split_heading_run("三、下步工作思路和主要措施总体目标：以惠民利民为宗旨，以制度建设为保障，以创新服务为抓手。")[0] == \
+        "三、下步工作思路和主要措施"
+    assert split_heading_run("二、存在问题：一是抓党建的系统思维还不够强，对新兴领域党建研究不深。")[0] == "二、存在问题："

@@ -136,7 +136,9 @@ def heading_end(part: str) -> int | None:
         # what follows a cut is only ever matched at its start: a window, not a copy of a long paragraph
         head, rest = part[marker.end():cut], part[cut:cut + 2 * MAX_HEADING]
         if head[-1] in "：:" and _colon_ends_heading(head[:-1], rest, words, top):
-            cuts.append((cut, True))  # 二、存在问题：一是…, a notepad's heading and its text on one line
+            # 二、存在问题：一是…, a notepad's heading and its text on one line; a part noun before the colon is
+            # weaker evidence than one before it (三、下步工作思路和主要措施|总体目标：…)
+            cuts.append((cut, bool(_SUB_ITEM.match(rest))))
         if any(mark in head for mark in "；;：:"):
             break  # heading text holds no clause-ending punctuation: the heading is over
         if rest[0] in _NOT_AFTER_CUT or not _balanced(head) or head.count("，") + head.count(",") > 1:
