@@ -363,3 +363,11 @@ def test_a_part_noun_before_the_colon_is_weaker_than_one_before_it():
     assert split_heading_run("三、下步工作思路和主要措施总体目标：以惠民利民为宗旨，以制度建设为保障，以创新服务为抓手。")[0] == \
         "三、下步工作思路和主要措施"
     assert split_heading_run("二、存在问题：一是抓党建的系统思维还不够强，对新兴领域党建研究不深。")[0] == "二、存在问题："
+
+
+def test_report_text_that_mentions_what_furniture_says_stays(tmp_path):
+    """Page rules drop whole lines: a paragraph that names 扫一扫, AI or an adjustment is report text."""
+    kept = ["推行政务服务“扫一扫”，群众扫一扫手机就能查询办事进度，全年减少跑腿1.2万人次。",
+            "探索通过AI生成学习测试题，如需调整学习内容，党员可随时在平台留言，全年组织线上学习46场。"]
+    lines = ["XX街道党工委书记抓基层党建工作述职报告", "一、主要工作", *kept, "二、存在的问题", "党员队伍老化。", CLOSING]
+    assert texts(parse(tmp_path, lines))[:2] == kept
