@@ -268,6 +268,8 @@ def test_browser_fallback_copies(make_page, live_server):
 
     # No document here: the selection button explains instead of searching.
     page.get_by_role("button", name="用选中文字查找").click()
+    # the click handler writes the message after it asks the host for a selection: wait for it, not a race
+    page.wait_for_function("document.querySelector('#message').innerText.includes('浏览器模式')")
     assert "浏览器模式" in message(page)[1]
 
     assert search_by_typing(page, QUERY) == "done"

@@ -371,3 +371,12 @@ def test_report_text_that_mentions_what_furniture_says_stays(tmp_path):
             "探索通过AI生成学习测试题，如需调整学习内容，党员可随时在平台留言，全年组织线上学习46场。"]
     lines = ["XX街道党工委书记抓基层党建工作述职报告", "一、主要工作", *kept, "二、存在的问题", "党员队伍老化。", CLOSING]
     assert texts(parse(tmp_path, lines))[:2] == kept
+
+
+def test_a_schedule_in_a_report_is_not_read_as_a_transcript(tmp_path):
+    schedule = ["8:30 签到", "9:00 开幕式", "9:30 分组讨论", "14:00 大会交流", "16:00 总结讲评"]
+    lines = ["XX县委组织部党支部书记抓基层党建工作述职报告", "2024年，本人认真履行第一责任人职责，现将有关情况报告如下。",
+             "一、主要工作", "组织全县党支部书记轮训1期，日程如下：", *schedule, "二、存在的问题", "培训形式还比较单一。", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert texts(parsed)[0] == "2024年，本人认真履行第一责任人职责，现将有关情况报告如下。"
+    assert "培训形式还比较单一。" in texts(parsed)

@@ -3,7 +3,7 @@ main author's words only."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 # A chat app's export: each message under a line with its time and sender (2025-01-07 16:42:03 办公室-周晓(2731…))
 _CHAT_HEAD = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\s*\d{1,2}:\d{2}(:\d{2})?\s*(?P<sender>\S.{0,40})$")
@@ -12,6 +12,7 @@ _SPEAKER = r"(?:发言人|说话人|讲话人|Speaker|speaker)\s*\d{1,2}|[^\s\d:
 _TURN_HEAD = re.compile(rf"^(?P<sender>{_SPEAKER})\s*(\d{{1,2}}:)?\d{{1,2}}:\d{{2}}$|"
                         rf"^(\d{{1,2}}:)?\d{{1,2}}:\d{{2}}\s*(?P<later>{_SPEAKER})$")
 MIN_MESSAGES = 4
+AUTHOR_MESSAGES = 3
 
 
 # WeChat's merged forward of a chat: the sender, the day and the time over each message (张XX  1月8日 下午3:12)
@@ -36,7 +37,8 @@ def chat_messages(lines: list[str]) -> list[int]:
     message header, and the messages of everyone but the one who wrote or spoke most (the report, pasted in
     several messages or read out between a chair's words)."""
     heads = message_heads(lines)
-    if len(heads) < MIN_MESSAGES:
+    # the author sends several messages: a schedule's lines (8:30 签到, 9:00 开幕…) name a new item each time
+    if len(heads) < MIN_MESSAGES or max(Counter(sender for _, sender in heads).values()) < AUTHOR_MESSAGES:
         return []
     written: dict[str, int] = defaultdict(int)
     bounds = [*(i for i, _ in heads[1:]), len(lines)]
