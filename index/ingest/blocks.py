@@ -96,6 +96,18 @@ def join_vertical(lines: list[str]) -> list[str]:
     return out[:-1]
 
 
+def split_body_lines(lines: list[str], levels: list[int | None], split: Callable[[int, str], list[str]]
+                     ) -> tuple[list[str], list[int | None]]:
+    """Each body line (no known level) replaced by the parts `split(i, line)` cuts it into; levels follow."""
+    out: list[str] = []
+    out_levels: list[int | None] = []
+    for i, (line, level) in enumerate(zip(lines, levels)):
+        parts = split(i, line) if level is None else [line]
+        out.extend(parts)
+        out_levels.extend([level] * len(parts))
+    return out, out_levels
+
+
 def join_runs(lines: list[str], levels: list[int | None], run_at: Callable[[int], tuple[int, str] | None]
               ) -> tuple[list[str], list[int | None]]:
     """The lines with each run that `run_at(i)` finds (the run's end and the one body line it becomes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from fanwen.index.ingest.blocks import split_body_lines
 from fanwen.index.ingest.layout import MAX_HEADING, split_title
 
 _NUM = "一二三四五六七八九十"
@@ -15,13 +16,7 @@ _TAIL_SIGNATURE = re.compile(r"(?<=[。！!])([^。！？!?，,；;]{2,30}?)?(\d
 
 def unglue(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[int | None]]:
     """Each body line cut where a title, a heading or a signature was glued to it; levels follow."""
-    out: list[str] = []
-    out_levels: list[int | None] = []
-    for i, (line, level) in enumerate(zip(lines, levels)):
-        parts = _pieces(line, first=i == 0) if level is None else [line]
-        out.extend(parts)
-        out_levels.extend([level] * len(parts))
-    return out, out_levels
+    return split_body_lines(lines, levels, lambda i, line: _pieces(line, first=i == 0))
 
 
 def _pieces(line: str, first: bool) -> list[str]:

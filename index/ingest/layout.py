@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fanwen.index.ingest.blocks import join_runs
+from fanwen.index.ingest.blocks import join_runs, split_body_lines
 
 _NUM = "一二三四五六七八九十"
 # Markers that open a heading or a list item at the start of a line; 一是 opens a run of points,
@@ -32,24 +32,14 @@ _HEADING_ONLY = re.compile(rf"^(?:[{_NUM}]{{1,3}}、|[（(][{_NUM}\d]{{1,3}}[）
 
 def repair(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[int | None]]:
     """Split unbroken text at its markers, then re-join hard-wrapped lines; levels follow their lines."""
-    split_lines, split_levels = [], []
-    for line, level in zip(lines, levels):
-        parts = split_unbroken(line) if level is None else [line]
-        split_lines.extend(parts)
-        split_levels.extend([level] * len(parts))
-    return split_run_in(*join_wrapped(split_lines, split_levels))
+    return split_run_in(*join_wrapped(*split_body_lines(lines, levels, lambda _i, line: split_unbroken(line))))
 
 
 def split_run_in(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[int | None]]:
     """A paragraph that opens with a heading run into its text (五、问题产生的原因一是…二是…) is cut
     where the heading ends, as split_unbroken cuts the same inside a whole report on one line."""
-    out_lines: list[str] = []
-    out_levels: list[int | None] = []
-    for line, level in zip(lines, levels):
-        parts = split_heading_run(line) if level is None and len(line) > MAX_HEADING else [line]
-        out_lines.extend(parts)
-        out_levels.extend([level] * len(parts))
-    return out_lines, out_levels
+    return split_body_lines(lines, levels,
+                            lambda _i, line: split_heading_run(line) if len(line) > MAX_HEADING else [line])
 
 
 def split_unbroken(line: str) -> list[str]:

@@ -92,12 +92,12 @@ def is_list_item(line: str, next_line: str | None, next_style: int | None) -> bo
 def top_numbers(lines: list[str], levels: list[int | None]) -> list[int | None]:
     """Levels with the parts of a report numbered 1. 2. 3. over （一） （二） set at the top (1), when it has no
     一、 heading and its first numbered heading is a 1. one: numbered so, 1. is not under （一）."""
-    numbered = [(i, heading_level(line)) for i, (line, level) in enumerate(zip(lines, levels))
-                if level is None and heading_level(line) is not None and split_heading(line) == (line, "")]
-    kinds = [kind for _, kind in numbered]
-    if not kinds or kinds[0] != 3 or 1 in kinds or 2 not in kinds:
+    kinds = {i: heading_level(line) for i, (line, level) in enumerate(zip(lines, levels))
+             if level is None and split_heading(line) == (line, "")}  # headings alone on their line
+    order = list(kinds.values())
+    if not order or order[0] != 3 or 1 in order or 2 not in order:
         return levels
-    return [1 if (i, 3) in numbered else level for i, level in enumerate(levels)]
+    return [1 if kinds.get(i) == 3 else level for i, level in enumerate(levels)]
 
 
 def build_outline(lines: list[str], levels: list[int | None], fallback_title: str) -> Outline:
