@@ -64,16 +64,18 @@ def strip_line_numbers(lines: list[str]) -> list[str]:
     """Lines without margin line numbers, when most lines carry one and they count up one by one (or are an
     app's rising paragraph ids); otherwise the lines as they are (a list numbered 1 2 3 is a few lines, not most
     of them)."""
-    numbered = [(i, int(match.group(1))) for i, line in enumerate(lines) if (match := _LINE_NUMBER.match(line))]
+    numbered = [(i, match) for i, line in enumerate(lines) if (match := _LINE_NUMBER.match(line))]
     text_lines = sum(1 for line in lines if line.strip())
     if len(numbered) < max(MIN_NUMBERED, text_lines // 2):
         return lines
-    steps = sum(1 for (_, a), (_, b) in zip(numbered, numbered[1:]) if b == a + 1)
-    if steps < 0.8 * (len(numbered) - 1) and not _paragraph_ids(lines, numbered):
+    digits = [match.group(1) for _, match in numbered]
+    numbers = list(map(int, digits))
+    steps = sum(1 for a, b in zip(numbers, numbers[1:]) if b == a + 1)
+    if steps < 0.8 * (len(numbers) - 1) and not _paragraph_ids(digits, numbers):
         return lines
     out = list(lines)
-    for i, _ in numbered:
-        out[i] = _LINE_NUMBER.sub("", lines[i], count=1)
+    for i, match in numbered:
+        out[i] = lines[i][match.end():]
     return out
 
 
@@ -126,7 +128,7 @@ def join_runs(lines: list[str], levels: list[int | None], run_at: Callable[[int]
     return out, out_levels
 
 
-def _paragraph_ids(lines: list[str], numbered: list[tuple[int, int]]) -> bool:
+def _paragraph_ids(digits: list[str], numbers: list[int]) -> bool:
     """Whether the numbers are ids: six digits or more, all of one length, rising."""
-    sizes = {len(_LINE_NUMBER.match(lines[i]).group(1)) for i, _ in numbered}
-    return len(sizes) == 1 and min(sizes) >= 6 and all(a < b for (_, a), (_, b) in zip(numbered, numbered[1:]))
+    sizes = set(map(len, digits))
+    return len(sizes) == 1 and min(sizes) >= 6 and all(a < b for a, b in zip(numbers, numbers[1:]))

@@ -6,10 +6,10 @@ import re
 
 from fanwen.index.ingest.blocks import split_body_lines
 from fanwen.index.ingest.layout import MAX_HEADING, split_title
+from fanwen.index.ingest.structure import NUMERALS
 
-_NUM = "一二三四五六七八九十"
 # a top heading (二、 onwards: 一、 opens a list as often) after a sentence end, the line's last words
-_TAIL_HEADING = re.compile(rf"(?<=[。！？!?])([{_NUM}]{{1,2}}、[^。！？!?；;，,：:]{{2,24}})$")
+_TAIL_HEADING = re.compile(rf"(?<=[。！？!?])([{NUMERALS}]{{1,2}}、[^。！？!?；;，,：:]{{2,24}})$")
 # a signature and a date after the closing formula: …批评指正。XX街道党工委书记王XX2025年1月10日
 _TAIL_SIGNATURE = re.compile(r"(?<=[。！!])([^。！？!?，,；;]{2,30}?)?(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
 

@@ -5,7 +5,7 @@ import re
 from collections import defaultdict
 
 from fanwen.index.ingest.clean import Rules
-from fanwen.index.ingest.structure import heading_level
+from fanwen.index.ingest.structure import NUMERALS, heading_level
 
 CHROME_MAX = 60  # chrome lines are short; a longer line is text even when it names a site word
 CLAUSE = re.compile(r"[，。；,;]")
@@ -129,7 +129,7 @@ def running_headers(lines: list[str], levels: list[int | None]) -> list[int]:
 
 
 _LEADER = re.compile(r"…{2,}|\.{4,}|·{4,}|．{4,}")
-_HEADING_MARKER = re.compile(r"^([一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}部分)")
+_HEADING_MARKER = re.compile(rf"^([{NUMERALS}]{{1,3}}、|第[{NUMERALS}]{{1,3}}部分)")
 
 
 def _repeated_headings(lines: list[str], levels: list[int | None]) -> list[int]:

@@ -6,6 +6,7 @@ import re
 
 from fanwen.index.ingest.bullets import BULLETS
 from fanwen.index.ingest.noise import CHROME_MAX, CLAUSE, bare
+from fanwen.index.ingest.structure import NUMERALS
 
 _RELATED_HEADER = re.compile(r"^(相关|推荐|延伸|热门|最新|更多)(文章|阅读|推荐|文档|资料|范文)[:：]?$|^猜你喜欢[:：]?$")
 RELATED_MAX = 15  # a host's list of related articles is a handful of titles
@@ -62,7 +63,7 @@ def notice_wrapper(lines: list[str]) -> list[int]:
 # A notes or annex block below the closing formula: 注释：…, 附件：…清单
 # A table of contents: 目录 (a slide's 目录 CONTENTS), then its entries, each a number or bullet and a short heading
 _CONTENTS = re.compile(r"^(目\s*录|CONTENTS)(\s*CONTENTS)?$", re.IGNORECASE)
-_ENTRY = re.compile(rf"^([{BULLETS}]?\s*(0?\d{{1,2}}|[一二三四五六七八九十]{{1,3}}、|第[一二三四五六七八九十]{{1,3}}部分)|.*\d{{1,3}}$)")
+_ENTRY = re.compile(rf"^([{BULLETS}]?\s*(0?\d{{1,2}}|[{NUMERALS}]{{1,3}}、|第[{NUMERALS}]{{1,3}}部分)|.*\d{{1,3}}$)")
 ENTRY_MAX = 40
 
 
