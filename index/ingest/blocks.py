@@ -5,6 +5,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+NUMERALS = "一二三四五六七八九十"  # the Chinese numerals of headings 一、 （一） 一是
+SENTENCE_ENDS = "。！？!?；;"  # marks that end a sentence or a clause-long list item
+
 
 @dataclass
 class Block:

@@ -1,12 +1,11 @@
 """Slides and outlines: a short bullet point and the items under it (● lead, then ◆ items) as one paragraph."""
 from __future__ import annotations
 
-from fanwen.index.ingest.blocks import join_runs
+from fanwen.index.ingest.blocks import SENTENCE_ENDS, join_runs
 
 BULLETS = "●◆■➢✓✔◇▪►•○◎□▶➤▷"
 LEAD_MAX = 30  # a lead is a phrase (坚持书记抓、抓书记), not a sentence
 ITEM_MAX = 60  # a slide's items are fragments; under a WeChat post's ◆ heading, ▶ items are whole paragraphs
-_SENTENCE_END = "。！？!?；;"
 
 
 def _glyph(line: str) -> str:
@@ -23,7 +22,7 @@ def join_bullet_groups(lines: list[str], levels: list[int | None]) -> tuple[list
     characters. Items of a paragraph's length stay paragraphs under their lead."""
     def group_at(i: int) -> tuple[int, str] | None:
         lead = _glyph(lines[i])
-        if not lead or levels[i] is not None or len(lines[i]) > LEAD_MAX or any(m in lines[i] for m in _SENTENCE_END):
+        if not lead or levels[i] is not None or len(lines[i]) > LEAD_MAX or any(m in lines[i] for m in SENTENCE_ENDS):
             return None
         end = i + 1
         while end < len(lines) and levels[end] is None and _glyph(lines[end]) not in ("", lead):

@@ -8,26 +8,25 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fanwen.index.ingest.blocks import join_runs, split_body_lines
+from fanwen.index.ingest.blocks import NUMERALS, join_runs, split_body_lines
 
-_NUM = "一二三四五六七八九十"
 # Markers that open a heading or a list item at the start of a line; 一是 opens a run of points,
 # while 二是… inside a run continue the paragraph they sit in.
 LINE_MARKER = re.compile(
-    rf"^(?:[{_NUM}]{{1,3}}、|[（(][{_NUM}]{{1,3}}[）)]|\d{{1,2}}[.．、](?!\d)|[（(]\d{{1,2}}[）)]"
+    rf"^(?:[{NUMERALS}]{{1,3}}、|[（(][{NUMERALS}]{{1,3}}[）)]|\d{{1,2}}[.．、](?!\d)|[（(]\d{{1,2}}[）)]"
     rf"|一是|第一[，,、]|首先[，,]|[①-⑳])")
 # The same markers where they sit inside unbroken text: only after a sentence end counts, so that
 # 一是一、二是二 or 第一责任人 inside a sentence are left alone.
 _INLINE_HEADING = re.compile(
-    rf"(?<=[。！？!?；;：:”」])(?=[{_NUM}]{{1,3}}、|[（(][{_NUM}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d)"
+    rf"(?<=[。！？!?；;：:”」])(?=[{NUMERALS}]{{1,3}}、|[（(][{NUMERALS}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d)"
     rf"|[（(]\d{{1,2}}[）)]|[①-⑳])")
 SENTENCE_END = "。！？!?；;：:…”」』）)】"
 FULL_SHARE = 0.35  # share of lines at the common width above which a text counts as hard-wrapped
 UNBROKEN = 600  # a line this long holding several headings is a whole report on one line
 MAX_HEADING = 40
-_POINT = re.compile(rf"^[{_NUM}]是")
+_POINT = re.compile(rf"^[{NUMERALS}]是")
 _INLINE_POINT_MARK = re.compile(r"(?<=[。；;])[二三四五六七八九十]是")
-_HEADING_ONLY = re.compile(rf"^(?:[{_NUM}]{{1,3}}、|[（(][{_NUM}\d]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d))")
+_HEADING_ONLY = re.compile(rf"^(?:[{NUMERALS}]{{1,3}}、|[（(][{NUMERALS}\d]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d))")
 
 
 def repair(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[int | None]]:
@@ -58,10 +57,10 @@ def split_unbroken(line: str) -> list[str]:
 
 
 HEADING_WORDS = Path(__file__).resolve().parent.parent / "data" / "heading_words.txt"
-_MARKER = re.compile(rf"^(?:[{_NUM}]{{1,3}}、|[（(][{_NUM}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d)|[（(]\d{{1,2}}[）)])")
-_TOP = re.compile(rf"^[{_NUM}]{{1,3}}、")
+_MARKER = re.compile(rf"^(?:[{NUMERALS}]{{1,3}}、|[（(][{NUMERALS}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d)|[（(]\d{{1,2}}[）)])")
+_TOP = re.compile(rf"^[{NUMERALS}]{{1,3}}、")
 # what may follow a heading directly: a sub-heading, a run of points, an enumerated first sentence
-_SUB_ITEM = re.compile(rf"^(?:[（(][{_NUM}\d]{{1,3}}[）)]|第一[，,]|首先[，,]|一是)")
+_SUB_ITEM = re.compile(rf"^(?:[（(][{NUMERALS}\d]{{1,3}}[）)]|第一[，,]|首先[，,]|一是)")
 _YEAR = re.compile(r"^[\dX]{4}年")
 _FULL_STOPS = "。！？!?"
 _FULL_STOP = re.compile(f"[{_FULL_STOPS}]")

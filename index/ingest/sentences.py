@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from statistics import median
 
+from fanwen.index.ingest.blocks import SENTENCE_ENDS
 from fanwen.index.ingest.layout import LINE_MARKER
 
-_ENDS = "。！？!?；;"
 _ORDINAL = re.compile(r"^([二三四五六七八九十]是|第[二三四五六七八九十][，,、]|其次|再次|最后)")
 MIN_LINES = 15
 END_SHARE = 0.7  # of its lines, the share that end a sentence
@@ -22,7 +22,7 @@ def sentence_paragraphs(lines: list[str]) -> list[str] | None:
     body = [line.strip() for line in lines if line.strip()]
     runs = sum(1 for before, line in zip([""] + lines, lines) if line.strip() and not before.strip())
     if (len(body) < MIN_LINES or median(map(len, body)) > MEDIAN_MAX or not MIN_PARTS <= runs <= len(body) / MIN_RUN
-            or sum(line[-1] in _ENDS for line in body) < END_SHARE * len(body)):
+            or sum(line[-1] in SENTENCE_ENDS for line in body) < END_SHARE * len(body)):
         return None
     out: list[str] = []
     joinable = False  # whether the last output line is a paragraph that may take the next sentence
@@ -31,9 +31,9 @@ def sentence_paragraphs(lines: list[str]) -> list[str] | None:
         if not line:
             joinable = False
             continue
-        if joinable and not LINE_MARKER.match(line) and not _ORDINAL.match(line) and line[-1] in _ENDS:
+        if joinable and not LINE_MARKER.match(line) and not _ORDINAL.match(line) and line[-1] in SENTENCE_ENDS:
             out[-1] += line
             continue
         out.append(line)
-        joinable = line[-1] in _ENDS
+        joinable = line[-1] in SENTENCE_ENDS
     return out

@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fanwen.index.ingest.blocks import NUMERALS
 from fanwen.index.ingest.cues import CAUSE_CUE
 from fanwen.index.ingest.bullets import BULLETS
 from fanwen.index.ingest.layout import heading_words
 from fanwen.index.ingest.roles import section_role
 
-NUMERALS = "一二三四五六七八九十"
 _HEADING_PATTERNS = (
     (0, re.compile(rf"^(第[{NUMERALS}]{{1,3}}部分|[上中下]篇(\s|述|[:：]))")),  # above 一、: 第二部分 存在的问题和不足, 下篇 述廉
     (1, re.compile(rf"^[{NUMERALS}]{{1,3}}、")),
