@@ -25,3 +25,13 @@ def test_a_numbered_list_above_a_page_mark_is_report_text(tmp_path):
                     "第 1 页 共 2 页"] + PROBLEMS + [CLOSING]
     kept = texts(parse(tmp_path, lines))
     assert any("调整充实支部书记4名" in text for text in kept) and any("主题党日84次" in text for text in kept)
+
+
+def test_a_running_header_above_the_title_is_not_the_title(tmp_path):
+    header = "XX镇党委·2023年度述职评议材料"
+    lines = [header, "周XX同志2023年度抓基层党建工作述职报告", "（XX镇党委书记　周XX）",
+             "2023年，本人认真履行党委书记抓基层党建第一责任人职责，现将有关情况报告如下：", "一、主要工作及成效",
+             "坚持把抓好党建作为最大政绩，全年主持召开党委会专题研究党建工作10次。", header] + PROBLEMS + [header, CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "周XX同志2023年度抓基层党建工作述职报告"
+    assert not any(header in text for text in texts(parsed))

@@ -5,7 +5,7 @@ import re
 from collections import defaultdict
 
 from fanwen.index.ingest.clean import Rules
-from fanwen.index.ingest.structure import NUMERALS, heading_level
+from fanwen.index.ingest.structure import NUMERALS, heading_level, names_type
 
 CHROME_MAX = 60  # chrome lines are short; a longer line is text even when it names a site word
 CLAUSE = re.compile(r"[，。；,;]")
@@ -124,8 +124,16 @@ def running_headers(lines: list[str], levels: list[int | None]) -> list[int]:
         for variant in variants:
             seen.setdefault(variant, group)
     body = next((i for i, line in enumerate(lines) if CLAUSE.search(line) or len(line) > CHROME_MAX), len(lines))
-    return sorted([i for group in groups if len(group) > 1 for i in group if i > body or i != group[0]]
+    repeated = [group for group in groups if len(group) > 1]
+    once = set(range(body)) - {i for group in repeated for i in group}
+    return sorted([i for group in repeated for i in group if i > body or i != group[0] or _title_below(lines, group[0], body, once)]
                   + _repeated_headings(lines, levels))
+
+
+def _title_below(lines: list[str], header: int, body: int, once: set[int]) -> bool:
+    """A line between a repeated header's first copy and the text, said once, names the document
+    (…述职报告): that is the title, and the header (XX镇党委·2023年度述职评议材料) only a page header."""
+    return any(names_type(lines[i]) for i in range(header + 1, body) if i in once)
 
 
 _LEADER = re.compile(r"…{2,}|\.{4,}|·{4,}|．{4,}")

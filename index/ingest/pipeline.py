@@ -16,7 +16,7 @@ from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.limits import ReadLimits
 from fanwen.index.ingest.readers import read_document
 from fanwen.index.ingest.role_text import tag_from_text
-from fanwen.index.ingest.structure import build_outline, looks_like_title
+from fanwen.index.ingest.structure import build_outline, looks_like_title, names_type
 
 
 @dataclass
@@ -133,7 +133,6 @@ def drop_boilerplate(lines: list[str], levels: list[int | None], rules: Rules) -
     return kept, kept_levels, removed
 
 
-_DOC_TYPE = ("报告", "总结", "汇报", "发言", "材料", "讲话", "剖析", "清单", "方案", "计划", "记录")
 TITLE_MAX = 60  # a title naming its document type may run this long (…述职评议会记录（根据录音整理）)
 
 
@@ -146,15 +145,10 @@ def pick_title(lines: list[str], levels: list[int | None]) -> int | None:
             return i
         if len(line) > TITLE_MAX or "。" in line:
             break
-        if looks_like_title(line) or (_names_type(line) and not any(p in line for p in "；，,")):
+        if looks_like_title(line) or (names_type(line) and not any(p in line for p in "；，,")):
             candidates.append(i)
-    typed = [i for i in candidates if _names_type(lines[i])]
+    typed = [i for i in candidates if names_type(lines[i])]
     return (typed or candidates or [None])[0]
-
-
-def _names_type(line: str) -> bool:
-    """Ends in a document type word, before a bracketed year or note: …述职报告（2019）, …记录（根据录音整理）."""
-    return re.sub(r"[（(][^（）()]{0,12}[）)]$", "", line).rstrip("0123456789").endswith(_DOC_TYPE)
 
 
 def drop_title_repeats(lines: list[str], levels: list[int | None]) -> Lines:

@@ -71,6 +71,14 @@ def split_heading(line: str) -> tuple[str, str] | None:
     return (heading, line) if rest else (heading, "")
 
 
+DOC_TYPES = ("报告", "总结", "汇报", "发言", "材料", "讲话", "剖析", "清单", "方案", "计划", "记录")
+
+
+def names_type(line: str) -> bool:
+    """Ends in a document type word, before a bracketed year or note: …述职报告（2019）, …记录（根据录音整理）."""
+    return re.sub(r"[（(][^（）()]{0,12}[）)]$", "", line).rstrip("0123456789").endswith(DOC_TYPES)
+
+
 def looks_like_title(line: str) -> bool:
     """Short, no clause punctuation, not numbered, and not a salutation (尊敬的各位领导、同志们：)."""
     return len(line) <= MAX_HEADING and not any(p in line for p in "。；，,") and heading_level(line) is None \
