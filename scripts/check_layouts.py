@@ -1,4 +1,4 @@
-"""Forty reports laid out unlike the samples (scripts/eval/layouts): is every labelled point in a chunk with
+"""Reports laid out unlike the samples (scripts/eval/layouts): is every labelled point in a chunk with
 its role, and is the labelled noise gone? Prints a line per file and the points that miss."""
 from __future__ import annotations
 

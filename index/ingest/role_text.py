@@ -13,8 +13,8 @@ CUES = {
     "problems": re.compile(r"不够|不足|有待|欠缺|仍需|不强|不高|不到位|不力|薄弱|差距|缺乏|不明显|不平衡|"
                            r"单一|不佳|偏差|弱化|淡化|松懈|不严|不深|短板"),
     "causes": re.compile(r"原因|根源|究其|根子|思想认识|重视不够|认识不足"),
-    # 将/要 as the future, not 将…纳入 or 主要/重要/要求
-    "plans": re.compile(r"我将|将(?:继续|进一步|坚持|着力|以|把|不断|切实)|(?<![重主需只])要(?![求点素])|"
+    # 将/要 as the future, not 将…纳入 or 主要/重要/要求/要看到 (但也要看到… introduces shortcomings)
+    "plans": re.compile(r"我将|今后|将(?:继续|进一步|坚持|着力|以|把|不断|切实)|(?<![重主需只])要(?![求点素看])|"
                         r"进一步|下一步|下步|继续|计划|拟|力争|确保|努力|不少于|不低于"),
     "achievements": re.compile(r"完成|开展了|共计|累计|[X\d]+(?:余|多)?(?:次|人|个|项|件|名|户|万元|场)|取得|"
                                r"先后|全年|[\u4e00-\u9fff]了(?!解)"),
@@ -25,6 +25,9 @@ _TITLE_CUES = (("problems", re.compile(r"存在的?问题|问题清单|整改|�
 # then achievements again) is all but ruled out: a report that has turned to its shortcomings does
 # not return to its results, while a milder cost let a run of plans full of figures (X次) go back.
 STEP_ON, STEP_BACK, SWAP = -0.6, -30.0, -1.2
+# A report laid out by work area (一、抓班子带队伍 二、抓组织体系建设…) goes through results, shortcomings and
+# plans in each part: at a top heading that names no role, going back to achievements costs little.
+RESTART = STEP_ON
 
 
 def title_role(title: str) -> str | None:
@@ -58,17 +61,21 @@ def transitions() -> np.ndarray:
     return table
 
 
-def decode(probs: np.ndarray, pinned: list[str | None] | None = None) -> tuple[list[str], list[float]]:
+def decode(probs: np.ndarray, pinned: list[str | None] | None = None, restarts: list[bool] | None = None
+           ) -> tuple[list[str], list[float]]:
     """Most likely role sequence under the usual report order (Viterbi); confidence = the chosen role's share.
-    A `pinned` role (a heading named it) is fixed; the rest are decoded around it."""
+    A `pinned` role (a heading named it) is fixed; the rest are decoded around it. At a `restarts` position
+    (a new top part whose heading names no role) the order may start again from achievements."""
     logp, table = np.log(np.clip(probs, 1e-6, None)), transitions()
+    again = table.copy()
+    again[ORDER.index("problems"):, ORDER.index("achievements")] = RESTART
     for row, role in zip(logp, pinned or []):
         if role is not None:
             row[:] = -1e9
             row[ORDER.index(role)] = 0.0
     score, back = logp[0].copy(), []
-    for row in logp[1:]:
-        total = score[:, None] + table
+    for k, row in enumerate(logp[1:], 1):
+        total = score[:, None] + (again if restarts and restarts[k] else table)
         back.append(total.argmax(axis=0))
         score = total.max(axis=0) + row
     path = [int(score.argmax())]
@@ -90,6 +97,8 @@ def text_probs(texts: list[str], title: str, after_cue: list[bool] | None = None
         probs[:, ORDER.index(named)] += 0.3
     if len(texts) > 1 and (roles.OPENING_CUE.search(texts[0]) or len(texts[0]) < 200):
         probs[0, ORDER.index("opening")] += 1.0
+    if len(texts) > 2 and roles.OPENING_CUE.search(texts[1]):  # a salutation or a summary, then 现将…报告如下
+        probs[1, ORDER.index("opening")] += 1.0
     if roles.CLOSING_CUE.search(texts[-1]):
         probs[-1, ORDER.index("closing")] += 1.0
     return probs / probs.sum(axis=1, keepdims=True)
@@ -113,6 +122,13 @@ def pinned_role(piece) -> str | None:
     return roles.section_role(announced.group("part")) if announced else None
 
 
+def new_parts(pieces: list) -> list[bool]:
+    """Whether each chunk opens a top part whose heading names no role (一、抓班子带队伍，在压实责任上用力)."""
+    tops = [p.heading_path[0] if p.heading_path else None for p in pieces]
+    return [i > 0 and top is not None and top != tops[i - 1] and roles.section_role(top) is None
+            for i, top in enumerate(tops)]
+
+
 def tag_from_text(pieces: list, title: str) -> list:
     """Headed chunks keep their role (confidence 1); when headings name no role for most of the
     document, the other chunks' roles are decoded from their text in report order, around the roles
@@ -132,7 +148,7 @@ def tag_from_text(pieces: list, title: str) -> list:
     if all(pin is not None for pin in pinned):
         return pieces
     labels, confidence = decode(text_probs([p.text for p in pieces], title, [p.after_cause_cue for p in pieces]),
-                                pinned)
+                                pinned, new_parts(pieces))
     for piece, role, conf, pin in zip(pieces, labels, confidence, pinned):
         if pin is None:
             piece.role, piece.role_confidence = role, round(min(conf, 0.99), 3)

@@ -53,6 +53,11 @@ def heading_level(line: str) -> int | None:
     return None
 
 
+def _marker(line: str) -> int | None:
+    """Which numbering a heading line uses (its pattern's place in _HEADING_PATTERNS)."""
+    return next((k for k, (_level, pattern) in enumerate(_HEADING_PATTERNS) if pattern.match(line)), None)
+
+
 def split_heading(line: str) -> tuple[str, str] | None:
     """(heading, body) when the line opens with a short numbered heading sentence.
 
@@ -97,6 +102,19 @@ def is_list_item(line: str, next_line: str | None, next_style: int | None) -> bo
     return below is not None and below <= heading_level(line)
 
 
+def is_empty_heading(line: str, level: int, next_line: str | None) -> bool:
+    """A numbered point below the top two levels with nothing under it (the next line is numbered at its
+    level or above, or ends the text) is an item of an outline (（2）三张清单：…, then （3）…): as a heading, its
+    words would be in no chunk."""
+    if level < 3:
+        return False
+    if next_line is None:
+        return True
+    below = heading_level(next_line)
+    # a sibling is numbered the same way: 1.2 over (1) shares a level, but (1) is its first point
+    return below is not None and (below < level or _marker(next_line) == _marker(line))
+
+
 def top_numbers(lines: list[str], levels: list[int | None]) -> list[int | None]:
     """Levels with the parts of a report numbered 1. 2. 3. over （一） （二） set at the top (1), when it has no
     一、 heading and its first numbered heading is a 1. one: numbered so, 1. is not under （一）."""
@@ -120,10 +138,10 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
             continue
         level, heading, body = _classify_line(line, style_level)
         following = lines[i + 1] if i + 1 < len(lines) else None
-        if level is not None and not body and not style_level and \
-                is_list_item(line, following, levels[i + 1] if following is not None else None):
+        if level is not None and not body and not style_level and (is_empty_heading(line, level, following) or
+                                                                  is_list_item(line, following, levels[i + 1] if following is not None else None)):
             level, heading, body = None, "", line
-        if level is None and style_level is None and (is_question(line) or is_bare_heading(
+        if level is None and style_level is None and heading_level(line) is None and (is_question(line) or is_bare_heading(
                 line, lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)):
             level, heading, body = bare_level(path, bare, line), line, ""
             bare = {lv for lv in bare if lv < level} | {level}
@@ -143,6 +161,7 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
     return Outline(title or fallback_title, paragraphs, "\n".join(parts))
 
 
+_CIRCLED = re.compile(r"^[\u2460-\u2473\u2474-\u2487]")  # ①…⑳ ⑴…⒇
 _CLOSING_HEAD = re.compile(r"^(结束语|结语)([:：][^。！？!?，,；;]{0,16})?$")
 
 
@@ -151,8 +170,8 @@ def is_bare_heading(line: str, before: str | None, after: str | None) -> bool:
     colon may end it (存在的不足：, 明年的打算：), as spoken reports head their parts."""
     if _CLOSING_HEAD.match(line):  # 结束语：以述职促提升, a slide's last part
         return before is not None
-    if len(line) > 24 or any(mark in line.rstrip("：:") for mark in "。！？!?；;，,：:"):
-        return False
+    if len(line) > 24 or any(mark in line.rstrip("：:") for mark in "。！？!?；;，,：:") or _CIRCLED.match(line):
+        return False  # a sentence, or an item ① ② of a list
     if after is not None and line[:1] in BULLETS and after[:1] == line[:1]:
         return False  # ● a point, then ● the next: items of one list
     return before is not None and after is not None and len(after) > len(line)
