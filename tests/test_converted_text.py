@@ -35,3 +35,34 @@ def test_a_running_header_above_the_title_is_not_the_title(tmp_path):
     parsed = parse(tmp_path, lines)
     assert parsed.title == "周XX同志2023年度抓基层党建工作述职报告"
     assert not any(header in text for text in texts(parsed))
+
+
+def test_word_field_codes_go_and_a_contents_field_goes_with_its_entries(tmp_path):
+    lines = [HEAD[0], '{ TOC \\o "1-3" \\h \\z \\u }',
+             '{ HYPERLINK \\l "_Toc153271" }一、2023年度抓基层党建工作情况\t{ PAGEREF _Toc153271 \\h }1',
+             '{ HYPERLINK \\l "_Toc153274" }二、下一步工作打算\t错误！未定义书签。',
+             "2023年，本人切实扛起抓基层党建第一责任人的政治责任，现将一年来抓基层党建工作情况报告如下。",
+             "[_Toc153271]一、履行第一责任人职责情况", "全年召开党委理论学习中心组专题学习28次，本人带头讲专题党课4次。",
+             "- { PAGE } -", "[_Toc153274]二、下步工作思路", "一是推动党建业务深度融合，推行党组织领办合作社。", CLOSING,
+             '{ DATE \\@ "yyyy年M月d日" \\* MERGEFORMAT }']
+    parsed = parse(tmp_path, lines)
+    assert [(piece.heading_path, piece.role) for piece in parsed.pieces] == [
+        ([], "opening"), (["一、履行第一责任人职责情况"], "achievements"), (["二、下步工作思路"], "plans"),
+        (["二、下步工作思路"], "closing")]
+    assert not any(mark in text for text in texts(parsed) for mark in ("{", "_Toc", "错误", "PAGE"))
+
+
+def test_html_entities_in_plain_text_are_decoded(tmp_path):
+    lines = [HEAD[0], "&nbsp;&nbsp;&nbsp;&nbsp;全年组织&ldquo;七&middot;一&rdquo;主题党日活动&#12289;&lsquo;四强&rsquo;支部创建"
+             "&mdash;&mdash;推行&ldquo;党建&amp;业务&rdquo;双积分管理。", CLOSING]
+    assert texts(parse(tmp_path, lines))[0] == "全年组织“七·一”主题党日活动、‘四强’支部创建——推行“党建&业务”双积分管理。"
+
+
+def test_one_ampersand_of_the_author_stays_as_written(tmp_path):
+    lines = [HEAD[0], "推行“党建&amp;业务”双积分管理，组建党员先锋岗12个。", CLOSING]
+    assert "党建&amp;业务" in texts(parse(tmp_path, lines))[0]
+
+
+def test_soft_hyphens_and_zero_width_marks_leave_the_text(tmp_path):
+    lines = [HEAD[0], "\ufeff全年开展\u200b主题党日\u200d活动48次，推行“党\u00ad员积分制”管理。", CLOSING]
+    assert texts(parse(tmp_path, lines))[0] == "全年开展主题党日活动48次，推行“党员积分制”管理。"

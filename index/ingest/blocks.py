@@ -29,7 +29,7 @@ class RawDocument:
 
 _CJK = r"\u2E80-\u2FFF\u3001-\u303F\u3040-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF\U00020000-\U0003FFFF"
 _ODD_SPACE = re.compile(r"[\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]")
-_INVISIBLE = re.compile(r"[\u200B-\u200D\u2060\uFEFF]")
+_INVISIBLE = re.compile(r"[\u00AD\u200B-\u200D\u2060\uFEFF]")  # soft hyphen, zero-width marks, BOM
 _SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}]) +(?=\S)|(?<=\S) +(?=[{_CJK}])")
 
 

@@ -1,6 +1,7 @@
 """A web page's HTML source pasted as text: its visible text, a line per block, without head, scripts and menus."""
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -13,6 +14,17 @@ _VOID = frozenset("br img meta link input hr area base col embed source wbr".spl
 _MARKUP = re.compile(r"<(?:!doctype|html|body|p|div|span|br)\b", re.I)
 _SENTENCE_END = "。！？!?；;：:"
 MIN_TAGS = 10  # a text with fewer tags is a report that mentions a tag, not a page's source
+
+
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+MIN_ENTITIES = 3  # one &amp; may be the author's own (党建&业务); a run of them is a text box's escaping
+
+
+def plain_entities(lines: list[str]) -> list[str]:
+    """Text an OA text box stored with HTML entities but no tags (&nbsp;&nbsp;…&ldquo;两学一做&rdquo;), decoded."""
+    if sum(len(_ENTITY.findall(line)) for line in lines) < MIN_ENTITIES:
+        return lines
+    return [html.unescape(line) for line in lines]
 
 
 def looks_like_html(text: str) -> bool:

@@ -10,7 +10,7 @@ from typing import Iterable
 from fanwen.index.ingest.bullets import join_bullet_groups
 from fanwen.index.ingest.chunking import ChunkParams, Piece, chunk_outline
 from fanwen.index.ingest.glued import unglue
-from fanwen.index.ingest import footnotes, layout, messages, noise, roles, surroundings
+from fanwen.index.ingest import fields, footnotes, layout, messages, noise, roles, surroundings
 from fanwen.index.ingest.clean import Rules, is_boilerplate, load_rules, normalize_line, strip_boilerplate
 from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.limits import ReadLimits
@@ -74,16 +74,30 @@ Lines = tuple[list[str], list[int | None], list[str]]
 
 def tidy_lines(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
     """Noise that sits between lines goes first, so the paragraphs it interrupted can be re-joined."""
+    lines, levels, codes = drop_field_codes(lines, levels)
     positions, notes = footnotes.note_blocks(lines, lambda line: noise.is_page_mark(line, rules))
     lines, levels, footnote_lines = drop_lines(lines, levels, positions)
     lines, levels, removed = drop_page_furniture(lines, levels, rules)
     lines, levels = layout.repair(*layout.join_table_rows(*join_bullet_groups(*unglue(lines, levels))))
     lines, markers = footnotes.cut_all_markers(lines, notes)  # after the re-join: a term may have been wrapped
-    removed = footnote_lines + markers + removed
+    removed = codes + footnote_lines + markers + removed
     lines, levels, dropped = drop_boilerplate(lines, levels, rules)
     lines, levels, tail = drop_lines(lines, levels, surroundings.after_closing(lines, roles.CLOSING_CUE))
     lines, levels, repeats = drop_title_repeats(lines, levels)
     return lines, levels, removed + dropped + tail + repeats
+
+
+def drop_field_codes(lines: list[str], levels: list[int | None]) -> Lines:
+    """Word's field codes out of each line (a contents field, page numbers, bookmark names), and the lines
+    that were nothing else."""
+    kept, kept_levels, removed = [], [], []
+    for line, level in zip(lines, levels):
+        line, cut = fields.cut_fields(line)
+        removed += cut
+        if line:
+            kept.append(line)
+            kept_levels.append(level)
+    return kept, kept_levels, removed
 
 
 def drop_lines(lines: list[str], levels: list[int | None], positions: Iterable[int]) -> Lines:

@@ -11,7 +11,7 @@ from fanwen.index.ingest.blocks import (Block, RawDocument, join_vertical, norma
 from fanwen.index.ingest.messages import quoted_report
 from fanwen.index.ingest.sentences import sentence_paragraphs
 from fanwen.index.ingest.sheet import csv_column, table_cells
-from fanwen.index.ingest.html_text import looks_like_html, visible_lines
+from fanwen.index.ingest.html_text import looks_like_html, plain_entities, visible_lines
 from fanwen.index.ingest.markdown import looks_like_markdown, markdown_blocks
 from fanwen.index.ingest.pdf import read_pdf
 from fanwen.index.ingest.limits import ReadLimits, check_chars, check_file_size, check_zip, strip_controls
@@ -81,7 +81,7 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
     elif looks_like_html(text):  # a page's source saved as .txt: its visible text, the <h1> as the title
         blocks = [Block(t, level) for line, level in visible_lines(text) if (t := normalize_spaces(line))]
     else:
-        blocks = [Block(t) for t in map(normalize_spaces, lines) if t]
+        blocks = [Block(t) for t in map(normalize_spaces, plain_entities(lines)) if t]
     return RawDocument(blocks, "md" if markdown else "txt", encoding, dropped)
 
 
