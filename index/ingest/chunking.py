@@ -57,7 +57,7 @@ def chunk_paragraph(paragraph: Paragraph, params: ChunkParams, is_last: bool = F
     pieces = []
     for part_start, part_end in _parts(paragraph):
         part = paragraph.text[part_start:part_end]
-        role = roles.classify(paragraph.heading_path, part, is_last=is_last)
+        role = roles.classify(paragraph.heading_path, part, is_last=is_last, is_first=paragraph.index == 0)
         if part_start > 0 and roles.path_role(paragraph.heading_path) is None:
             role = "causes"  # a hint for reading roles from the text: this part follows a cause cue
         long_paragraph = len(paragraph.text) >= params.point_split_min

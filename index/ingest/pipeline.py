@@ -10,7 +10,7 @@ from typing import Iterable
 from fanwen.index.ingest.bullets import join_bullet_groups
 from fanwen.index.ingest.chunking import ChunkParams, Piece, chunk_outline
 from fanwen.index.ingest.glued import unglue
-from fanwen.index.ingest import fields, footnotes, layout, messages, noise, roles, surroundings
+from fanwen.index.ingest import fields, footnotes, forum, layout, messages, noise, roles, surroundings
 from fanwen.index.ingest.clean import Rules, is_boilerplate, load_rules, normalize_line, strip_boilerplate
 from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.limits import ReadLimits
@@ -107,12 +107,19 @@ def drop_lines(lines: list[str], levels: list[int | None], positions: Iterable[i
     return [lines[i] for i in kept], [levels[i] for i in kept], [lines[i] for i in sorted(drop)]
 
 
+def is_report_title(line: str) -> bool:
+    """A line that can only be a document's title: short, no sentence in it, naming its type (…述职报告)."""
+    return looks_like_title(line) and names_type(line)
+
+
 def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
     """Page-mark and site-chrome lines, running headers and related-article lists out; page counters and
     marks cut from inside sentences."""
     lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + surroundings.related_lists(lines)
                                        + surroundings.email_preamble(lines) + surroundings.notice_wrapper(lines)
                                        + messages.chat_messages(lines) + messages.margin_comments(lines)
+                                       + forum.forum_posts(lines, is_report_title) + surroundings.ad_blocks(lines)
+                                       + surroundings.preface(lines)
                                        + surroundings.appendix(lines, roles.CLOSING_CUE) + surroundings.contents(lines))
     totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
     kept, kept_levels, removed = [], [], []

@@ -53,10 +53,14 @@ def path_role(heading_path: list[str]) -> str | None:
     return named[0]
 
 
-def classify(heading_path: list[str], text: str, is_last: bool = False) -> str:
-    """Role of a paragraph (or part of one) given where it sits and what it says."""
+def classify(heading_path: list[str], text: str, is_last: bool = False, is_first: bool = False) -> str:
+    """Role of a paragraph (or part of one) given where it sits and what it says. The first paragraph that
+    announces the report (现将…报告如下) opens it, even under a heading a template put above it (【本年度重点
+    工作完成情况】)."""
     if is_last and (CLOSING_CUE.search(text) or SUMMING_UP.match(text)):
         return "closing"
+    if is_first and OPENING_CUE.search(text):
+        return "opening"
     role = path_role(heading_path)
     if role is None:
         return "opening" if not heading_path or OPENING_CUE.search(text) else "achievements"

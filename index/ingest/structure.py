@@ -8,7 +8,7 @@ from fanwen.index.ingest.blocks import NUMERALS
 from fanwen.index.ingest.cues import CAUSE_CUE
 from fanwen.index.ingest.bullets import BULLETS
 from fanwen.index.ingest.layout import heading_words
-from fanwen.index.ingest.roles import section_role
+from fanwen.index.ingest.roles import CLOSING_CUE, section_role
 
 _HEADING_PATTERNS = (
     (0, re.compile(rf"^(第[{NUMERALS}]{{1,3}}部分|[上中下]篇(\s|述|[:：]))")),  # above 一、: 第二部分 存在的问题和不足, 下篇 述廉
@@ -96,7 +96,7 @@ def is_list_item(line: str, next_line: str | None, next_style: int | None) -> bo
     Read as a heading, its words would be in no chunk."""
     if not any(mark in line for mark in "，,。") or next_style:
         return False
-    if next_line is None:
+    if next_line is None or CLOSING_CUE.search(next_line):  # the last point before 以上述职…
         return True
     below = heading_level(next_line)
     return below is not None and below <= heading_level(line)
@@ -108,7 +108,7 @@ def is_empty_heading(line: str, level: int, next_line: str | None) -> bool:
     words would be in no chunk."""
     if level < 3:
         return False
-    if next_line is None:
+    if next_line is None or CLOSING_CUE.search(next_line):
         return True
     below = heading_level(next_line)
     # a sibling is numbered the same way: 1.2 over (1) shares a level, but (1) is its first point

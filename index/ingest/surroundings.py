@@ -6,7 +6,8 @@ import re
 
 from fanwen.index.ingest.bullets import BULLETS
 from fanwen.index.ingest.noise import CHROME_MAX, CLAUSE, bare
-from fanwen.index.ingest.structure import NUMERALS
+from fanwen.index.ingest.roles import CLOSING_CUE, OPENING_CUE
+from fanwen.index.ingest.structure import NUMERALS, heading_level, looks_like_title, names_type
 
 _RELATED_HEADER = re.compile(r"^(相关|推荐|延伸|热门|最新|更多)(文章|阅读|推荐|文档|资料|范文)[:：]?$|^猜你喜欢[:：]?$")
 RELATED_MAX = 15  # a host's list of related articles is a handful of titles
@@ -67,6 +68,11 @@ _ENTRY = re.compile(rf"^([{BULLETS}]?\s*(0?\d{{1,2}}|[{NUMERALS}]{{1,3}}、|第[
 ENTRY_MAX = 40
 
 
+def _heads_later(entry: str, later: list[str]) -> bool:
+    """An unnumbered contents entry (存在的问题和不足) that a heading below repeats (二、存在的问题和不足)."""
+    return len(entry) >= 4 and any(line.endswith(entry) and len(line) <= len(entry) + 5 for line in later)
+
+
 # A booklet's cover above its contents: short lines, among them fields (单位：…, 姓名：…, 日期：…)
 _COVER_FIELD = re.compile(r"^\S{2,6}[:：]")
 COVER_MAX = 15
@@ -86,13 +92,14 @@ def contents(lines: list[str]) -> list[int]:
         drop.append(i)
         for j in range(i + 1, len(lines)):
             entry = lines[j].strip()
-            if len(entry) > ENTRY_MAX or any(mark in entry for mark in "。，,；;") or not _ENTRY.match(entry):
+            if len(entry) > ENTRY_MAX or any(mark in entry for mark in "。，,；;") or not (
+                    _ENTRY.match(entry) or entry.endswith(("…", "...")) or _heads_later(entry, lines[j + 1:])):
                 break
             drop.append(j)
     return drop
 
 
-_APPENDIX = re.compile(r"^[【\[]?(注释|注|附件|附表|附录)\s*\d*\s*([:：].*|下载[】\]]?|[】\]])?$"
+_APPENDIX = re.compile(r"^[【\[]?(注释|注|附件|附表|附录)\s*(\d*|[（(]\d{1,2}[）)])\s*([:：].*|下载[】\]]?|[】\]])?$"
                        r"|^\**(温馨提示|提示)\**\s*[:：]"  # an assistant's or a template's notes on the text
                        r"|^(主持人|提问|问)\s*[:：]"  # below the closing, a meeting going on: its questions
                        r"|^(全部评论|网友评论|精选评论|评论区)")  # or the readers' comments under a post
@@ -125,3 +132,44 @@ def after_closing(lines: list[str], closing: re.Pattern) -> list[int]:
         return []
     return [j for j in range(ends[-1] + 1, len(lines))
             if len(lines[j]) <= CHROME_MAX and not CLAUSE.search(lines[j])]
+
+
+# An advertisement a host page put between paragraphs, between two marks: —— 广告 ——
+_AD_MARK = re.compile(r"^[—\-–=\s]*(广告|推广|赞助内容|AD|Advertisement)[—\-–=\s]*$")
+AD_LINES = 8
+
+
+def ad_blocks(lines: list[str]) -> list[int]:
+    """Positions of each advertisement: its marks and the few lines between a pair of them."""
+    marks = [i for i, line in enumerate(lines) if _AD_MARK.match(line)]
+    drop, k = set(marks), 0
+    while k + 1 < len(marks):
+        if marks[k + 1] - marks[k] <= AD_LINES:
+            drop.update(range(marks[k], marks[k + 1]))
+            k += 2
+        else:
+            k += 1
+    return sorted(drop)
+
+
+def preface(lines: list[str]) -> list[int]:
+    """Positions of what sits above a report's title when a host wrote something there: a post's or an
+    editor's words (今天分享一篇…, 自己写的…) and the page around them. The title is a line naming the
+    document (…述职报告) in the first third; the text above it must hold a sentence and nothing of the report
+    (no 现将…报告如下, no closing formula, no part heading)."""
+    for title in range(1, min(len(lines), max(len(lines) // 3, PREFACE_LINES))):
+        if heading_level(lines[title - 1]) in (1, 2):
+            return []  # the report has begun (一、…): a title-like line below it is a page header or an annex
+        if not (looks_like_title(lines[title]) and names_type(lines[title]) and _REPORT.search(lines[title])) \
+                or lines.count(lines[title]) > 1:  # a running header repeats: the title is said once
+            continue
+        above = lines[:title]
+        if any(OPENING_CUE.search(line) or CLOSING_CUE.search(line) for line in above):
+            return []
+        if any("。" in line for line in above):
+            return list(range(title))
+    return []
+
+
+PREFACE_LINES = 30  # a host's words above the title: a page's head, not a report's first third
+_REPORT = re.compile(r"述职|报告|总结|汇报")  # a report's title, not an account name ending in 材料

@@ -1,0 +1,54 @@
+"""Reports as web communities and office apps host them (a forum thread, a self-media article, a work-log
+template): what the index holds is the report, not the host."""
+from parsing import CLOSING, parse, texts
+
+TITLE = "青石镇党委书记2024年度抓基层党建工作述职报告"
+OPENING = "2024年，本人认真履行抓基层党建第一责任人职责，现将有关情况报告如下。"
+ACHIEVED = "一是责任链条逐级拧紧。年初召开党委会专题研究党建工作4次，梳理出6个方面28项具体任务。"
+PROBLEM = "一是党建与发展融合还不够紧密。部分村党组织谋划产业思路不宽、办法不多。"
+
+
+def profile(name, floor, time):
+    return [name, "发消息", "等级：秀才（Lv.5）", "积分：1286  帖子：342  主题：57", "注册时间：2019-3-12", floor,
+            f"发表于 {time} | 只看该作者"]
+
+
+def test_a_forum_thread_keeps_the_starters_posts_only(tmp_path):
+    actions = "回复 | 举报 | 收藏 | 分享"
+    lines = (["XX公考论坛 › 申论与公文写作 › 材料交流区", "【原创】乡镇党委书记2024年度抓基层党建述职报告（全文，两楼发完）",
+              "返回列表 发新帖 回复"] + profile("青山一道同云雨", "楼主 · 1楼", "2025-1-6 21:14:08")
+             + ["本帖最后由 青山一道同云雨 于 2025-1-6 21:19 编辑", "自己写的，两道关都过了，真实地名都换了。", TITLE, OPENING,
+                "一、履职情况及主要成效", ACHIEVED, "（未完待续）", "------------------------------------------",
+                "宁静致远，笔耕不辍。", actions, "点评", "老街的猫  顶  2025-1-6 21:20"]
+             + profile("青山一道同云雨", "沙发 · 2楼", "2025-1-6 21:16:42")
+             + ["（接上楼）", "二、存在的问题", PROBLEM, CLOSING, actions]
+             + profile("组工小白2023", "板凳 · 3楼", "2025-1-7 09:02:15")
+             + ["引用 青山一道同云雨 的回复：", "部分村党组织谋划产业思路不宽", "这句太真实了，我们领导的述职年年都有这一条。", actions])
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == TITLE
+    assert texts(parsed) == [OPENING, ACHIEVED, PROBLEM, CLOSING]
+
+
+def test_a_self_media_article_loses_its_ads_contents_and_preface(tmp_path):
+    lines = ["党组织书记抓基层党建述职报告范文（街道篇），改改就能用！", "笔杆子老周聊材料", "发布于 2025-01-03 08:47 · IP 属地河南",
+             "阅读 1.2万 · 赞 36 · 收藏 218", "年底述职季又到了，今天分享一篇街道党工委书记的述职报告，建议先收藏再看。",
+             "目录", "抓基层党建工作的主要做法…", "存在的问题和不足", TITLE, OPENING, "一、抓基层党建工作的主要做法",
+             ACHIEVED, "—— 广告 ——", "年终述职、总结报告不知道从哪下笔？", "↓↓↓ 点击下方卡片领取 200 篇述职范文 ↓↓↓",
+             "—— 广告 ——", "二、存在的问题和不足", PROBLEM, CLOSING, "— END —"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == TITLE
+    assert texts(parsed) == [OPENING, ACHIEVED, PROBLEM, CLOSING]
+
+
+def test_a_work_log_template_keeps_the_report_and_its_roles(tmp_path):
+    cause = "产生上述问题，原因主要有三点：一是思想上对抓党建的认识还不够到位。"
+    lines = ["工作台 › 日志 › 我收到的", "党组织书记抓基层党建述职（年度）", "提交人：陈XX", "部门：XX县第二中学-党总支",
+             "提交时间：2025-01-09 17:26", "汇报对象：吴XX、郑XX", "【本年度重点工作完成情况】", OPENING, ACHIEVED,
+             "【存在问题及原因】", PROBLEM, cause, "【下一步工作计划】", "1. 推行“党建+课后服务”模式，由党员教师领衔开设课程。",
+             CLOSING, "【需协调解决事项】", "无", "附件（1）", "2024年度抓基层党建工作述职报告（陈XX）.docx  42.6KB",
+             "已读 12 人 · 未读 3 人", "吴XX、郑XX等5人觉得很赞", "评论（2）", "吴XX（县委教育工委书记）  01-09 18:03",
+             "述职写得很实在，数据也比较详实。", "回复"]
+    parsed = parse(tmp_path, lines)
+    assert [(piece.text[:6], piece.role) for piece in parsed.pieces] == [
+        (OPENING[:6], "opening"), (ACHIEVED[:6], "achievements"), (PROBLEM[:6], "problems"), (cause[:6], "causes"),
+        ("1.推行“党", "plans"), (CLOSING[:6], "closing")]
