@@ -43,7 +43,12 @@ def note_blocks(lines: list[str], is_page_mark: Callable[[str], bool]) -> tuple[
     or at the end of the text) and each note's term. A block counts only when one of its notes' numbers is
     found glued to that note's term in the text above it: a list item that happens to open a line with a
     number stays."""
-    ends = [i for i, line in enumerate(lines) if is_page_mark(line)] + [len(lines)]
+    openers = [i for i, line in enumerate(lines) if note_number(line) is not None]
+    if not openers:
+        return [], {}
+    # page marks are looked for only just below a line that opens like a note: most texts have none
+    near = sorted({j for i in openers for j in range(i + 1, min(i + 1 + 4 * NOTE_LINES, len(lines)))})
+    ends = [i for i in near if is_page_mark(lines[i])] + [len(lines)]
     drop: list[int] = []
     notes: dict[int, str] = {}
     for end in ends:
