@@ -51,3 +51,19 @@ def test_a_second_opening_paragraph_that_announces_the_report_is_the_opening(tmp
     pieces = parse(tmp_path, lines).pieces
     announcing = next(piece for piece in pieces if "报告如下" in piece.text)
     assert announcing.role == "opening"
+
+
+def test_the_last_point_of_a_list_stays_a_point_before_a_paragraph(tmp_path):
+    lines = ["XX镇党委书记2023年度抓基层党建工作述职提纲", "一、主要工作和成效", "（五）党风廉政建设", "1.村级“小微权力”清单32项",
+             "2.“三资”清理，收回资金XX万元", "3.警示教育大会1次，提醒谈话（X）人次", "4.村干部任期和离任经济责任审计，覆盖（X）个村",
+             "总体：镇党委获评县级“五好”党委，XX村党支部获评市级先进基层党组织。", "二、存在的问题", "1.薄弱村仍有X个", CLOSING]
+    assert any("离任经济责任审计" in text for text in texts(parse(tmp_path, lines)))
+
+
+def test_these_problems_arising_opens_causes_and_a_plea_for_criticism_closes(tmp_path):
+    lines = ["XX县财政局党组书记2023年度抓基层党建工作述职报告", "二、存在的问题",
+             "党员教育培训内容偏重政策理论，业务技能方面的培训安排得少。",
+             "这些问题的产生，既有日常工作任务重的客观因素，也有支部在教育方式上创新不够的主观原因。",
+             "以上对照检查，恳请同志们多提批评意见，帮助我更好地认识不足、改进工作。"]
+    roles = [piece.role for piece in parse(tmp_path, lines).pieces]
+    assert roles == ["problems", "causes", "closing"]

@@ -18,7 +18,7 @@ _SECTION_CUES = (
 _SHORTFALL = re.compile(r"不够|不足|不力|不到位|有待|欠缺|不强|不高|不严|缺乏")
 _MIXED_SECTION = re.compile(r"(问题|不足).{0,4}(及|和|与|、)其?(主要|产生的)?原因")
 CLOSING_CUE = re.compile(r"以上(是我的)?(述职|汇报)|(述职|汇报)完毕|(汇报|讲)(这些|这么多|到这里|到这儿)|不妥之处|批评指正|请予评议|请审议|"
-                         r"恳请.{0,8}(评议|指正)|谢谢大家|特此(报告|汇报|说明)")
+                         r"恳请.{0,10}(评议|指正|批评|帮助)|谢谢大家|特此(报告|汇报|说明)")
 # A paragraph among the last two that sums up (总之，成绩是大家干出来的…): the closing, whatever it promises
 SUMMING_UP = re.compile(r"^(总之|总而言之|综上所述|综上)[，,]")
 OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇报|述职)")

@@ -102,6 +102,18 @@ def is_list_item(line: str, next_line: str | None, next_style: int | None) -> bo
     return below is not None and below <= heading_level(line)
 
 
+def _is_item(line: str, level: int | None, body: str, style_level: int | None, following: str | None,
+             next_style: int | None, item_marker: int | None) -> bool:
+    """A numbered line read as a point of a list, not a heading: nothing under it, a sentence before the next
+    point, or the next point of a list whose points so far were items (4.…审计，覆盖（X）个村 after 1. 2. 3.)
+    with no points of its own under it."""
+    if level is None or body or style_level:
+        return False
+    below = heading_level(following) if following is not None else None
+    return (is_empty_heading(line, level, following) or is_list_item(line, following, next_style)
+            or (level >= 3 and _marker(line) == item_marker and (below is None or below <= level)))
+
+
 def is_empty_heading(line: str, level: int, next_line: str | None) -> bool:
     """A numbered point below the top two levels with nothing under it (the next line is numbered at its
     level or above, or ends the text) is an item of an outline (（2）三张清单：…, then （3）…): as a heading, its
@@ -129,7 +141,7 @@ def top_numbers(lines: list[str], levels: list[int | None]) -> list[int | None]:
 def build_outline(lines: list[str], levels: list[int | None], fallback_title: str) -> Outline:
     """Walk cleaned lines, tracking the heading path; `levels` carries styles known from the file."""
     levels = top_numbers(lines, levels)
-    title, path, paragraphs, offset, parts, bare, inline = "", {}, [], 0, [], set(), None
+    title, path, paragraphs, offset, parts, bare, inline, item = "", {}, [], 0, [], set(), None, None
     for i, (line, style_level) in enumerate(zip(lines, levels)):
         parts.append(line)
         start, offset = offset, offset + len(line) + 1
@@ -138,9 +150,10 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
             continue
         level, heading, body = _classify_line(line, style_level)
         following = lines[i + 1] if i + 1 < len(lines) else None
-        if level is not None and not body and not style_level and (is_empty_heading(line, level, following) or
-                                                                  is_list_item(line, following, levels[i + 1] if following is not None else None)):
-            level, heading, body = None, "", line
+        if _is_item(line, level, body, style_level, following, levels[i + 1] if following is not None else None, item):
+            level, heading, body, item = None, "", line, _marker(line)
+        elif level is not None:
+            item = None
         if level is None and style_level is None and heading_level(line) is None and (is_question(line) or is_bare_heading(
                 line, lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)):
             level, heading, body = bare_level(path, bare, line), line, ""
