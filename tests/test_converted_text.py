@@ -66,3 +66,34 @@ def test_one_ampersand_of_the_author_stays_as_written(tmp_path):
 def test_soft_hyphens_and_zero_width_marks_leave_the_text(tmp_path):
     lines = [HEAD[0], "\ufeff全年开展\u200b主题党日\u200d活动48次，推行“党\u00ad员积分制”管理。", CLOSING]
     assert texts(parse(tmp_path, lines))[0] == "全年开展主题党日活动48次，推行“党员积分制”管理。"
+
+
+def test_a_one_column_sheet_saved_as_csv_loses_its_cell_quotes(tmp_path):
+    lines = [HEAD[0], "一、主要工作", '"年初召开镇党委会专题研究党建工作6次,制定全镇党建工作要点和"',
+             '"镇党委班子成员党建责任清单。我带头落实""三个一""工作机制,即每月召开一次"', "党建工作例会。",
+             '"二、存在的问题"', '"一是党建与业务融合不够紧密,个别支部重业务、轻党建。"', CLOSING]
+    kept = texts(parse(tmp_path, lines))
+    assert any('我带头落实"三个一"工作机制' in text for text in kept)
+    assert not any(text.startswith('"') or '""' in text for text in kept)
+
+
+def test_word_comments_copied_inline_and_their_list_go(tmp_path):
+    lines = [HEAD[0], "一、主要工作", "全年主持召开党组会议[批注1]22次，专题研究党建工作8次。", "二、存在的问题[批注2]",
+             "一是党建与业务融合不够紧密，个别支部重业务、轻党建。", CLOSING,
+             "批注 [1] 赵XX（县委组织部）：党组会议次数与会议记录台账不一致，请核实。 2025-01-05 10:12",
+             "批注 [2] 孙XX（局办公室）：标题建议与上年保持一致。 2025-01-05 16:50"]
+    parsed = parse(tmp_path, lines)
+    assert texts(parsed)[0] == "全年主持召开党组会议22次，专题研究党建工作8次。"
+    assert parsed.pieces[1].heading_path == ["二、存在的问题"]
+    assert not any("批注" in text or "台账不一致" in text for text in texts(parsed))
+
+
+def test_a_rating_form_around_the_report_goes(tmp_path):
+    lines = ["XX县2024年度街道（乡镇）党（工）委书记抓基层党建工作述职评议表", "单位\t中共XX县XX街道工作委员会\t姓名\t李XX",
+             "职务\t党工委书记\t性别\t男\t出生年月\t1979.03", "述职报告（可另附页）", HEAD[0], "一、主要工作",
+             "全年主持召开党工委会议专题研究党建工作8次。", CLOSING, "评议等次\t优秀□　称职☑　基本称职□　不称职□",
+             "政治建设（20分）：落实党建工作责任制，研究部署基层党建工作\t18", "评议意见\t同意评定为“称职”等次。",
+             "评议人签字：__________　　日期：____年__月__日"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == HEAD[0]
+    assert texts(parsed) == ["全年主持召开党工委会议专题研究党建工作8次。", CLOSING]

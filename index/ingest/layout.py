@@ -175,8 +175,8 @@ def _goes_on(rest: str, words: HeadingWords) -> bool:
 
 
 # a title at the very start wins; else up to a page header of notices ending at a sentence end or bracket
-_TITLE = re.compile(r"^(|.{0,300}?[。！？!?】」])([^。！？!?，,：:]{4,40}?(?:报告|总结|汇报|发言|材料|讲话))"
-                    r"(?!如下|工作|情况)(?=[^。！？!?，,：:）)])")
+_TITLE = re.compile(r"^(|.{0,300}?[。！？!?】」])((?!下面|现将|现在|接下来)[^。！？!?，,：:]{4,40}?(?:报告|总结|汇报|发言|材料|讲话))"
+                    r"(?!如下|工作|情况|一下)(?=[^。！？!?，,：:）)])")  # not 下面我…简单汇报一下。
 def split_title(lead: str) -> list[str]:
     """`…述职报告2019年，在…`: a report title run into the opening is cut off where its type word ends."""
     match = _TITLE.match(lead)

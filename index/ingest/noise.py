@@ -227,7 +227,9 @@ _WATERMARK = re.compile(r"[【〖\[][^【】〖〗\[\]]{0,30}(上传|下载|文�
                         # struck-through draft text (~~…~~ from Markdown): deleted words
                         r"|~~[^~]{1,200}~~"
                         # a template's or an assistant's placeholder: [单位名称], [具体数据], [姓名]
-                        r"|\[[^\[\]]{0,6}(名称|数据|数字|姓名|日期|时间|人数|金额)\]")
+                        r"|\[[^\[\]]{0,6}(名称|数据|数字|姓名|日期|时间|人数|金额)\]"
+                        # a Word comment's mark copied inline after the words it is on: 召开党组会议[批注1]22次
+                        r"|\[(批注|注释|修订|Comment|comment)\s*[A-Za-z]{0,4}\d{1,3}\]")
 
 
 def cut_watermarks(line: str) -> tuple[str, list[str]]:

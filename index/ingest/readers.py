@@ -10,7 +10,7 @@ from fanwen.index.ingest.blocks import (Block, RawDocument, join_vertical, norma
                                         split_indents, strip_line_numbers)
 from fanwen.index.ingest.messages import quoted_report
 from fanwen.index.ingest.sentences import sentence_paragraphs
-from fanwen.index.ingest.sheet import csv_column, table_cells
+from fanwen.index.ingest.sheet import csv_column, csv_unquoted, table_cells
 from fanwen.index.ingest.html_text import looks_like_html, plain_entities, visible_lines
 from fanwen.index.ingest.markdown import looks_like_markdown, markdown_blocks
 from fanwen.index.ingest.pdf import read_pdf
@@ -73,7 +73,7 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
         raise UnreadableFile(f"cannot read {name}: file contains only whitespace", zh=f"无法读取 {name}：文件里只有空白，没有文字")
     lines = [part for line in join_vertical(strip_line_numbers(text.splitlines())) for part in split_indents(line)]
     # a sheet saved as CSV, a two-column table; an e-mail reply quoting the report; a script a sentence a line
-    lines, dropped = csv_column(lines) or table_cells(lines) or quoted_report(lines) or (lines, [])
+    lines, dropped = csv_column(lines) or table_cells(lines) or quoted_report(lines) or (csv_unquoted(lines), [])
     lines = sentence_paragraphs(lines) or lines
     if markdown or looks_like_markdown(lines):  # a note app's export saved as .txt is Markdown too
         (blocks, furniture), markdown = markdown_blocks(lines), True

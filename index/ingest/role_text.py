@@ -11,11 +11,11 @@ ORDER = ("opening", "achievements", "problems", "causes", "plans", "closing")
 # Cue phrases per role; counted per chunk, the first sentence counts double (it states the point).
 CUES = {
     "problems": re.compile(r"不够|不足|有待|欠缺|仍需|不强|不高|不到位|不力|薄弱|差距|缺乏|不明显|不平衡|"
-                           r"单一|不佳|偏差|弱化|淡化|松懈|不严|不深|短板"),
+                           r"单一|不佳|偏差|弱化|淡化|松懈|不严|不深|短板|问题(也|还)?(不少|较多|突出)|不透|跟不上"),
     "causes": re.compile(r"原因|根源|究其|根子|思想认识|重视不够|认识不足"),
     # 将/要 as the future, not 将…纳入 or 主要/重要/要求/要看到 (但也要看到… introduces shortcomings)
     "plans": re.compile(r"我将|今后|将(?:继续|进一步|坚持|着力|以|把|不断|切实)|(?<![重主需只])要(?![求点素看])|"
-                        r"进一步|下一步|下步|继续|计划|拟|力争|确保|努力|不少于|不低于"),
+                        r"进一步|下一步|下步|继续|计划|打算|拟|力争|确保|努力|不少于|不低于"),
     "achievements": re.compile(r"完成|开展了|共计|累计|[X\d]+(?:余|多)?(?:次|人|个|项|件|名|户|万元|场)|取得|"
                                r"先后|全年|[\u4e00-\u9fff]了(?!解)"),
 }

@@ -60,3 +60,23 @@ def table_cells(lines: list[str]) -> tuple[list[str], list[str]] | None:
             continue
         out.extend(cell for cell in (left, right) if cell)
     return out, dropped
+
+
+QUOTED_SHARE = 0.3  # of the non-empty lines, the share wrapped in a CSV cell's quotes
+
+
+def csv_unquoted(lines: list[str]) -> list[str]:
+    """A one-column sheet saved as CSV: the cells that held a comma are wrapped in double quotes and their own
+    quotes doubled ("我带头落实""三个一""机制,…"); each line unwrapped and its quotes single again."""
+    body = [line.strip() for line in lines if line.strip()]
+    wrapped = [line for line in body if line.startswith('"')]
+    if len(body) < MIN_ROWS or len(wrapped) < QUOTED_SHARE * len(body) or \
+            sum(line.endswith('"') for line in wrapped) < 0.5 * len(wrapped):
+        return lines
+    return [_unquote(line.strip()) for line in lines]
+
+
+def _unquote(line: str) -> str:
+    if line.startswith('"'):
+        line = line[1:-1] if line.endswith('"') and len(line) > 1 else line[1:]
+    return line.replace('""', '"')
