@@ -47,6 +47,8 @@ def check(name: str, points: list[list[str]], noise: list) -> tuple[int, int]:
     parsed = parse_file(LAYOUTS / name)
     texts, right = [bare(piece.text) for piece in parsed.pieces], 0
     for role, kind, key in points:
+        if kind == "T":  # a table block is held as its cells' text, whatever separated them (| or a tab)
+            key = re.sub(r"[|｜]", "", key)
         at = [i for i, text in enumerate(texts) if bare(key) in text]
         if not at:
             # headings live in heading paths; a signature (S) may go as furniture

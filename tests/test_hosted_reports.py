@@ -52,3 +52,22 @@ def test_a_work_log_template_keeps_the_report_and_its_roles(tmp_path):
     assert [(piece.text[:6], piece.role) for piece in parsed.pieces] == [
         (OPENING[:6], "opening"), (ACHIEVED[:6], "achievements"), (PROBLEM[:6], "problems"), (cause[:6], "causes"),
         ("1.推行“党", "plans"), (CLOSING[:6], "closing")]
+
+
+def test_keycap_emoji_number_the_parts_of_a_wechat_post(tmp_path):
+    lines = ["🌟🌟 " + TITLE + "🌟🌟", OPENING, "1️⃣ 聚焦主责主业，党建质效稳步提升", "🔹 " + ACHIEVED,
+             "2️⃣ 正视短板不足，问题清单心中有数", "📌 " + PROBLEM, "3️⃣ 深挖问题根源，剖析原因找准病灶",
+             "从主观上看，本人对基层党建工作的新要求学习领会还不够透彻。", "👉 " + CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == TITLE
+    assert [piece.role for piece in parsed.pieces] == ["opening", "achievements", "problems", "causes", "closing"]
+    assert parsed.pieces[2].heading_path == ["2️⃣正视短板不足，问题清单心中有数"]
+
+
+def test_two_reports_in_one_file_each_open_and_close(tmp_path):
+    second = ["XX街道XX社区党委书记2024年度党建工作述职报告", "我就一年来抓党建工作的情况向大家作个汇报。",
+              "一、主要工作", "全年组织开展主题党日活动24次。", "二、存在的问题", "居民党员参与社区治理的积极性还不够高。",
+              "以上述职，请各位领导和党员同志们评议。"]
+    lines = [TITLE, OPENING, "一、主要工作", ACHIEVED, "二、存在的问题", PROBLEM, CLOSING, "——————————"] + second
+    roles = [piece.role for piece in parse(tmp_path, lines).pieces]
+    assert roles == ["opening", "achievements", "problems", "closing", "opening", "achievements", "problems", "closing"]

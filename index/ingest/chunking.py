@@ -48,7 +48,7 @@ def chunk_outline(outline: Outline, params: ChunkParams = ChunkParams()) -> list
     pieces: list[Piece] = []
     last = len(outline.paragraphs) - 1
     for paragraph in outline.paragraphs:
-        pieces.extend(chunk_paragraph(paragraph, params, is_last=paragraph.index >= last - 1))
+        pieces.extend(chunk_paragraph(paragraph, params, is_last=paragraph.index >= last - 1 or paragraph.ends_report))
     return pieces
 
 

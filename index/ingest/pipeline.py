@@ -16,7 +16,7 @@ from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.limits import ReadLimits
 from fanwen.index.ingest.readers import read_document
 from fanwen.index.ingest.role_text import tag_from_text
-from fanwen.index.ingest.structure import build_outline, looks_like_title, names_type
+from fanwen.index.ingest.structure import build_outline, is_report_title, looks_like_title, names_type
 
 
 @dataclass
@@ -107,11 +107,6 @@ def drop_lines(lines: list[str], levels: list[int | None], positions: Iterable[i
     return [lines[i] for i in kept], [levels[i] for i in kept], [lines[i] for i in sorted(drop)]
 
 
-def is_report_title(line: str) -> bool:
-    """A line that can only be a document's title: short, no sentence in it, naming its type (…述职报告)."""
-    return looks_like_title(line) and names_type(line)
-
-
 def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules) -> Lines:
     """Page-mark and site-chrome lines, running headers and related-article lists out; page counters and
     marks cut from inside sentences."""
@@ -178,13 +173,22 @@ def drop_title_repeats(lines: list[str], levels: list[int | None]) -> Lines:
     if at is None:
         return lines, levels, []
     title, parts = lines[at], {at}
-    if at > 0 and _SECOND_LINE.match(title) and levels[at - 1] is None and looks_like_title(lines[at - 1]):
+    if at > 0 and _SECOND_LINE.match(title) and levels[at - 1] is None and looks_like_title(lines[at - 1]) \
+            and not _FORM_NAME.match(lines[at - 1]):
         title, parts = lines[at - 1] + title, {at - 1, at}  # XX公司党委书记、董事长 / 2024年度…述职报告
     repeats = set(noise.repeated_title(lines, title)) - parts
-    drop = repeats | {i for i in range(at) if noise.repeated_title([lines[i], title], title)} - parts
+    # above the title, a copy of it, or the name of the form that carries the report (…述职评议表)
+    drop = repeats | {i for i in range(at) if noise.repeated_title([lines[i], title], title)
+                      or _FORM_NAME.match(lines[i])} - parts
     kept = [i for i in range(len(lines)) if i not in drop and i not in parts]
     removed = [lines[i] for i in sorted(drop)]
-    return [title] + [lines[i] for i in kept], [0] + [levels[i] for i in kept], removed
+    return [_DECORATION.sub("", title) or title] + [lines[i] for i in kept], [0] + [levels[i] for i in kept], removed
+
+
+_FORM_NAME = re.compile(r"^.{4,60}(评议表|登记表|考核表|测评表|审批表|鉴定表)$")
+# a post's emoji around its title (🌟🌟 …述职报告🌟🌟): decoration, not the title's words
+_DECORATION = re.compile("^[\u2600-\u27BF\u2B50\u2B55\uFE0F\U0001F300-\U0001FAFF\\s]+"
+                         "|[\u2600-\u27BF\u2B50\u2B55\uFE0F\U0001F300-\U0001FAFF\\s]+$")
 
 
 # a title's second line: its year (the unit and post stand above) or a subtitle (——…述职报告, the theme above)

@@ -141,7 +141,8 @@ def tag_from_text(pieces: list, title: str) -> list:
         # a section whose heading names no role (【锚定目标再启新程】) among ones that do: its text decides,
         # in report order around the named sections; what comes before the first of those stays the opening
         first = next((i for i, p in enumerate(pieces) if not is_silent(p)), len(pieces))
-        pinned = [None if i > first and is_silent(p) and p.role != "closing" else p.role
+        # (a later report's opening in a 汇编 keeps its role: it sits under no heading at all)
+        pinned = [None if i > first and is_silent(p) and p.role not in ("closing", "opening") else p.role
                   for i, p in enumerate(pieces)]
     else:
         pinned = [pinned_role(p) for p in pieces]

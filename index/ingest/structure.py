@@ -13,6 +13,7 @@ from fanwen.index.ingest.roles import CLOSING_CUE, section_role
 _HEADING_PATTERNS = (
     (0, re.compile(rf"^(第[{NUMERALS}]{{1,3}}部分|[上中下]篇(\s|述|[:：]))")),  # above 一、: 第二部分 存在的问题和不足, 下篇 述廉
     (1, re.compile(rf"^[{NUMERALS}]{{1,3}}、")),
+    (1, re.compile("^(?:[0-9]\uFE0F?\u20E3|\U0001F51F)")),  # a WeChat post's keycap numbers 1️⃣ 2️⃣ … 🔟
     # 第一，抓党建工作的主要做法和成效 alone on its line: a part heading; inside a sentence (第一，落实…；第二，…)
     # the same ordinal only lists points
     (1, re.compile(rf"^第[{NUMERALS}]{{1,3}}[，,、](?=[^。！？!?；;：:]{{2,36}}$)")),
@@ -36,6 +37,7 @@ class Paragraph:
     heading_path: list[str]
     start: int
     index: int
+    ends_report: bool = False  # the last paragraph of one report in a file holding several (a 汇编)
 
 
 @dataclass
@@ -84,6 +86,14 @@ def names_type(line: str) -> bool:
     return re.sub(r"[（(][^（）()]{0,12}[）)]$", "", line).rstrip("0123456789").endswith(DOC_TYPES)
 
 
+_REPORT = re.compile(r"述职|报告|总结|汇报")  # a report's title, not an account name ending in 材料
+
+
+def is_report_title(line: str) -> bool:
+    """A line that can only be a report's title: short, no sentence in it, naming its type (…述职报告)."""
+    return looks_like_title(line) and names_type(line) and bool(_REPORT.search(line))
+
+
 def looks_like_title(line: str) -> bool:
     """Short, no clause punctuation, not numbered, and not a salutation (尊敬的各位领导、同志们：)."""
     return len(line) <= MAX_HEADING and not any(p in line for p in "。；，,") and heading_level(line) is None \
@@ -100,6 +110,11 @@ def is_list_item(line: str, next_line: str | None, next_style: int | None) -> bo
         return True
     below = heading_level(next_line)
     return below is not None and below <= heading_level(line)
+
+
+def _next_report(line: str, paragraphs: list[Paragraph]) -> bool:
+    """A report's title right after another report's closing formula (a signature line may sit between)."""
+    return len(paragraphs) >= 3 and is_report_title(line) and any(CLOSING_CUE.search(p.text) for p in paragraphs[-2:])
 
 
 def _is_item(line: str, level: int | None, body: str, style_level: int | None, following: str | None,
@@ -147,6 +162,9 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
         start, offset = offset, offset + len(line) + 1
         if style_level == 0 or (not title and not paragraphs and not path and looks_like_title(line)):
             title = title or line
+            continue
+        if _next_report(line, paragraphs):  # a 汇编: another report's title after one's closing starts afresh
+            paragraphs[-1].ends_report, path, bare, inline, item = True, {}, set(), None, None
             continue
         level, heading, body = _classify_line(line, style_level)
         following = lines[i + 1] if i + 1 < len(lines) else None

@@ -7,7 +7,7 @@ import re
 from fanwen.index.ingest.bullets import BULLETS
 from fanwen.index.ingest.noise import CHROME_MAX, CLAUSE, bare
 from fanwen.index.ingest.roles import CLOSING_CUE, OPENING_CUE
-from fanwen.index.ingest.structure import NUMERALS, heading_level, looks_like_title, names_type
+from fanwen.index.ingest.structure import NUMERALS, heading_level, is_report_title
 
 _RELATED_HEADER = re.compile(r"^(相关|推荐|延伸|热门|最新|更多)(文章|阅读|推荐|文档|资料|范文)[:：]?$|^猜你喜欢[:：]?$")
 RELATED_MAX = 15  # a host's list of related articles is a handful of titles
@@ -160,8 +160,7 @@ def preface(lines: list[str]) -> list[int]:
     for title in range(1, min(len(lines), max(len(lines) // 3, PREFACE_LINES))):
         if heading_level(lines[title - 1]) in (1, 2):
             return []  # the report has begun (一、…): a title-like line below it is a page header or an annex
-        if not (looks_like_title(lines[title]) and names_type(lines[title]) and _REPORT.search(lines[title])) \
-                or lines.count(lines[title]) > 1:  # a running header repeats: the title is said once
+        if not is_report_title(lines[title]) or lines.count(lines[title]) > 1:  # a running header repeats: the title is said once
             continue
         above = lines[:title]
         if any(OPENING_CUE.search(line) or CLOSING_CUE.search(line) for line in above):
@@ -172,4 +171,3 @@ def preface(lines: list[str]) -> list[int]:
 
 
 PREFACE_LINES = 30  # a host's words above the title: a page's head, not a report's first third
-_REPORT = re.compile(r"述职|报告|总结|汇报")  # a report's title, not an account name ending in 材料
