@@ -67,3 +67,34 @@ def test_these_problems_arising_opens_causes_and_a_plea_for_criticism_closes(tmp
              "以上对照检查，恳请同志们多提批评意见，帮助我更好地认识不足、改进工作。"]
     roles = [piece.role for piece in parse(tmp_path, lines).pieces]
     assert roles == ["problems", "causes", "closing"]
+
+
+def test_a_short_spoken_report_with_a_paragraph_a_part_gets_each_role(tmp_path):
+    lines = [
+        "各位领导、各位党员：我是XX村党支部书记李XX。去年是村“两委”换届以后的头一年，镇党委对我们村寄予了很"
+        "大希望，我心里一直不敢放松。下面我把去年一年抓党建的情况跟大家简单汇报一下。",
+        "去年我们村主要干了这么几件事。一是把支部的规矩立起来了，“三会一课”按时开，全年开支部党员大会6次、上党"
+        "课4次，在家的党员一个不落都参加，在外打工的党员我们建了个微信群，学习资料每月都发过去。二是给支部添了新"
+        "人，发展了2名年轻党员，一个是回村开网店的小伙子，一个是村卫生室的卫生员，还确定了3名入党积极分子。三是"
+        "带着大家搞产业，支部牵头办了葡萄种植合作社，流转土地210亩，带动46户入社，其中脱贫户11户，村集体经"
+        "济收入从前年的8万元涨到了15万多元。四是党员带头办实事，修了1.2公里村道，装了36盏路灯，党员认领了"
+        "17件群众“微心愿”，件件都办好了。",
+        "说实话，工作中问题也不少。我自己文化水平不高，理论学得不深，有时候给群众讲政策讲不透；支部里老党员多，有"
+        "几位年纪大了，组织生活来不了，我上门送学做得还不够；合作社刚起步，葡萄销路主要靠熟人介绍，抗风险的能力还"
+        "弱；村里的账目虽然每季度都公开了，但有的群众反映看不明白，解释工作没跟上。",
+        "今年我打算抓好三件事：一是带头学，每月至少跟党员一起学一次，把上面的政策吃透了再给老百姓讲；二是再培养两"
+        "三个年轻人，让支部有接班人；三是把我们的葡萄牌子打出去，跟镇上的电商服务站合作，争取集体收入突破20万元"
+        "。另外，村务公开要做细，让大家看得懂、信得过。",
+        "我就汇报这些，有说得不对的地方，请大家批评。",
+    ]
+    pieces = parse(tmp_path, lines).pieces
+    assert pieces[0].text.endswith("简单汇报一下。")  # 汇报 inside a sentence ends no title
+    roles = {piece.text[:4]: piece.role for piece in pieces}
+    assert roles["说实话，"] == "problems" and roles["今年我打"] == "plans" and roles["我就汇报"] == "closing"
+
+
+def test_a_numbered_list_of_sentences_keeps_each_point_whole(tmp_path):
+    points = ["1.健全对下属单位“一把手”和领导班子的监督机制，常态化开展谈心谈话和提醒谈话，抓早抓小、防微杜渐。",
+              "2.完善涉农资金项目全流程监管，推行项目信息公开公示，主动接受群众和社会监督。"]
+    lines = ["XX县农业农村局党组书记述职述廉报告", "五、今后努力方向", "（三）在从严监督管理上再加压。", *points, CLOSING]
+    assert texts(parse(tmp_path, lines))[:2] == points

@@ -135,3 +135,20 @@ def _paragraph_ids(digits: list[str], numbers: list[int]) -> bool:
     """Whether the numbers are ids: six digits or more, all of one length, rising."""
     sizes = set(map(len, digits))
     return len(sizes) == 1 and min(sizes) >= 6 and all(a < b for a, b in zip(numbers, numbers[1:]))
+
+
+_DIGIT_MARKER = re.compile(r"^(\d{1,2}[.．](?!\d)|[（(]\d{1,2}[）)])")
+
+
+def in_sentence_list(lines: list[str], i: int) -> bool:
+    """A point of a numbered list of sentences (1.健全…机制，常态化开展…。 then 2.完善…。): a neighbour opens with
+    the same kind of number and is a whole sentence, so the point holds no heading run into its text."""
+    own = _DIGIT_MARKER.match(lines[i])
+    if own is None:
+        return False
+    kind = own.group(1)[0] in "（("
+    for j in (i - 1, i + 1):
+        near = _DIGIT_MARKER.match(lines[j]) if 0 <= j < len(lines) else None
+        if near and (near.group(1)[0] in "（(") == kind and lines[j].rstrip().endswith(("。", "；", ";")):
+            return True
+    return False

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fanwen.index.ingest.blocks import NUMERALS, join_runs, split_body_lines
+from fanwen.index.ingest.blocks import NUMERALS, in_sentence_list, join_runs, split_body_lines
 
 # Markers that open a heading or a list item at the start of a line; 一是 opens a run of points,
 # while 二是… inside a run continue the paragraph they sit in.
@@ -37,8 +37,8 @@ def repair(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[
 def split_run_in(lines: list[str], levels: list[int | None]) -> tuple[list[str], list[int | None]]:
     """A paragraph that opens with a heading run into its text (五、问题产生的原因一是…二是…) is cut
     where the heading ends, as split_unbroken cuts the same inside a whole report on one line."""
-    return split_body_lines(lines, levels,
-                            lambda _i, line: split_heading_run(line) if len(line) > MAX_HEADING else [line])
+    return split_body_lines(lines, levels, lambda i, line: split_heading_run(line)
+                            if len(line) > MAX_HEADING and not in_sentence_list(lines, i) else [line])
 
 
 def split_unbroken(line: str) -> list[str]:
