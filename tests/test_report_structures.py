@@ -98,3 +98,26 @@ def test_a_numbered_list_of_sentences_keeps_each_point_whole(tmp_path):
               "2.完善涉农资金项目全流程监管，推行项目信息公开公示，主动接受群众和社会监督。"]
     lines = ["XX县农业农村局党组书记述职述廉报告", "五、今后努力方向", "（三）在从严监督管理上再加压。", *points, CLOSING]
     assert texts(parse(tmp_path, lines))[:2] == points
+
+
+def test_template_tags_name_each_paragraphs_role(tmp_path):
+    lines = ["XX街道党工委书记2024年度抓基层党建工作述职报告", "一、加强党的政治建设",
+             "【主要做法】坚持以上率下，把学习贯彻党的二十大精神作为首要政治任务。",
+             "【存在问题】少数社区党组织理论学习仍停留在读文件、念材料层面。",
+             "【原因分析】街道党工委对社区学习的指导偏重于下发学习篇目和检查笔记。",
+             "【改进措施】创新“微党课”“楼道课堂”等学习形式，依托街道融媒体开设学习专栏。", CLOSING]
+    assert [piece.role for piece in parse(tmp_path, lines).pieces] == [
+        "achievements", "problems", "causes", "plans", "closing"]
+
+
+def test_a_ledger_table_under_problems_stays_problems_and_an_essay_after_the_signature_goes(tmp_path):
+    lines = ["XX镇党委书记2024年度抓基层党建工作述职报告", "二、存在的问题", "一是专题研究党建的精力还不足。",
+             "序号\t问题表现\t原因分析\t整改措施\t完成时限",
+             "1\t专题研究党建精力不足\t抓党建促发展的意识不够牢固\t每季度至少召开1次党委会专题研究党建\t2024年3月起",
+             "2\t“三会一课”质量不高\t支部书记组织能力偏弱\t开展组织生活质量专项督查\t2024年6月",
+             "三、下一步工作打算", "一是强化责任落实，把党建考核结果与干部评优挂钩。", CLOSING, "述职人：孙XX",
+             "附：学习贯彻主题教育的体会", "通读了指定书目，我深刻体会到理论武装是根本。", "调查研究是基本功，为民造福是落脚点。"]
+    pieces = parse(tmp_path, lines).pieces
+    table = next(piece for piece in pieces if "专题研究党建精力不足" in piece.text)
+    assert table.role == "problems"
+    assert pieces[-1].text == CLOSING and not any("体会" in piece.text for piece in pieces)

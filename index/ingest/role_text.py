@@ -117,10 +117,13 @@ _ANNOUNCED = re.compile(r"^.{0,12}?(讲讲|说说|谈谈|讲一讲|说一说|谈
 
 def pinned_role(piece) -> str | None:
     """The role a mostly silent document's chunk keeps: one its top heading names (二、存在的问题), one a
-    spoken announcement opening it names, or closing. A subheading alone does not pin: there it is a topic
+    template's tag opening it names (【存在问题】), one a spoken announcement opening it names, or closing.
+    A subheading alone does not pin: there it is a topic
     sentence (（三）坚持问题导向…)."""
     if piece.role == "closing" or (piece.heading_path and roles.section_role(piece.heading_path[0])):
         return piece.role
+    if tagged := roles.tag_role(piece.text):
+        return tagged
     announced = _ANNOUNCED.match(piece.text)
     return roles.section_role(announced.group("part")) if announced else None
 

@@ -53,6 +53,15 @@ def path_role(heading_path: list[str]) -> str | None:
     return named[0]
 
 
+_ROLE_TAG = re.compile(r"^【([^【】]{2,8})】")
+
+
+def tag_role(text: str) -> str | None:
+    """The role a template's tag opening the paragraph names (【存在问题】…, 【改进措施】…), else None."""
+    tag = _ROLE_TAG.match(text)
+    return section_role(tag.group(1)) if tag else None
+
+
 def classify(heading_path: list[str], text: str, is_last: bool = False, is_first: bool = False) -> str:
     """Role of a paragraph (or part of one) given where it sits and what it says. The first paragraph that
     announces the report (现将…报告如下) opens it, even under a heading a template put above it (【本年度重点
@@ -61,6 +70,8 @@ def classify(heading_path: list[str], text: str, is_last: bool = False, is_first
         return "closing"
     if is_first and OPENING_CUE.search(text):
         return "opening"
+    if tagged := tag_role(text):
+        return tagged
     role = path_role(heading_path)
     if role is None:
         return "opening" if not heading_path or OPENING_CUE.search(text) else "achievements"

@@ -201,8 +201,9 @@ def is_bare_heading(line: str, before: str | None, after: str | None) -> bool:
     colon may end it (存在的不足：, 明年的打算：), as spoken reports head their parts."""
     if _CLOSING_HEAD.match(line):  # 结束语：以述职促提升, a slide's last part
         return before is not None
-    if len(line) > 24 or any(mark in line.rstrip("：:") for mark in "。！？!?；;，,：:") or _CIRCLED.match(line):
-        return False  # a sentence, or an item ① ② of a list
+    if len(line) > 24 or any(mark in line.rstrip("：:") for mark in "。！？!?；;，,：:") or _CIRCLED.match(line) \
+            or line.startswith("序号"):
+        return False  # a sentence, an item ① ② of a list, or a table's header row (序号 问题表现 原因分析…)
     if after is not None and line[:1] in BULLETS and after[:1] == line[:1]:
         return False  # ● a point, then ● the next: items of one list
     return before is not None and after is not None and len(after) > len(line)

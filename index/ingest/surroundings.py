@@ -100,6 +100,7 @@ def contents(lines: list[str]) -> list[int]:
 
 
 _APPENDIX = re.compile(r"^[【\[]?(注释|注|附件|附表|附录)\s*(\d*|[（(]\d{1,2}[）)])\s*([:：].*|下载[】\]]?|[】\]])?$"
+                       r"|^附\s*[:：]"  # 附：学习贯彻…的体会, an essay appended below the signature
                        r"|^\**(温馨提示|提示)\**\s*[:：]"  # an assistant's or a template's notes on the text
                        r"|^(主持人|提问|问)\s*[:：]"  # below the closing, a meeting going on: its questions
                        r"|^(全部评论|网友评论|精选评论|评论区)")  # or the readers' comments under a post
