@@ -97,3 +97,28 @@ def test_a_rating_form_around_the_report_goes(tmp_path):
     parsed = parse(tmp_path, lines)
     assert parsed.title == HEAD[0]
     assert texts(parsed) == ["全年主持召开党工委会议专题研究党建工作8次。", CLOSING]
+
+
+def test_an_ocr_frame_and_misread_numbers_are_read_through(tmp_path):
+    lines = ["■───────────────────", "│县委宣传部部长2O24年度抓基层党建工作述职报告", "丨-、主要工作及成效          │",
+             "│  C一）坚持政治引领，理论武装走深走实。全年组织中心组学习l2次，完成率1O0%。", "│二、存在的问题",
+             "丨  一是理论学习的深度还不够。", "│四、下一步打算■", "│  一是持续深化理论武装。", "│" + CLOSING,
+             "│  ,丶·`/中共XX县委宣传部(章)\\‘、'"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "县委宣传部部长2024年度抓基层党建工作述职报告"
+    assert [(piece.heading_path, piece.role) for piece in parsed.pieces] == [
+        (["一、主要工作及成效", "（一）坚持政治引领，理论武装走深走实"], "achievements"), (["二、存在的问题"], "problems"),
+        (["四、下一步打算"], "plans"), (["四、下一步打算"], "closing")]
+    assert "学习12次，完成率100%" in texts(parsed)[0]
+
+
+def test_conversion_tool_marks_and_draft_view_breaks_go(tmp_path):
+    lines = ["Evaluation Warning: The document was created with Spire.Doc for .NET.", "[图片]",
+             "2 0 2 4 年 度 抓 基 层 党 建 工 作 述 职 报 告", "::::::::::分节符(下一页)::::::::::", "一、主要工作",
+             "全年主持召开党组会议专题研究党建工作8次。",
+             "Created with an evaluation copy of Aspose.Words. To discover the full versions of our APIs please visit: "
+             "https://products.aspose.com/words/", "::::::::::分页符::::::::::", "二、存在的问题", "一是党建与业务融合不够紧密。",
+             "This document was truncated here because it was created in the Evaluation Mode.", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "2024年度抓基层党建工作述职报告"
+    assert texts(parsed) == ["全年主持召开党组会议专题研究党建工作8次。", "一是党建与业务融合不够紧密。", CLOSING]

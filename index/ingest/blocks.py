@@ -152,3 +152,17 @@ def in_sentence_list(lines: list[str], i: int) -> bool:
         if near and (near.group(1)[0] in "（(") == kind and lines[j].rstrip().endswith(("。", "；", ";")):
             return True
     return False
+
+
+# A frame an OCR read as characters down the page's left (and right) edge: │ 丨 ┃ | on most lines
+_LEFT_BORDER = re.compile(r"^[│丨┃|｜]\s*")
+_RIGHT_BORDER = re.compile(r"\s*[│丨┃|｜■]$")
+BORDER_SHARE = 0.5
+
+
+def strip_borders(lines: list[str]) -> list[str]:
+    """Each line without the frame's edge when most lines carry one; a table's inner bars stay."""
+    body = [line for line in lines if line.strip()]
+    if not body or sum(bool(_LEFT_BORDER.match(line.strip())) for line in body) < BORDER_SHARE * len(body):
+        return lines
+    return [_RIGHT_BORDER.sub("", _LEFT_BORDER.sub("", line.strip())) for line in lines]

@@ -93,7 +93,23 @@ _ASCII_MARKS = {",": "，", ".": "。", ";": "；", ":": "：", "!": "！", "?":
 _ASCII_MARK = re.compile(rf"(?<=[{_CJK}X%\"”）)])\s*([,.;:!?])(?![\dX.])\s*")  # not 增长XX.X%
 
 
+# an OCR's misreadings of heading numbers at a line's start: -、 for 一、, C一） for （一）
+_OCR_TOP = re.compile(r"^[-－—](?=、)")
+_OCR_SUB = re.compile(r"^[Cc]([一二三四五六七八九十]{1,2}[）)])")
+
+
+# and of digits inside a figure: 2O24, 1O0%, l2次
+_OCR_ZERO = re.compile(r"(?<=\d)[OoＯ〇](?=\d|%)")
+_OCR_ONE = re.compile(r"(?<![A-Za-z])l(?=\d)")
+
+
+# a year whose digits a text box or a PDF spaced out: 2 0 2 4年度
+_SPACED_YEAR = re.compile(r"(?<!\d)([12]) (\d) (\d) (\d)(?=\s*年)")
+
+
 def full_width_marks(line: str) -> str:
+    line = _SPACED_YEAR.sub(r"\1\2\3\4", _OCR_ONE.sub("1", _OCR_ZERO.sub("0", line)))
+    line = _OCR_SUB.sub(r"（\1", _OCR_TOP.sub("一", line))
     line = _TOP_NUMBER_DOT.sub(r"\1、", line)
     return _ASCII_MARK.sub(lambda match: _ASCII_MARKS[match.group(1)], line)
 

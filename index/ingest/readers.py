@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fanwen.index.errors import UnreadableFile, unsupported_format
 from fanwen.index.ingest.blocks import (Block, RawDocument, join_vertical, normalize_spaces,  # noqa: F401 (re-exported)
-                                        split_indents, strip_line_numbers)
+                                        split_indents, strip_borders, strip_line_numbers)
 from fanwen.index.ingest.messages import quoted_report
 from fanwen.index.ingest.sentences import sentence_paragraphs
 from fanwen.index.ingest.sheet import csv_column, csv_unquoted, table_cells
@@ -71,7 +71,8 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
     text, encoding = _decode(data, name)
     if not text.strip():
         raise UnreadableFile(f"cannot read {name}: file contains only whitespace", zh=f"无法读取 {name}：文件里只有空白，没有文字")
-    lines = [part for line in join_vertical(strip_line_numbers(text.splitlines())) for part in split_indents(line)]
+    lines = [part for line in join_vertical(strip_line_numbers(strip_borders(text.splitlines())))
+             for part in split_indents(line)]
     # a sheet saved as CSV, a two-column table; an e-mail reply quoting the report; a script a sentence a line
     lines, dropped = csv_column(lines) or table_cells(lines) or quoted_report(lines) or (csv_unquoted(lines), [])
     lines = sentence_paragraphs(lines) or lines
