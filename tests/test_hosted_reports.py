@@ -71,3 +71,24 @@ def test_two_reports_in_one_file_each_open_and_close(tmp_path):
     lines = [TITLE, OPENING, "一、主要工作", ACHIEVED, "二、存在的问题", PROBLEM, CLOSING, "——————————"] + second
     roles = [piece.role for piece in parse(tmp_path, lines).pieces]
     assert roles == ["opening", "achievements", "problems", "closing", "opening", "achievements", "problems", "closing"]
+
+
+def test_a_government_site_page_around_the_report_goes(tmp_path):
+    lines = ["中共XX县委组织部　XX县党建网", "首页", "机构概况", "党建动态", "党员远程教育", "政府信息公开",
+             "当前位置：首页 > 党建动态 > 述职评议", TITLE, "来源：XX县委组织部　发布时间：2025-01-10　浏览次数：1234",
+             "字号：大 中 小", OPENING, "一、主要工作", ACHIEVED, "二、存在的问题", PROBLEM, CLOSING,
+             "【打印本页】【关闭窗口】", "【责任编辑：周XX】", "上一篇：县委组织部召开2024年度党组织书记述职评议会",
+             "相关链接：", "· XX镇党委书记2024年度抓基层党建工作述职报告", "· 全县2024年度基层党建工作考核结果通报",
+             "主办单位：中共XX县委组织部　　承办单位：XX县信息中心", "X公网安备 12345602000123号"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == TITLE and texts(parsed) == [OPENING, ACHIEVED, PROBLEM, CLOSING]
+
+
+def test_a_qa_answers_advice_and_outro_around_the_report_go(tmp_path):
+    lines = ["述职报告到底怎么写？", "写材料的老周", "国企党群部门老兵，写了十几年材料", "123 人赞同了该回答", "谢邀。",
+             "述职报告这东西，说难不难，说简单也不简单。下面贴一篇我去年帮书记改过的。", "————————————————", TITLE,
+             OPENING, "一、主要工作", ACHIEVED, "二、存在的问题", PROBLEM, CLOSING, "————————————————",
+             "以上，有用的话点个赞吧。写材料没有捷径，多看多改。", "有问题评论区见，私信太多可能回不过来，见谅。",
+             "发布于 2025-01-12 21:47・IP 属地江苏", "\u200b赞同 123", "\u200b添加评论"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == TITLE and texts(parsed) == [OPENING, ACHIEVED, PROBLEM, CLOSING]

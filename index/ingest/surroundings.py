@@ -9,7 +9,7 @@ from fanwen.index.ingest.noise import CHROME_MAX, CLAUSE, bare
 from fanwen.index.ingest.roles import CLOSING_CUE, OPENING_CUE
 from fanwen.index.ingest.structure import NUMERALS, heading_level, is_report_title
 
-_RELATED_HEADER = re.compile(r"^(相关|推荐|延伸|热门|最新|更多)(文章|阅读|推荐|文档|资料|范文)[:：]?$|^猜你喜欢[:：]?$")
+_RELATED_HEADER = re.compile(r"^(相关|推荐|延伸|热门|最新|更多)(文章|阅读|推荐|文档|资料|范文|链接)[:：]?$|^猜你喜欢[:：]?$")
 RELATED_MAX = 15  # a host's list of related articles is a handful of titles
 
 
@@ -166,9 +166,10 @@ def preface(lines: list[str]) -> list[int]:
         above = lines[:title]
         if any(OPENING_CUE.search(line) or CLOSING_CUE.search(line) for line in above):
             return []
-        if any("。" in line for line in above):
+        if any("。" in line or _CRUMB.search(line) for line in above):  # a host's words, or a site's page head
             return list(range(title))
     return []
 
 
+_CRUMB = re.compile(r"^(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]")
 PREFACE_LINES = 30  # a host's words above the title: a page's head, not a report's first third
