@@ -122,3 +122,14 @@ def test_conversion_tool_marks_and_draft_view_breaks_go(tmp_path):
     parsed = parse(tmp_path, lines)
     assert parsed.title == "2024年度抓基层党建工作述职报告"
     assert texts(parsed) == ["全年主持召开党组会议专题研究党建工作8次。", "一是党建与业务融合不够紧密。", CLOSING]
+
+
+def test_right_margin_line_numbers_and_an_english_running_header_go(tmp_path):
+    wrapped = ["2023年，在市国资委党委的正确领导下，本人认真履行集团党委书", "记抓基层党建第一责任人职责，坚持“两个一以贯之”，以高质量党建引",
+               "领保障企业高质量发展。一年来，集团党委坚持党建工作与生产经营深", "度融合，各项工作取得了新进展。现将有关情况述职如下。"]
+    body = ["XX建设集团有限公司党委书记抓基层党建工作述职报告", "（2023年度）"] + (wrapped + ["一、工作开展情况及成效"] + wrapped[:3] + ["二、存在的问题"] + wrapped[1:4] + [CLOSING]) * 2
+    lines = ["XX Construction Group Co., Ltd.  |  Party Committee Annual Duty Report 2023"]
+    lines += [f"{line}{' ' * (40 - len(line))}{n}" for n, line in enumerate(body, 1)]
+    kept = texts(parse(tmp_path, lines))
+    assert kept[0] == "".join(wrapped)
+    assert not any(text[-1].isdigit() or "Construction" in text for text in kept)

@@ -92,3 +92,34 @@ def test_a_qa_answers_advice_and_outro_around_the_report_go(tmp_path):
              "发布于 2025-01-12 21:47・IP 属地江苏", "\u200b赞同 123", "\u200b添加评论"]
     parsed = parse(tmp_path, lines)
     assert parsed.title == TITLE and texts(parsed) == [OPENING, ACHIEVED, PROBLEM, CLOSING]
+
+
+def test_a_one_to_one_chat_export_keeps_the_authors_messages(tmp_path):
+    lines = ["与“刘XX（街道组织委员）”的聊天记录", "导出时间：2025-01-08 09:15:32　共14条消息",
+             "刘XX 2025/1/7 19:58:20", "张书记，述职报告今晚能发我吗？明早要汇总报区委组织部", "张XX 2025/1/7 20:05:47",
+             TITLE + "\n" + OPENING, "刘XX 2025/1/7 20:06:12", "[语音] 12″", "张XX撤回了一条消息", "张XX 2025/1/7 20:13:05",
+             "一、主要工作\n" + ACHIEVED, "刘XX 2025/1/7 20:13:31", "好的，我看一下", "张XX 2025/1/7 20:14:40",
+             "二、存在的问题\n" + PROBLEM + "\n" + CLOSING, "张XX 2025/1/7 20:15:02", "[文件] 述职报告.docx"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == TITLE and texts(parsed) == [OPENING, ACHIEVED, PROBLEM, CLOSING]
+
+
+def test_an_html_mail_and_a_phones_marks_leave_the_report(tmp_path):
+    lines = ["[cid:image001.png@01DB5C2A.3F4E5D60]", TITLE,
+             "根据《关于开展述职评议考核的通知》<https://oa.xxny.com.cn/notice/2024/1201.html>，现将有关情况报告如下。",
+             "一、主要工作", ACHIEVED + "（@王XX 这个数请再跟组织办核对一下）", "发自我的华为手机", "二、存在的问题",
+             "一是党建与发展融合还不够紧密【已自动更正】，部分村党组织谋划产业思路不宽。", "Sent from my iPad", CLOSING,
+             "NOTICE: This e-mail and any attachments are confidential and intended solely for the addressee.",
+             "If you are not the intended recipient, please notify the sender immediately and delete this message."]
+    parsed = parse(tmp_path, lines)
+    assert texts(parsed) == ["根据《关于开展述职评议考核的通知》，现将有关情况报告如下。", ACHIEVED,
+                             "一是党建与发展融合还不够紧密，部分村党组织谋划产业思路不宽。", CLOSING]
+
+
+def test_a_search_results_page_above_the_report_goes_though_a_snippet_quotes_it(tmp_path):
+    lines = ["镇党委书记抓基层党建述职报告 百度一下", "为您找到相关结果约1,230,000个",
+             "2024年镇党委书记抓基层党建工作述职报告_公文范文网", OPENING[:30] + "...",
+             "www.gongwen-fanwen.com/shuzhi/2024.html 2025-01-05 百度快照", TITLE, OPENING, "一、主要工作", ACHIEVED,
+             "二、存在的问题", PROBLEM, CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == TITLE and texts(parsed) == [OPENING, ACHIEVED, PROBLEM, CLOSING]

@@ -64,22 +64,31 @@ MIN_NUMBERED = 10
 
 
 def strip_line_numbers(lines: list[str]) -> list[str]:
-    """Lines without margin line numbers, when most lines carry one and they count up one by one (or are an
-    app's rising paragraph ids); otherwise the lines as they are (a list numbered 1 2 3 is a few lines, not most
-    of them)."""
-    numbered = [(i, match) for i, line in enumerate(lines) if (match := _LINE_NUMBER.match(line))]
-    text_lines = sum(1 for line in lines if line.strip())
+    """Lines without margin line numbers, left (12 坚持…) or right (…深    12), when most lines carry one and
+    they count up one by one (or are an app's rising paragraph ids); otherwise the lines as they are (a list
+    numbered 1 2 3 is a few lines, not most of them)."""
+    for pattern in (_LINE_NUMBER, _RIGHT_NUMBER):
+        numbered = [(i, match) for i, line in enumerate(lines) if (match := pattern.search(line))]
+        if _counting(numbered, sum(1 for line in lines if line.strip())):
+            out = list(lines)
+            for i, match in numbered:
+                out[i] = lines[i][:match.start()] + lines[i][match.end():]
+            return out
+    return lines
+
+
+# a PDF's number at the right margin, set off by a run of spaces (a figure in the text is not)
+_RIGHT_NUMBER = re.compile(r"\s{2,}(\d{1,3})\s*$")
+
+
+def _counting(numbered: list, text_lines: int) -> bool:
+    """Most lines carry a number, and the numbers count up one by one or are paragraph ids."""
     if len(numbered) < max(MIN_NUMBERED, text_lines // 2):
-        return lines
+        return False
     digits = [match.group(1) for _, match in numbered]
     numbers = list(map(int, digits))
     steps = sum(1 for a, b in zip(numbers, numbers[1:]) if b == a + 1)
-    if steps < 0.8 * (len(numbers) - 1) and not _paragraph_ids(digits, numbers):
-        return lines
-    out = list(lines)
-    for i, match in numbered:
-        out[i] = lines[i][match.end():]
-    return out
+    return steps >= 0.8 * (len(numbers) - 1) or _paragraph_ids(digits, numbers)
 
 
 # A vertical text box, or a PDF extraction gone wrong, prints a title or a heading a character a line

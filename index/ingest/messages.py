@@ -6,7 +6,10 @@ import re
 from collections import Counter, defaultdict
 
 # A chat app's export: each message under a line with its time and sender (2025-01-07 16:42:03 办公室-周晓(2731…))
-_CHAT_HEAD = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\s*\d{1,2}:\d{2}(:\d{2})?\s*(?P<sender>\S.{0,40})$")
+_CHAT_HEAD = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}\s*\d{1,2}:\d{2}(:\d{2})?\s*(?P<sender>\S.{0,40})$"
+                        # or the sender first, as a WeChat chat's export writes it (张XX 2025/1/7 20:13:05; with
+                        # dashes it is a reviewer's margin comment, margin_comments)
+                        r"|^(?P<first>[^\s\d]{1,16})\s+\d{4}/\d{1,2}/\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?$")
 # A speech-to-text export: each turn under its speaker and time (发言人1 00:01:20, 00:01:20 说话人2, Speaker 1 01:20)
 _SPEAKER = r"(?:发言人|说话人|讲话人|Speaker|speaker)\s*\d{1,2}|[^\s\d:：]{1,8}"
 _TURN_HEAD = re.compile(rf"^(?P<sender>{_SPEAKER})\s*(\d{{1,2}}:)?\d{{1,2}}:\d{{2}}$|"
@@ -24,7 +27,7 @@ def message_heads(lines: list[str]) -> list[tuple[int, str]]:
     chat, turns, dated = [], [], []
     for i, line in enumerate(lines):
         if match := _CHAT_HEAD.match(line.strip()):
-            chat.append((i, match["sender"].strip()))
+            chat.append((i, (match["sender"] or match["first"]).strip()))
         elif match := _TURN_HEAD.match(line.strip()):
             turns.append((i, (match["sender"] or match["later"]).replace(" ", "")))
         elif match := _DATED_HEAD.match(line.strip()):

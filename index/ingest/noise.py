@@ -232,7 +232,11 @@ _WATERMARK = re.compile(r"[【〖\[][^【】〖〗\[\]]{0,30}(上传|下载|文�
                         # a template's or an assistant's placeholder: [单位名称], [具体数据], [姓名]
                         r"|\[[^\[\]]{0,6}(名称|数据|数字|姓名|日期|时间|人数|金额)\]"
                         # a Word comment's mark copied inline after the words it is on: 召开党组会议[批注1]22次
-                        r"|\[(批注|注释|修订|Comment|comment)\s*[A-Za-z]{0,4}\d{1,3}\]")
+                        r"|\[(批注|注释|修订|Comment|comment)\s*[A-Za-z]{0,4}\d{1,3}\]"
+                        # an e-mail's link and inline image left by its HTML (<https://…>, [cid:image001.png@…]), a
+                        # collaborator's @mention in brackets (（@王XX 这个数请再核对）), a phone's 【已自动更正】
+                        r"|<https?://[^<>\s]{1,300}>|\[cid:[^\[\]\s]{1,120}\]"
+                        r"|[（(【]\s*[@＠][^\s（）()【】]{1,10}(\s*[^（）()【】]{0,60})?[）)】]|【已自动更正】")
 
 
 def cut_watermarks(line: str) -> tuple[str, list[str]]:

@@ -157,19 +157,23 @@ def preface(lines: list[str]) -> list[int]:
     """Positions of what sits above a report's title when a host wrote something there: a post's or an
     editor's words (今天分享一篇…, 自己写的…) and the page around them. The title is a line naming the
     document (…述职报告) in the first third; the text above it must hold a sentence and nothing of the report
-    (no 现将…报告如下, no closing formula, no part heading)."""
+    (no 现将…报告如下, no closing formula, no part heading) unless a site's page head sits there (a breadcrumb,
+    a search engine's result count: its snippets may quote the report)."""
     for title in range(1, min(len(lines), max(len(lines) // 3, PREFACE_LINES))):
         if heading_level(lines[title - 1]) in (1, 2):
             return []  # the report has begun (一、…): a title-like line below it is a page header or an annex
-        if not is_report_title(lines[title]) or lines.count(lines[title]) > 1:  # a running header repeats: the title is said once
+        # a running header repeats: the title is said once
+        if not is_report_title(lines[title]) or lines.count(lines[title]) > 1:
             continue
         above = lines[:title]
+        if any(_PAGE_HEAD.search(line) for line in above):
+            return list(range(title))
         if any(OPENING_CUE.search(line) or CLOSING_CUE.search(line) for line in above):
             return []
-        if any("。" in line or _CRUMB.search(line) for line in above):  # a host's words, or a site's page head
+        if any("。" in line for line in above):  # a host's words
             return list(range(title))
     return []
 
 
-_CRUMB = re.compile(r"^(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]")
+_PAGE_HEAD = re.compile(r"^(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]|为您找到相关结果|百度一下")
 PREFACE_LINES = 30  # a host's words above the title: a page's head, not a report's first third
