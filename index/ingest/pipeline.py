@@ -16,7 +16,7 @@ from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.limits import ReadLimits
 from fanwen.index.ingest.readers import read_document
 from fanwen.index.ingest.role_text import tag_from_text
-from fanwen.index.ingest.structure import build_outline, is_report_title, looks_like_title, names_type
+from fanwen.index.ingest.structure import build_outline, looks_like_title, names_type
 
 
 @dataclass
@@ -113,7 +113,7 @@ def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules
     lines, levels, blocks = drop_lines(lines, levels, noise.running_headers(lines, levels) + surroundings.related_lists(lines)
                                        + surroundings.email_preamble(lines) + surroundings.notice_wrapper(lines)
                                        + messages.chat_messages(lines) + messages.margin_comments(lines)
-                                       + forum.forum_posts(lines, is_report_title) + surroundings.ad_blocks(lines)
+                                       + forum.forum_posts(lines) + surroundings.ad_blocks(lines)
                                        + surroundings.preface(lines)
                                        + surroundings.appendix(lines, roles.CLOSING_CUE) + surroundings.contents(lines))
     totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
