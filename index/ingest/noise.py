@@ -5,8 +5,7 @@ import re
 from collections import defaultdict
 
 from fanwen.index.ingest.clean import Rules
-from fanwen.index.ingest.roles import CLOSING_CUE
-from fanwen.index.ingest.structure import NUMERALS, heading_level, is_report_title, names_type
+from fanwen.index.ingest.structure import NUMERALS, heading_level, names_type, starts_next_report
 
 CHROME_MAX = 60  # chrome lines are short; a longer line is text even when it names a site word
 CLAUSE = re.compile(r"[，。；,;]")
@@ -147,7 +146,7 @@ def _repeated_headings(lines: list[str], levels: list[int | None]) -> list[int]:
     first: dict[str, str] = {}  # a heading's marker (二、) -> its first wording
     copies = []
     for i, (line, level) in enumerate(zip(lines, levels)):
-        if is_report_title(line) and any(CLOSING_CUE.search(before) for before in lines[max(0, i - 3):i]):
+        if starts_next_report(line, lines[max(0, i - 3):i]):
             first = {}  # a 汇编: the next report numbers its own parts (一、主要工作 again)
         marker = _HEADING_MARKER.match(line)
         if level is not None or marker is None or len(line) > CHROME_MAX or CLAUSE.search(line) \

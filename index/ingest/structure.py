@@ -112,9 +112,14 @@ def is_list_item(line: str, next_line: str | None, next_style: int | None) -> bo
     return below is not None and below <= heading_level(line)
 
 
+def starts_next_report(line: str, before: list[str]) -> bool:
+    """A report's title right after another report's closing formula, in a 汇编 (`before`: the few lines or
+    paragraphs above it; a signature may sit between)."""
+    return is_report_title(line) and any(CLOSING_CUE.search(text) for text in before)
+
+
 def _next_report(line: str, paragraphs: list[Paragraph]) -> bool:
-    """A report's title right after another report's closing formula (a signature line may sit between)."""
-    return len(paragraphs) >= 3 and is_report_title(line) and any(CLOSING_CUE.search(p.text) for p in paragraphs[-2:])
+    return len(paragraphs) >= 3 and starts_next_report(line, [p.text for p in paragraphs[-2:]])
 
 
 def _is_item(line: str, level: int | None, body: str, style_level: int | None, following: str | None,
