@@ -133,3 +133,24 @@ def test_right_margin_line_numbers_and_an_english_running_header_go(tmp_path):
     kept = texts(parse(tmp_path, lines))
     assert kept[0] == "".join(wrapped)
     assert not any(text[-1].isdigit() or "Construction" in text for text in kept)
+
+
+def test_an_outline_tools_nodes_read_as_headings_over_their_points(tmp_path):
+    lines = ["- XX街道党工委书记王XX抓基层党建工作述职报告", "  - 2023年，我认真履行街道党建工作第一责任人职责，现将有关情况报告如下。",
+             "  - 一、工作开展情况", "    - 压实党建责任", "      - 街道党工委每月第一周固定研究党建议题，全年召开专题会议13次。",
+             "      - 我带头联系问题最多的老城社区，先后21次入户走访。", "  - 二、存在的问题",
+             "    - 社区党组织统筹辖区资源的能力还不强。", "  - " + CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX街道党工委书记王XX抓基层党建工作述职报告"
+    assert [(piece.heading_path, piece.role) for piece in parsed.pieces][1:4] == [
+        (["一、工作开展情况", "压实党建责任"], "achievements"), (["一、工作开展情况", "压实党建责任"], "achievements"),
+        (["二、存在的问题"], "problems")]
+
+
+def test_style_names_and_page_edge_marks_leave_the_text(tmp_path):
+    lines = ["标题：" + HEAD[0], "标题 1：一、主要工作及成效", "正文：年初即召开镇党委会专题研究党建工作（下转第2页）",
+             "正文：（上接第1页）全年召开专题会议13次。", "标题 1：二、存在的问题", "正文：一是党建与业务融合不够紧密。",
+             "落款：" + CLOSING + "回复TD退订"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == HEAD[0]
+    assert texts(parsed) == ["年初即召开镇党委会专题研究党建工作", "全年召开专题会议13次。", "一是党建与业务融合不够紧密。", CLOSING]

@@ -175,3 +175,16 @@ def strip_borders(lines: list[str]) -> list[str]:
     if not body or sum(bool(_LEFT_BORDER.match(line.strip())) for line in body) < BORDER_SHARE * len(body):
         return lines
     return [_RIGHT_BORDER.sub("", _LEFT_BORDER.sub("", line.strip())) for line in lines]
+
+
+# An OA export that writes each paragraph's Word style before it (标题 1：二、存在的问题, 正文：…)
+_STYLE_NAME = re.compile(r"^\s*(标题\s*\d?|副标题|正文|正文文本|列表段落|落款|署名|日期)\s*[:：]\s*")
+STYLE_SHARE = 0.6
+
+
+def strip_style_names(lines: list[str]) -> list[str]:
+    """Each line without its style name, when most lines carry one."""
+    body = [line for line in lines if line.strip()]
+    if not body or sum(bool(_STYLE_NAME.match(line)) for line in body) < STYLE_SHARE * len(body):
+        return lines
+    return [_STYLE_NAME.sub("", line, count=1) for line in lines]

@@ -89,3 +89,29 @@ def _line_text(line: str) -> tuple[int | None, str]:
     if quoted and (_REMARK.match(text) or _EMOJI_LEAD.match(text)):
         return None, ""
     return level, text
+
+
+# An outline tool's export (幕布, XMind): every node a "- " line, indented by its depth
+_NODE = re.compile(r"^(\s*)[-*•]\s+(\S.*)$")
+NODE_SHARE = 0.8
+
+
+def outline_nodes(lines: list[str]) -> list[Block] | None:
+    """Blocks of an outline export: the root node is the title, a node with nodes under it a heading at its
+    depth, a leaf a paragraph (a leaf is never a heading: its words would be in no chunk); None when the
+    lines are not such an outline."""
+    body = [line for line in lines if line.strip()]
+    nodes = [_NODE.match(line.expandtabs(2)) for line in body]
+    if len(body) < 5 or sum(node is not None for node in nodes) < NODE_SHARE * len(body):
+        return None
+    indents = sorted({len(node.group(1)) for node in nodes if node})
+    depth = [indents.index(len(node.group(1))) if node else None for node in nodes]
+    blocks = []
+    for i, (node, line) in enumerate(zip(nodes, body)):
+        text = normalize_spaces(node.group(2) if node else line)
+        below = depth[i + 1] if i + 1 < len(body) else None
+        has_children = node is not None and below is not None and below > depth[i]
+        level = 0 if node and depth[i] == 0 and i == 0 else (min(depth[i], 4) if has_children else None)
+        if text:
+            blocks.append(Block(text, level))
+    return blocks

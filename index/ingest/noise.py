@@ -235,7 +235,11 @@ _WATERMARK = re.compile(r"[【〖\[][^【】〖〗\[\]]{0,30}(上传|下载|文�
                         # an e-mail's link and inline image left by its HTML (<https://…>, [cid:image001.png@…]), a
                         # collaborator's @mention in brackets (（@王XX 这个数请再核对）), a phone's 【已自动更正】
                         r"|<https?://[^<>\s]{1,300}>|\[cid:[^\[\]\s]{1,120}\]"
-                        r"|[（(【]\s*[@＠][^\s（）()【】]{1,10}(\s*[^（）()【】]{0,60})?[）)】]|【已自动更正】")
+                        r"|[（(【]\s*[@＠][^\s（）()【】]{1,10}(\s*[^（）()【】]{0,60})?[）)】]|【已自动更正】"
+                        # a converter's continuation marks at a page's edge: （上接第2页）, （下转第4页）
+                        r"|[（(](上接|下转|接上|转下|续上|接下)第?\s*\d{1,3}\s*页[）)]"
+                        # a text message's unsubscribe tail glued to the last words: …请予审议。回复TD退订
+                        r"|回复\s*TD\s*退订")
 
 
 def cut_watermarks(line: str) -> tuple[str, list[str]]:

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from fanwen.index.errors import UnreadableFile, unsupported_format
 from fanwen.index.ingest.blocks import (Block, RawDocument, join_vertical, normalize_spaces,  # noqa: F401 (re-exported)
-                                        split_indents, strip_borders, strip_line_numbers)
+                                        split_indents, strip_borders, strip_line_numbers,
+                                        strip_style_names)
 from fanwen.index.ingest.messages import quoted_report
 from fanwen.index.ingest.sentences import sentence_paragraphs
 from fanwen.index.ingest.sheet import csv_column, csv_unquoted, table_cells
 from fanwen.index.ingest.html_text import looks_like_html, plain_entities, visible_lines
-from fanwen.index.ingest.markdown import looks_like_markdown, markdown_blocks
+from fanwen.index.ingest.markdown import looks_like_markdown, markdown_blocks, outline_nodes
 from fanwen.index.ingest.pdf import read_pdf
 from fanwen.index.ingest.limits import ReadLimits, check_chars, check_file_size, check_zip, strip_controls
 
@@ -71,14 +72,16 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
     text, encoding = _decode(data, name)
     if not text.strip():
         raise UnreadableFile(f"cannot read {name}: file contains only whitespace", zh=f"无法读取 {name}：文件里只有空白，没有文字")
-    lines = [part for line in join_vertical(strip_line_numbers(strip_borders(text.splitlines())))
-             for part in split_indents(line)]
+    lines = strip_line_numbers(strip_borders(strip_style_names(text.splitlines())))
+    lines = [part for line in join_vertical(lines) for part in split_indents(line)]
     # a sheet saved as CSV, a two-column table; an e-mail reply quoting the report; a script a sentence a line
     lines, dropped = csv_column(lines) or table_cells(lines) or quoted_report(lines) or (csv_unquoted(lines), [])
     lines = sentence_paragraphs(lines) or lines
     if markdown or looks_like_markdown(lines):  # a note app's export saved as .txt is Markdown too
         (blocks, furniture), markdown = markdown_blocks(lines), True
         dropped += furniture
+    elif nodes := outline_nodes(lines):  # an outline tool's export: a node's depth is its level
+        blocks = nodes
     elif looks_like_html(text):  # a page's source saved as .txt: its visible text, the <h1> as the title
         blocks = [Block(t, level) for line, level in visible_lines(text) if (t := normalize_spaces(line))]
     else:
