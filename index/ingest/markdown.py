@@ -97,9 +97,9 @@ NODE_SHARE = 0.8
 
 
 def outline_nodes(lines: list[str]) -> list[Block] | None:
-    """Blocks of an outline export: the root node is the title, a node with nodes under it a heading at its
-    depth, a leaf a paragraph (a leaf is never a heading: its words would be in no chunk); None when the
-    lines are not such an outline."""
+    """Blocks of an outline export: the first root node is the title, a node with nodes under it a heading at
+    its depth (another root's at 1), a leaf a paragraph; None when the lines are not such an outline. (A short
+    leaf between longer ones may still be read as an unnumbered heading later: a known miss.)"""
     body = [line for line in lines if line.strip()]
     nodes = [_NODE.match(line.expandtabs(2)) for line in body]
     if len(body) < 5 or sum(node is not None for node in nodes) < NODE_SHARE * len(body):
@@ -111,7 +111,7 @@ def outline_nodes(lines: list[str]) -> list[Block] | None:
         text = normalize_spaces(node.group(2) if node else line)
         below = depth[i + 1] if i + 1 < len(body) else None
         has_children = node is not None and below is not None and below > depth[i]
-        level = 0 if node and depth[i] == 0 and i == 0 else (min(depth[i], 4) if has_children else None)
+        level = 0 if node and depth[i] == 0 and i == 0 else (min(max(depth[i], 1), 4) if has_children else None)
         if text:
             blocks.append(Block(text, level))
     return blocks
