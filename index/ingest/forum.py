@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-from fanwen.index.ingest.structure import is_report_title
-
 # Each post opens with its time (发表于 2025-1-6 21:14:08 | 只看该作者), under the poster's profile and floor
 _POSTED = re.compile(r"^发表于\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}\s|昨天|前天|今天|\d+\s*(天|小时|分钟)前)")
 _FLOOR = re.compile(r"^((楼主|沙发|板凳|地板|地下室)(\s*[·.]\s*\d{1,4}\s*楼)?|\d{1,4}\s*(楼|#))$")
@@ -37,8 +35,8 @@ def _body_end(lines: list[str], posted: int, next_start: int) -> int:
 
 def forum_posts(lines: list[str]) -> list[int]:
     """Positions of everything in a forum thread but the thread starter's words: the forum around the posts,
-    each post's profile, actions and signature, other posters' replies, notes such as （接上楼）, and the
-    starter's own words above the report's title in the first post."""
+    each post's profile, actions and signature, other posters' replies and notes such as （接上楼）. (The
+    starter's own words above the report's title go with every host's: surroundings.preface.)"""
     posts = [i for i, line in enumerate(lines) if _POSTED.match(line)]
     if len(posts) < MIN_POSTS:
         return []
@@ -51,8 +49,4 @@ def forum_posts(lines: list[str]) -> list[int]:
         if lines[start] == author:
             kept.update(i for i in range(posted + 1, _body_end(lines, posted, next_start))
                         if not (_EDITED.match(lines[i]) or _CONTINUED.match(lines[i])))
-    first = sorted(kept)
-    title = next((i for i in first[:4] if is_report_title(lines[i])), None)
-    if title is not None:
-        kept -= {i for i in first if i < title}  # the poster's preface: 自己写的，…两道关都过了
     return [i for i in range(len(lines)) if i not in kept]
