@@ -171,8 +171,7 @@ BORDER_SHARE = 0.5
 
 def strip_borders(lines: list[str]) -> list[str]:
     """Each line without the frame's edge when most lines carry one; a table's inner bars stay."""
-    body = [line for line in lines if line.strip()]
-    if not body or sum(bool(_LEFT_BORDER.match(line.strip())) for line in body) < BORDER_SHARE * len(body):
+    if not most_lines(lines, lambda line: bool(_LEFT_BORDER.match(line.strip())), BORDER_SHARE):
         return lines
     return [_RIGHT_BORDER.sub("", _LEFT_BORDER.sub("", line.strip())) for line in lines]
 
@@ -184,7 +183,12 @@ STYLE_SHARE = 0.6
 
 def strip_style_names(lines: list[str]) -> list[str]:
     """Each line without its style name, when most lines carry one."""
-    body = [line for line in lines if line.strip()]
-    if not body or sum(bool(_STYLE_NAME.match(line)) for line in body) < STYLE_SHARE * len(body):
+    if not most_lines(lines, lambda line: bool(_STYLE_NAME.match(line)), STYLE_SHARE):
         return lines
     return [_STYLE_NAME.sub("", line, count=1) for line in lines]
+
+
+def most_lines(lines: list[str], test: Callable[[str], bool], share: float) -> bool:
+    """Whether at least `share` of the non-empty lines pass `test` (a frame, a style name on most lines)."""
+    body = [line for line in lines if line.strip()]
+    return bool(body) and sum(map(test, body)) >= share * len(body)
