@@ -20,10 +20,15 @@ _LEFT_OVER = re.compile(r"^[\s\-—–_·.。]*$")  # - { PAGE } - without its f
 def cut_fields(line: str) -> tuple[str, list[str]]:
     """The line without field codes, bookmark names and field errors, and what was cut; a line that was
     only a field and its dashes (a page footer) comes back empty."""
-    cut = [match.group(0) for pattern in (_FIELD, _BOOKMARK, _ERROR) for match in pattern.finditer(line)]
+    cut: list[str] = []
+
+    def take(match: re.Match, keep: str = "") -> str:
+        cut.append(match.group(0))
+        return keep
+
+    line = _TOC.sub(lambda match: take(match, "目录"), line)  # a contents field heads its entries, as 目录 does
+    for pattern in (_FIELD, _BOOKMARK, _ERROR):
+        line = pattern.sub(take, line)
     if not cut:
         return line, []
-    line = _TOC.sub("目录", line)  # a contents field heads its entries, as 目录 does: they go with it
-    for pattern in (_FIELD, _BOOKMARK, _ERROR):
-        line = pattern.sub("", line)
     return ("" if _LEFT_OVER.match(line) else line.strip()), cut
