@@ -49,10 +49,8 @@ class Outline:
 
 def heading_level(line: str) -> int | None:
     """Numbering level of a line that starts with a heading marker, else None."""
-    for level, pattern in _HEADING_PATTERNS:
-        if pattern.match(line):
-            return level
-    return None
+    marker = _marker(line)
+    return None if marker is None else _HEADING_PATTERNS[marker][0]
 
 
 def _marker(line: str) -> int | None:
