@@ -38,6 +38,12 @@ def labels(readme: Path) -> dict[str, tuple[list[list[str]], list]]:
     return found
 
 
+def located(key: str, text: str) -> bool:
+    """The key is in the (bare) text; a space in a key from dictated text (a pause) may read as a comma there."""
+    parts = [bare(part) for part in key.split()]
+    return re.search("[，,]?".join(map(re.escape, parts)), text) is not None
+
+
 def _salutation(key: str, removed: list[str]) -> bool:
     """The key sat in a salutation (各位领导、同志们：), which ingest drops by design: not report text."""
     return any(bare(key) in bare(line) and bare(line).endswith(":") for line in removed)
@@ -49,7 +55,7 @@ def check(name: str, points: list[list[str]], noise: list) -> tuple[int, int]:
     for role, kind, key in points:
         if kind == "T":  # a table block is held as its cells' text, whatever separated them (| or a tab)
             key = re.sub(r"[|｜]", "", key)
-        at = [i for i, text in enumerate(texts) if bare(key) in text]
+        at = [i for i, text in enumerate(texts) if located(key, text)]
         if not at:
             # headings live in heading paths; a signature (S) may go as furniture
             if kind not in ("H", "S") and role != "opening":
@@ -64,7 +70,7 @@ def check(name: str, points: list[list[str]], noise: list) -> tuple[int, int]:
     noise = [key for key in noise if not isinstance(key, tuple)]
     for key in doubled:
         print(f"   pasted twice, {sum(bare(key) in text for text in texts)} chunks (the library marks the second dup_of)")
-    kept = [key for key in noise if any(bare(key) in text for text in texts)]
+    kept = [key for key in noise if any(located(key, text) for text in texts)]
     print(f"{name}: {right}/{len(points)} points right, {len(parsed.pieces)} chunks, noise kept {kept or 'none'}")
     return right, len(points)
 

@@ -1,5 +1,6 @@
 """Reports as converters leave them (PDF footnotes, word-processor and web leftovers): what the index holds."""
 from parsing import CLOSING, parse, texts
+from fanwen.index.ingest.dictation import punctuate
 
 HEAD = ["中共XX县农业农村局党组书记2024年度抓基层党建工作述职报告", "一、主要工作"]
 PROBLEMS = ["二、存在的问题", "一是党建与业务融合不够紧密，个别支部重业务、轻党建。"]
@@ -154,3 +155,31 @@ def test_style_names_and_page_edge_marks_leave_the_text(tmp_path):
     parsed = parse(tmp_path, lines)
     assert parsed.title == HEAD[0]
     assert texts(parsed) == ["年初即召开镇党委会专题研究党建工作", "全年召开专题会议13次。", "一是党建与业务融合不够紧密。", CLOSING]
+
+
+def test_text_dictated_without_punctuation_keeps_its_lines_and_parts(tmp_path):
+    """A voice input method with auto-punctuation off: pauses are single spaces, a line is a paragraph."""
+    lines = ["XX街道党工委书记2023年度抓基层党建工作述职报告", "各位领导 同志们",
+             "2023年以来 我认真履行街道党工委书记抓基层党建第一责任人职责 坚持把党建工作与经济社会发展同谋划同部署同推进 "
+             "根据区委统一安排 现将一年来的履职情况报告如下", "第一部分 主要工作",
+             "一是把政治建设摆在首位 全年组织党工委理论学习中心组集中学习14次 开展专题研讨5次 我带头讲专题党课3次",
+             "二是压紧压实党建工作责任 制定街道党建工作要点和责任清单 与12个社区党组织书记签订党建目标责任书",
+             "第二部分 存在的问题",
+             "一是统筹谋划还不够系统 对经济发展和项目建设投入精力较多 研究党建工作的时间相对偏少 有时满足于开会部署",
+             "二是发展不够平衡 部分老旧小区党组织作用发挥不明显 个别社区党组织书记年龄偏大 本领恐慌问题比较突出",
+             "第三部分 下一步打算",
+             "一是强化责任落实 把抓党建与抓发展一起部署一起考核 每季度专题研究党建工作不少于1次 健全问题清单整改台账",
+             "以上述职 不当之处 请各位领导和同志们批评指正"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == lines[0]
+    by_start = {piece.text[:4]: piece for piece in parsed.pieces}
+    assert by_start["一是把政"].text.startswith("一是把政治建设摆在首位，全年组织")
+    assert by_start["一是把政"].role == "achievements" and by_start["二是压紧"].role == "achievements"
+    assert by_start["一是统筹"].role == "problems" and by_start["二是发展"].role == "problems"
+    assert by_start["一是强化"].role == "plans" and by_start["以上述职"].role == "closing"
+
+
+def test_letter_spaced_text_is_not_read_as_dictation():
+    """A PDF's spaced-out characters are not pauses: nothing is punctuated."""
+    spaced = " ".join("一年来我认真履行抓基层党建第一责任人职责坚持把党建工作与经济社会发展同谋划同部署同推进")
+    assert punctuate([spaced] * 12) == [spaced] * 12

@@ -9,6 +9,7 @@ from fanwen.index.errors import UnreadableFile, unsupported_format
 from fanwen.index.ingest.blocks import (Block, RawDocument, join_vertical, normalize_spaces,  # noqa: F401 (re-exported)
                                         split_indents, strip_borders, strip_line_numbers,
                                         strip_style_names)
+from fanwen.index.ingest.dictation import punctuate
 from fanwen.index.ingest.messages import quoted_report
 from fanwen.index.ingest.sentences import sentence_paragraphs
 from fanwen.index.ingest.sheet import csv_column, csv_unquoted, table_cells
@@ -38,7 +39,8 @@ def read_document(path: Path, name: str | None = None, limits: ReadLimits | None
         doc = read_pdf(path, data, name, limits)
     else:
         doc = _read_text(data, name, markdown=ext == ".md")
-    doc.blocks = [Block(text, b.level) for b in doc.blocks if (text := normalize_spaces(strip_controls(b.text)))]
+    texts = punctuate([strip_controls(b.text) for b in doc.blocks])  # a .docx dictated without punctuation
+    doc.blocks = [Block(text, b.level) for b, raw in zip(doc.blocks, texts) if (text := normalize_spaces(raw))]
     check_chars(sum(len(b.text) for b in doc.blocks), name, limits)
     if not doc.blocks:
         raise UnreadableFile(f"cannot read {name}: no text in the file (only whitespace)",
@@ -72,7 +74,7 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
     text, encoding = _decode(data, name)
     if not text.strip():
         raise UnreadableFile(f"cannot read {name}: file contains only whitespace", zh=f"无法读取 {name}：文件里只有空白，没有文字")
-    lines = strip_line_numbers(strip_borders(strip_style_names(text.splitlines())))
+    lines = punctuate(strip_line_numbers(strip_borders(strip_style_names(text.splitlines()))))
     lines = [part for line in join_vertical(lines) for part in split_indents(line)]
     # a sheet saved as CSV, a two-column table; an e-mail reply quoting the report; a script a sentence a line
     lines, dropped = csv_column(lines) or table_cells(lines) or quoted_report(lines) or (csv_unquoted(lines), [])
