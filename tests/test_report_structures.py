@@ -121,3 +121,14 @@ def test_a_ledger_table_under_problems_stays_problems_and_an_essay_after_the_sig
     table = next(piece for piece in pieces if "专题研究党建精力不足" in piece.text)
     assert table.role == "problems"
     assert pieces[-1].text == CLOSING and not any("体会" in piece.text for piece in pieces)
+
+
+def test_a_pledge_before_the_closing_formula_closes_and_a_plans_paragraph_does_not(tmp_path):
+    head = ["XX镇党委书记2024年度抓基层党建工作述职报告", "三、下一步工作打算",
+            "一是强化责任落实，把党建考核结果与干部评优挂钩。", "二是建强村级班子，每村储备2名以上后备干部。"]
+    pledge = "新的一年，我将和村“两委”班子一道，团结带领全村党员群众，把党建工作抓得更实，把村里的事情办得更好。"
+    plans = "2025年，我将紧扣县委部署要求，重点抓好四个方面：一是健全责任体系。二是建强支部堡垒。"
+    roles_of = {piece.text: piece.role for piece in parse(tmp_path, head + [pledge, CLOSING]).pieces}
+    assert roles_of[pledge] == "closing" and roles_of[head[3]] == "plans"
+    roles_of = {piece.text: piece.role for piece in parse(tmp_path, head + [plans, CLOSING]).pieces}
+    assert roles_of[plans] == "plans"

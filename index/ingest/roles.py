@@ -21,7 +21,16 @@ CLOSING_CUE = re.compile(r"以上(是我的)?(述职|汇报)|(述职|汇报)完�
                          r"恳请.{0,10}(评议|指正|批评|帮助)|谢谢大家|特此(报告|汇报|说明)")
 # A paragraph among the last two that sums up (总之，成绩是大家干出来的…): the closing, whatever it promises
 SUMMING_UP = re.compile(r"^(总之|总而言之|综上所述|综上)[，,]")
+# …and one that turns from the year to a pledge in general terms (新的一年，我将…；回顾一年来的工作…差距…今后，我将…)
+PLEDGE = re.compile(r"^(新的一年|新的征程|新征程上|今后|明年|来年|\d{4}年)[^。，]{0,4}[，,]?(我|本人|我们)[^。，]{0,3}(将|会|要)|"
+                    r"^(回顾|过去|一年来)[^。]{0,30}(成绩|成效)[^。]{0,40}(差距|不足)")
+_LISTS_PLANS = re.compile(r"[一1][是要]|以下|如下|[：:]")
 OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇报|述职)")
+
+
+def is_pledge(text: str) -> bool:
+    """A short pledge, not the plans themselves (2025年，我将…抓好以下工作：一是…)."""
+    return PLEDGE.match(text) is not None and len(text) <= 160 and not _LISTS_PLANS.search(text)
 
 
 def section_role(heading: str) -> str | None:
@@ -66,7 +75,7 @@ def classify(heading_path: list[str], text: str, is_last: bool = False, is_first
     """Role of a paragraph (or part of one) given where it sits and what it says. The first paragraph that
     announces the report (现将…报告如下) opens it, even under a heading a template put above it (【本年度重点
     工作完成情况】)."""
-    if is_last and (CLOSING_CUE.search(text) or SUMMING_UP.match(text)):
+    if is_last and (CLOSING_CUE.search(text) or SUMMING_UP.match(text) or is_pledge(text)):
         return "closing"
     if is_first and OPENING_CUE.search(text):
         return "opening"
