@@ -132,3 +132,13 @@ def test_a_pledge_before_the_closing_formula_closes_and_a_plans_paragraph_does_n
     assert roles_of[pledge] == "closing" and roles_of[head[3]] == "plans"
     roles_of = {piece.text: piece.role for piece in parse(tmp_path, head + [plans, CLOSING]).pieces}
     assert roles_of[plans] == "plans"
+
+
+def test_the_last_paragraphs_are_counted_from_the_closing_formula_not_from_what_a_page_left_after_it(tmp_path):
+    head = ["XX县交通运输局党组书记抓基层党建工作述职报告", "三、下一步打算", "一是强化责任落实，把党建考核结果与干部评优挂钩。"]
+    pledge = "2024年，我将以更高的标准、更实的举措抓好党建工作，为全县交通运输事业高质量发展提供坚强保证。"
+    summing = "总的看，张XX同志抓基层党建工作思路清晰、措施有力、成效明显。"
+    for before_closing, after in ((pledge, "阅读原文 阅读量 3,261"), (summing, "（本材料由局办公室整理，已经本人审阅）"),
+                                  ("驻村时间有限，为民服务无限。我将站好每一班岗，不辜负组织的信任。", "")):
+        pieces = parse(tmp_path, head + [before_closing, CLOSING, after]).pieces
+        assert {piece.text: piece.role for piece in pieces}[before_closing] == "closing", before_closing

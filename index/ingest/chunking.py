@@ -46,10 +46,19 @@ def placeholders(text: str) -> list[tuple[int, int]]:
 
 def chunk_outline(outline: Outline, params: ChunkParams = ChunkParams()) -> list[Piece]:
     pieces: list[Piece] = []
-    last = len(outline.paragraphs) - 1
+    tail = _tail_start(outline.paragraphs)
     for paragraph in outline.paragraphs:
-        pieces.extend(chunk_paragraph(paragraph, params, is_last=paragraph.index >= last - 1 or paragraph.ends_report))
+        pieces.extend(chunk_paragraph(paragraph, params, is_last=paragraph.index >= tail or paragraph.ends_report))
     return pieces
+
+
+def _tail_start(paragraphs: list[Paragraph]) -> int:
+    """Where the report's last two paragraphs start: the closing formula (以上述职…批评指正) and the one before
+    it, even when a signature or a page's leftovers were kept after it."""
+    last = len(paragraphs) - 1
+    formula = next((i for i in range(last, max(last - 3, 0) - 1, -1)
+                    if roles.CLOSING_CUE.search(paragraphs[i].text)), last)
+    return formula - 1
 
 
 def chunk_paragraph(paragraph: Paragraph, params: ChunkParams, is_last: bool = False) -> list[Piece]:

@@ -17,20 +17,22 @@ _SECTION_CUES = (
 )
 _SHORTFALL = re.compile(r"不够|不足|不力|不到位|有待|欠缺|不强|不高|不严|缺乏")
 _MIXED_SECTION = re.compile(r"(问题|不足).{0,4}(及|和|与|、)其?(主要|产生的)?原因")
-CLOSING_CUE = re.compile(r"以上(是我的)?(述职|汇报)|(述职|汇报)完毕|(汇报|讲)(这些|这么多|到这里|到这儿)|不妥之处|批评指正|请予评议|请审议|"
+CLOSING_CUE = re.compile(r"以上(是我的|是本人的)?(述职|汇报|报告)|(述职|汇报)完毕|(汇报|讲)(这些|这么多|到这里|到这儿)|不妥之处|批评指正|请予评议|请审议|"
                          r"恳请.{0,10}(评议|指正|批评|帮助)|谢谢大家|特此(报告|汇报|说明)")
 # A paragraph among the last two that sums up (总之，成绩是大家干出来的…): the closing, whatever it promises
-SUMMING_UP = re.compile(r"^(总之|总而言之|综上所述|综上)[，,]")
+SUMMING_UP = re.compile(r"^(总之|总而言之|综上所述|综上|总的看|总的来看|总体来看|总体上看)[，,]")
 # …and one that turns from the year to a pledge in general terms (新的一年，我将…；回顾一年来的工作…差距…今后，我将…)
 PLEDGE = re.compile(r"^(新的一年|新的征程|新征程上|今后|明年|来年|\d{4}年)[^。，]{0,4}[，,]?(我|本人|我们)[^。，]{0,3}(将|会|要)|"
                     r"^(回顾|过去|一年来)[^。]{0,30}(成绩|成效)[^。]{0,40}(差距|不足)")
+_PLEDGE_WORDS = re.compile(r"不辜负|不负.{0,6}(重托|期望|期盼|信任)")
 _LISTS_PLANS = re.compile(r"[一1][是要]|以下|如下|[：:]")
 OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇报|述职)")
 
 
 def is_pledge(text: str) -> bool:
     """A short pledge, not the plans themselves (2025年，我将…抓好以下工作：一是…)."""
-    return PLEDGE.match(text) is not None and len(text) <= 160 and not _LISTS_PLANS.search(text)
+    pledged = PLEDGE.match(text) or _PLEDGE_WORDS.search(text)
+    return pledged is not None and len(text) <= 160 and not _LISTS_PLANS.search(text)
 
 
 def section_role(heading: str) -> str | None:
