@@ -9,13 +9,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from fanwen.index.ingest.hanzi import to_simplified  # noqa: E402
 from fanwen.index.ingest.pipeline import parse_file  # noqa: E402
 
 LAYOUTS = ROOT / "scripts" / "eval" / "layouts"
 
 
 def bare(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Whitespace out, NFKC, and simplified characters (a report in traditional ones is held in simplified)."""
+    return to_simplified([re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))], share=0)[0]
 
 
 def labels(readme: Path) -> dict[str, tuple[list[list[str]], list]]:

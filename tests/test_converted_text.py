@@ -1,6 +1,10 @@
 """Reports as converters leave them (PDF footnotes, word-processor and web leftovers): what the index holds."""
+import json
+
 from parsing import CLOSING, parse, texts
+
 from fanwen.index.ingest.dictation import punctuate
+from fanwen.index.ingest.pipeline import parse_file
 
 HEAD = ["中共XX县农业农村局党组书记2024年度抓基层党建工作述职报告", "一、主要工作"]
 PROBLEMS = ["二、存在的问题", "一是党建与业务融合不够紧密，个别支部重业务、轻党建。"]
@@ -183,3 +187,46 @@ def test_letter_spaced_text_is_not_read_as_dictation():
     """A PDF's spaced-out characters are not pauses: nothing is punctuated."""
     spaced = " ".join("一年来我认真履行抓基层党建第一责任人职责坚持把党建工作与经济社会发展同谋划同部署同推进")
     assert punctuate([spaced] * 12) == [spaced] * 12
+
+
+def test_a_report_in_traditional_characters_is_held_in_simplified_ones(tmp_path):
+    lines = ["XX縣人力資源和社會保障局黨組書記2023年度抓基層黨建工作述職報告", "一、履職盡責情況",
+             "堅持把黨建工作與人社業務同謀劃、同部署，全年主持召開黨組會議專題研究黨建工作8次。", "二、存在的問題",
+             "一是理論學習還不夠深入，學用結合不夠緊密。", "三、下一步打算", "強化責任落實，把黨建考核結果與幹部評優掛鉤。",
+             "以上述職，不妥之處，懇請各位領導批評指正。"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == "XX县人力资源和社会保障局党组书记2023年度抓基层党建工作述职报告"
+    assert [(piece.role, piece.text[:6]) for piece in parsed.pieces] == [
+        ("achievements", "坚持把党建工"), ("problems", "一是理论学习"), ("plans", "强化责任落实"), ("closing", "以上述职，不")]
+
+
+def test_a_simplified_report_with_a_few_old_forms_is_left_as_it_is(tmp_path):
+    lines = ["XX镇党委书记2023年度抓基层党建工作述职报告", "一、主要工作",
+             "组织党员到“乾元堂”旧址和“鍾”家祠堂开展党性教育，全年开展主题党日活动12次，覆盖党员300余人次。", CLOSING]
+    assert texts(parse(tmp_path, lines))[0] == lines[2]
+
+
+def test_a_reports_json_from_a_web_api_is_read_as_its_title_and_body(tmp_path):
+    body = "\n".join(["各位领导、同志们：", "一、主要工作及成效", "坚持政治统领，理论武装持续加强，全年组织中心组学习12次。",
+                      "二、存在的问题", "一是党建与业务融合的深度还不够，“红色城管”品牌作用发挥不充分。", CLOSING, "述职人：陈XX"])
+    record = {"code": 0, "msg": "success", "data": {"id": 20250108031, "title": "XX市城市管理局党组书记2024年度抓基层党建工作述职报告",
+                                                    "author": "陈XX", "source": "http://www.xx.gov.cn/t20250108_31.html",
+                                                    "publishTime": "2025-01-08 10:26:41", "content": body}}
+    path = tmp_path / "api.txt"
+    path.write_text(json.dumps(record), encoding="utf-8")  # one line, \n and \u201c escapes
+    parsed = parse_file(path)
+    assert parsed.title == record["data"]["title"]
+    assert [piece.role for piece in parsed.pieces] == ["achievements", "problems", "closing"]  # the salutation goes
+    assert "“红色城管”" in parsed.pieces[1].text and not any("success" in text for text in texts(parsed))
+
+
+def test_text_read_in_the_wrong_encoding_is_read_back_and_lines_lost_to_it_go(tmp_path):
+    garbled = "党建工作".encode("utf-8").decode("gbk")  # 鍏氬缓宸ヤ綔: UTF-8 bytes read as GBK
+    lines = ["XX镇党委书记2023年度抓基层党建工作述职报告", "一、主要工作",
+             f"坚持书记抓、抓书记，全年主持召开党委会专题研究{garbled}11次，与14个村党支部书记签订责任书。",
+             "二、存在的问题", "一是党员队伍结构性矛盾仍然存在，60岁以上党员占比达锟斤拷锟斤拷%，年轻党员外出务工多。", CLOSING,
+             "锟斤拷锟斤拷锟斤拷 锟斤拷1锟斤拷 锟斤拷1锟斤拷", "\ufffd\ufffd\u013c\ufffd\ufffd\ufffdXX\ufffd\ufffd\u06fa\u03f0\ufffd\ufffd 16:05"]
+    parsed = parse(tmp_path, lines)
+    assert texts(parsed)[0] == "坚持书记抓、抓书记，全年主持召开党委会专题研究党建工作11次，与14个村党支部书记签订责任书。"
+    assert "锟斤拷锟斤拷%" in texts(parsed)[1]  # a number lost for good stays visible, the paragraph stays
+    assert texts(parsed)[-1] == CLOSING and len(parsed.pieces) == 3

@@ -173,6 +173,11 @@ def test_corpus_query_from_the_mission(corpus_library):
     assert all("党建业务融合" in h.chunk.text for h in result.hits[:3] if h.chunk.role not in ("problems", "causes"))
 
 
+def test_a_query_in_traditional_characters_finds_what_the_simplified_one_does(corpus_library):
+    simplified = [hit.chunk.id for hit in corpus_library.search("问题原因 党建业务融合").hits]
+    assert [hit.chunk.id for hit in corpus_library.search("問題原因 黨建業務融合").hits] == simplified
+
+
 def test_a_capped_first_page_is_continued_by_the_next_without_repeat_or_gap(corpus_library):
     first = corpus_library.search("党员教育", k=10, per_doc=2).hits
     second = corpus_library.search("党员教育", k=10, per_doc=2, offset=10).hits

@@ -10,7 +10,10 @@ from fanwen.index.ingest.blocks import (Block, RawDocument, join_vertical, norma
                                         split_indents, strip_borders, strip_line_numbers,
                                         strip_style_names)
 from fanwen.index.ingest.dictation import punctuate
+from fanwen.index.ingest.hanzi import to_simplified
+from fanwen.index.ingest.json_text import json_report
 from fanwen.index.ingest.messages import quoted_report
+from fanwen.index.ingest.mojibake import is_garbled, repair
 from fanwen.index.ingest.sentences import sentence_paragraphs
 from fanwen.index.ingest.sheet import csv_column, csv_unquoted, table_cells
 from fanwen.index.ingest.html_text import looks_like_html, plain_entities, visible_lines
@@ -39,13 +42,20 @@ def read_document(path: Path, name: str | None = None, limits: ReadLimits | None
         doc = read_pdf(path, data, name, limits)
     else:
         doc = _read_text(data, name, markdown=ext == ".md")
-    texts = punctuate([strip_controls(b.text) for b in doc.blocks])  # a .docx dictated without punctuation
-    doc.blocks = [Block(text, b.level) for b, raw in zip(doc.blocks, texts) if (text := normalize_spaces(raw))]
+    doc.blocks = [Block(text, b.level) for b, raw in zip(doc.blocks, _readable(doc)) if (text := normalize_spaces(raw))]
     check_chars(sum(len(b.text) for b in doc.blocks), name, limits)
     if not doc.blocks:
         raise UnreadableFile(f"cannot read {name}: no text in the file (only whitespace)",
                              zh=f"无法读取 {name}：文件里没有文字（只有空白），请检查是否选错了文件")
     return doc
+
+
+def _readable(doc: RawDocument) -> list[str]:
+    """Each block's text with misread encodings read back, a .docx dictated without punctuation punctuated and
+    traditional characters simplified; a block lost to a wrong encoding is empty (and listed as dropped)."""
+    texts = [repair(strip_controls(block.text)) for block in doc.blocks]
+    doc.dropped += [text for text in texts if is_garbled(text)]
+    return to_simplified(punctuate(["" if is_garbled(text) else text for text in texts]))
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
@@ -74,6 +84,8 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
     text, encoding = _decode(data, name)
     if not text.strip():
         raise UnreadableFile(f"cannot read {name}: file contains only whitespace", zh=f"无法读取 {name}：文件里只有空白，没有文字")
+    if (fields := json_report(text)) is not None:  # an API's raw JSON response saved as .txt
+        text = "\n".join(fields)
     lines = punctuate(strip_line_numbers(strip_borders(strip_style_names(text.splitlines()))))
     lines = [part for line in join_vertical(lines) for part in split_indents(line)]
     # a sheet saved as CSV, a two-column table; an e-mail reply quoting the report; a script a sentence a line

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from fanwen.index.errors import InvalidInput
+from fanwen.index.ingest.hanzi import to_simplified
 from fanwen.index.ingest.limits import strip_controls
 from fanwen.index.records import ROLE_LABELS, ROLES
 from fanwen.index.retrieval.tokenize import BIGRAM
@@ -69,7 +70,7 @@ def validate_query(query: str) -> str:
     if not any(unicodedata.category(ch)[0] in "LN" for ch in unicodedata.normalize("NFKC", query)):
         raise InvalidInput("query has no letter, digit or Chinese character: say what to look for", field="query",
                            zh="查询里没有汉字、字母或数字：请输入要找的内容")
-    return query.strip()
+    return to_simplified([query.strip()])[0]  # the index holds simplified characters (黨建 finds 党建)
 
 
 def validate_roles(roles) -> list[str]:

@@ -1,0 +1,58 @@
+"""Text garbled by a wrong encoding on its way here: UTF-8 read as GBK is read back (鍏氬缓宸ヤ綔 → 党建工作);
+a line of nothing but replacement characters and 锟斤拷 is left out."""
+from __future__ import annotations
+
+import re
+
+_CHINESE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+_LOST = re.compile(r"\ufffd|锟斤拷|[\u0370-\u06ff\u0100-\u024f]")  # replacement marks, their GBK echo, stray scripts
+GARBLED_SHARE = 0.3  # a garbled line: this share of its characters is lost
+
+
+def _utf8_starts() -> re.Pattern:
+    """The characters whose GBK bytes are a UTF-8 lead byte of a Chinese character and a continuation byte: where
+    a misread run begins. Few simplified characters are among them (GB2312's trail bytes are above 0xA0)."""
+    chars = {bytes((lead, trail)).decode("gbk", errors="ignore") for lead in range(0xE3, 0xEA) for trail in range(0x80, 0xC0)}
+    return re.compile("[" + re.escape("".join(sorted(char for char in chars if len(char) == 1))) + "]")
+
+
+_UTF8_START = _utf8_starts()
+
+
+def _read_back(text: str) -> str | None:
+    """The text's GBK bytes read as UTF-8, when that is Chinese text; None when it is not (GBK bytes of real
+    words are almost never valid UTF-8)."""
+    try:
+        read = text.encode("gbk").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return read if len(_CHINESE.findall(read)) >= 2 and len(read) < len(text) else None
+
+
+def repair(line: str) -> str:
+    """Runs of UTF-8 read as GBK read back (the longest that reads back from each place one can begin);
+    everything else as it is."""
+    if not _UTF8_START.search(line):
+        return line
+    out, i = [], 0
+    while i < len(line):
+        if _UTF8_START.match(line[i]):
+            for end in range(len(line), i + 2, -1):
+                if (read := _read_back(line[i:end])) is not None:
+                    out.append(read)
+                    i = end
+                    break
+            else:
+                out.append(line[i])
+                i += 1
+        else:
+            out.append(line[i])
+            i += 1
+    return "".join(out)
+
+
+def is_garbled(line: str) -> bool:
+    """Whether too much of the line is lost to replacement characters, 锟斤拷 or stray scripts to be text."""
+    compact = re.sub(r"\s", "", line)
+    lost = sum(len(match.group(0)) for match in _LOST.finditer(compact))
+    return bool(compact) and lost >= GARBLED_SHARE * len(compact)
