@@ -1,7 +1,6 @@
 """Read .txt, .md, .docx and .pdf reports into a list of text blocks with known heading levels."""
 from __future__ import annotations
 
-import re
 import unicodedata
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from fanwen.index.ingest.blocks import (Block, RawDocument, join_vertical, norma
                                         split_indents, strip_borders, strip_line_numbers,
                                         strip_style_names)
 from fanwen.index.ingest.dictation import punctuate
+from fanwen.index.ingest.docx_text import read_docx
 from fanwen.index.ingest.hanzi import to_simplified
 from fanwen.index.ingest.json_text import json_report
 from fanwen.index.ingest.messages import quoted_report
@@ -19,7 +19,7 @@ from fanwen.index.ingest.sheet import csv_column, csv_unquoted, table_cells
 from fanwen.index.ingest.html_text import looks_like_html, plain_entities, visible_lines
 from fanwen.index.ingest.markdown import looks_like_markdown, markdown_blocks, outline_nodes
 from fanwen.index.ingest.pdf import read_pdf
-from fanwen.index.ingest.limits import ReadLimits, check_chars, check_file_size, check_zip, strip_controls
+from fanwen.index.ingest.limits import ReadLimits, check_chars, check_file_size, strip_controls
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 
@@ -37,7 +37,7 @@ def read_document(path: Path, name: str | None = None, limits: ReadLimits | None
         check_file_size(path, name, limits)
     data = _read_bytes(path, name)
     if ext == ".docx":
-        doc = _read_docx(path, data, name, limits)
+        doc = read_docx(path, data, name, limits)
     elif ext == ".pdf":
         doc = read_pdf(path, data, name, limits)
     else:
@@ -159,72 +159,3 @@ def _textual(text: str, name: str) -> str:
         raise UnreadableFile(f"cannot read {name}: binary content (control characters), not a text file",
                              zh=f"无法读取 {name}：不是文本文件（含控制字符），请检查扩展名")
     return text
-
-
-_STYLE_HEADING = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
-_STYLE_TITLE = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
-
-
-def _read_docx(path: Path, data: bytes, name: str, limits: ReadLimits) -> RawDocument:
-    import docx
-
-    if not data.startswith(b"PK"):
-        what = "an old .doc (Word 97-2003) file; save it as .docx" if data.startswith(
-            b"\xd0\xcf\x11\xe0") else "not a Word .docx package"
-        advice = "请在 Word/WPS 中另存为 .docx 后再上传" if "old .doc" in what else "文件已损坏或不是 Word 文档，请重新保存为 .docx"
-        raise UnreadableFile(f"cannot read {name}: corrupt .docx, {what}", zh=f"无法读取 {name}：{advice}")
-    check_zip(path, name, limits)  # python-docx would inflate a zip bomb whole
-    try:
-        document = docx.Document(str(path))
-        blocks = list(_docx_blocks(document))
-    except MemoryError:
-        raise  # a memory cap was hit (see service parse_worker): not a corrupt file
-    except Exception as exc:  # python-docx raises zip, XML and key errors alike on bad packages
-        raise UnreadableFile(f"cannot read {name}: corrupt .docx package ({type(exc).__name__})",
-                             zh=f"无法读取 {name}：.docx 文件已损坏，请在 Word/WPS 中打开后重新保存") from None
-    return RawDocument(blocks, "docx", None)
-
-
-def _docx_blocks(container, seen: set | None = None):
-    """Paragraphs and table-cell paragraphs in document order; merged cells are read once."""
-    from docx.table import Table
-
-    seen = set() if seen is None else seen
-    for item in container.iter_inner_content():
-        if isinstance(item, Table):
-            for row in item.rows:
-                for cell in row.cells:
-                    # keep the element itself: ids of dropped lxml proxies get reused
-                    if cell._tc not in seen:
-                        seen.add(cell._tc)
-                        yield from _docx_blocks(cell, seen)
-        else:
-            yield from _paragraph_blocks(item)
-
-
-def _paragraph_blocks(paragraph):
-    level = _paragraph_level(paragraph)
-    lines = paragraph.text.split("\n")  # soft line breaks
-    if level is not None:
-        lines = ["".join(lines)]
-    for line in lines:
-        text = normalize_spaces(line)
-        if text:
-            yield Block(text, level)
-
-
-def _paragraph_level(paragraph) -> int | None:
-    style, hops = paragraph.style, 0
-    while style is not None and hops < 5:  # custom styles often inherit from Heading N
-        style_name = (style.name or "").strip()
-        if _STYLE_TITLE.match(style_name):
-            return 0
-        found = _STYLE_HEADING.match(style_name)
-        if found:
-            return min(int(found.group(1)), 4)
-        style, hops = style.base_style, hops + 1
-    # direct formatting: Chinese templates often set the outline level without a heading style
-    outline = paragraph._p.xpath("./w:pPr/w:outlineLvl/@w:val")
-    if outline and outline[0].isdigit() and int(outline[0]) < 9:
-        return min(int(outline[0]) + 1, 4)
-    return None

@@ -1,0 +1,87 @@
+"""A .docx read as Word shows it: tracked changes, automatic numbers, content controls, smart tags, simple
+fields and text boxes (python-docx's paragraph text misses or repeats each of them)."""
+import docx
+from docx.oxml import parse_xml
+
+from fanwen.index.ingest.readers import read_document
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+
+
+def texts(path):
+    return [block.text for block in read_document(path).blocks]
+
+
+def run(text):
+    return f"<w:r><w:t>{text}</w:t></w:r>"
+
+
+def paragraph_xml(inner):
+    return parse_xml(f"<w:p {W}>{inner}</w:p>")
+
+
+def test_tracked_insertions_are_kept_and_deletions_are_gone(tmp_path):
+    document = docx.Document()
+    body = document.element.body
+    body.append(paragraph_xml(run("全年开展") + f'<w:ins w:id="1" w:author="李XX">{run("主题党日")}</w:ins>'
+                              + f'<w:del w:id="2" w:author="李XX"><w:r><w:delText>各类</w:delText></w:r></w:del>'
+                              + run("活动12次。")))
+    body.append(paragraph_xml(f'<w:ins w:id="3" w:author="李XX">{run("新增一段：选派第一书记3名。")}</w:ins>'))
+    path = tmp_path / "tracked.docx"
+    document.save(path)
+    assert texts(path) == ["全年开展主题党日活动12次。", "新增一段：选派第一书记3名。"]
+
+
+def add_list(document, levels):
+    """A multilevel list definition (level formats and texts) and the numId that uses it."""
+    numbering = document.part.numbering_part.element
+    lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+                   for i, (fmt, text) in enumerate(levels))
+    numbering.append(parse_xml(f'<w:abstractNum {W} w:abstractNumId="90">{lvls}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return "90"
+
+
+def numbered(num_id, level, text):
+    return paragraph_xml(f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr></w:pPr>'
+                         + run(text))
+
+
+def test_automatic_numbers_are_written_out_and_restart_under_each_part(tmp_path):
+    document = docx.Document()
+    num_id = add_list(document, [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")])
+    body = document.element.body
+    for level, text in [(0, "主要工作"), (1, "压实责任"), (2, "年初签订责任书"), (2, "每季度调度"), (1, "建强支部"),
+                        (0, "存在的问题"), (1, "融合不够"), (0, "下一步打算")]:
+        body.append(numbered(num_id, level, text))
+    path = tmp_path / "numbers.docx"
+    document.save(path)
+    assert texts(path) == ["一、主要工作", "（一）压实责任", "1.年初签订责任书", "2.每季度调度", "（二）建强支部",
+                           "二、存在的问题", "（一）融合不够", "三、下一步打算"]
+
+
+def test_content_controls_smart_tags_and_simple_fields_keep_their_text(tmp_path):
+    document = docx.Document()
+    body = document.element.body
+    body.append(parse_xml(f"<w:sdt {W}><w:sdtPr/><w:sdtContent><w:p>{run('XX镇党委书记抓基层党建工作述职报告')}</w:p>"
+                          f"</w:sdtContent></w:sdt>"))
+    body.append(paragraph_xml(run("全年主持召开") + f"<w:sdt><w:sdtContent>{run('党委会')}</w:sdtContent></w:sdt>"
+                              + run("12次，") + f'<w:smartTag w:uri="urn" w:element="chsdate">{run("2024年1月10日")}</w:smartTag>'
+                              + run("完成换届，") + f'<w:fldSimple w:instr=" DOCPROPERTY Company ">{run("XX镇")}</w:fldSimple>'
+                              + run("党委全面达标。")))
+    path = tmp_path / "controls.docx"
+    document.save(path)
+    assert texts(path) == ["XX镇党委书记抓基层党建工作述职报告",
+                           "全年主持召开党委会12次，2024年1月10日完成换届，XX镇党委全面达标。"]
+
+
+def test_a_text_box_is_read_once_after_its_anchor_paragraph(tmp_path):
+    box = f"<w:txbxContent><w:p>{run('本年度主要数据：发展党员9名')}</w:p></w:txbxContent>"
+    anchor = (f"<w:r><mc:AlternateContent {MC}><mc:Choice Requires=\"wps\"><w:drawing>{box}</w:drawing></mc:Choice>"
+              f"<mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r>")
+    document = docx.Document()
+    document.element.body.append(paragraph_xml(run("一年来，我认真履行第一责任人职责。") + anchor))
+    path = tmp_path / "box.docx"
+    document.save(path)
+    assert texts(path) == ["一年来，我认真履行第一责任人职责。", "本年度主要数据：发展党员9名"]
