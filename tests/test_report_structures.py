@@ -142,3 +142,14 @@ def test_the_last_paragraphs_are_counted_from_the_closing_formula_not_from_what_
                                   ("驻村时间有限，为民服务无限。我将站好每一班岗，不辜负组织的信任。", "")):
         pieces = parse(tmp_path, head + [before_closing, CLOSING, after]).pieces
         assert {piece.text: piece.role for piece in pieces}[before_closing] == "closing", before_closing
+
+
+def test_what_comes_before_part_one_introduces_the_report_even_in_figures(tmp_path):
+    """Headings that name no role (一、抓班子带队伍…) leave roles to the text; a profile before part one is still
+    the opening, not an achievement."""
+    lines = ["XX县财政局党组书记2023年度抓基层党建工作述职报告",
+             "XX街道辖区面积12.6平方公里，下辖8个社区，共有基层党组织97个、党员3126名。一年来，本人坚持把抓党建作为第一职责。",
+             "一、抓班子带队伍，在压实责任上用力", "年初召开党组会专题研究党建工作，制定责任清单，明确班子成员“一岗双责”事项23项。",
+             "二、抓支部强基础，在规范提升上用力", "对照“七个有”标准，对9个党支部逐一规范提升，全年发展党员4名。",
+             "三、抓融合促发展，在服务大局上用力", "打造“红色财政”党建品牌，组建党员先锋岗12个。", CLOSING]
+    assert parse(tmp_path, lines).pieces[0].role == "opening"

@@ -128,6 +128,16 @@ def pinned_role(piece) -> str | None:
     return roles.section_role(announced.group("part")) if announced else None
 
 
+_FIRST_PART = re.compile(r"^(一[、.．，,\s]|第一(部分|章|篇|方面)|Ⅰ|壹)")  # not 1.: it often numbers points, not parts
+
+
+def _preamble_end(pieces: list) -> int:
+    """How many chunks come before the report's first part, when its first heading opens part one (一、…):
+    what precedes it introduces the report, whatever it says (辖区面积12.6平方公里…; 本人2021年9月起任…)."""
+    first = next((i for i, p in enumerate(pieces) if p.heading_path), 0)
+    return first if first and _FIRST_PART.match(pieces[first].heading_path[0]) else 0
+
+
 def new_parts(pieces: list) -> list[bool]:
     """Whether each chunk opens a top part whose heading names no role (一、抓班子带队伍，在压实责任上用力)."""
     tops = [p.heading_path[0] if p.heading_path else None for p in pieces]
@@ -151,7 +161,8 @@ def tag_from_text(pieces: list, title: str) -> list:
         pinned = [None if i > first and is_silent(p) and p.role not in ("closing", "opening") else p.role
                   for i, p in enumerate(pieces)]
     else:
-        pinned = [pinned_role(p) for p in pieces]
+        preamble = _preamble_end(pieces)
+        pinned = [pinned_role(p) or ("opening" if i < preamble else None) for i, p in enumerate(pieces)]
     if all(pin is not None for pin in pinned):
         return pieces
     labels, confidence = decode(text_probs([p.text for p in pieces], title, [p.after_cause_cue for p in pieces]),
