@@ -153,3 +153,13 @@ def test_what_comes_before_part_one_introduces_the_report_even_in_figures(tmp_pa
              "二、抓支部强基础，在规范提升上用力", "对照“七个有”标准，对9个党支部逐一规范提升，全年发展党员4名。",
              "三、抓融合促发展，在服务大局上用力", "打造“红色财政”党建品牌，组建党员先锋岗12个。", CLOSING]
     assert parse(tmp_path, lines).pieces[0].role == "opening"
+
+
+def test_short_lines_of_figures_are_points_not_headings(tmp_path):
+    lines = ["XX县水利局党组书记2024年度抓基层党建工作述职报告", "一、履职情况及主要成效",
+             "坚持党组理论学习中心组学习制度，全年集中学习12次，本人带头讲党课3次。", "本年度主要数据", "新发展党员5名",
+             "设立党员示范岗12个", "党员志愿服务2300小时", "整改问题隐患86处", "二、存在的问题",
+             "一是党建与业务融合还不够紧密。", CLOSING]
+    kept = "".join(texts(parse(tmp_path, lines)))
+    for figure in lines[4:8]:
+        assert figure in kept, figure

@@ -196,6 +196,7 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
 
 
 _CIRCLED = re.compile(r"^[\u2460-\u2473\u2474-\u2487]")  # ①…⑳ ⑴…⒇
+_COUNT_END = re.compile(r"[\u4e00-\u9fff]{2}[^。；;]*?\d+(\.\d+)?\s*(余|多)?(名|个|次|人次|人|小时|处|项|家|户|万元|亿元|元|%|％|件|期|场|篇|条|支|座|公里|亩|吨)$")
 _CLOSING_HEAD = re.compile(r"^(结束语|结语)([:：][^。！？!?，,；;]{0,16})?$")
 
 
@@ -209,6 +210,8 @@ def is_bare_heading(line: str, before: str | None, after: str | None) -> bool:
         return False  # a sentence, an item ① ② of a list, or a table's header row (序号 问题表现 原因分析…)
     if after is not None and line[:1] in BULLETS and after[:1] == line[:1]:
         return False  # ● a point, then ● the next: items of one list
+    if _COUNT_END.search(line):
+        return False  # a figure (新发展党员5名, 志愿服务2300小时): a data line of a box or a slide, no heading
     return before is not None and after is not None and len(after) > len(line)
 
 
