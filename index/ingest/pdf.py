@@ -8,6 +8,7 @@ from pathlib import Path
 from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces
 from fanwen.index.ingest.limits import ReadLimits, check_chars, check_pages
+from fanwen.index.ingest.pdf_print import PrintedLine, page_lines, read_pages
 
 _NUM = "一二三四五六七八九十百零〇"
 _HEADING_START = re.compile(
@@ -40,21 +41,25 @@ def read_pdf(path: Path, data: bytes, name: str, limits: ReadLimits = ReadLimits
         detail = f"{type(exc).__name__}: {exc}".splitlines()[0]
         raise UnreadableFile(f"cannot read {name}: corrupt .pdf ({detail})",
                              zh=f"无法读取 {name}：PDF 已损坏（{detail}），请重新导出 PDF 或上传 Word 版") from None
-    lines = [normalize_spaces(line) for page in pages for line in page.splitlines()]
-    lines = [line for line in lines if line and not _PAGE_NUMBER.match(line)]
-    if not lines:
+    read, furniture = read_pages(pages)
+    kept = [(text, opens) for text, opens in ((normalize_spaces(text), opens) for text, opens in read)
+            if text and not _PAGE_NUMBER.match(text)]
+    if not kept:
         raise UnreadableFile(f"cannot read {name}: the PDF has no extractable text (scanned images?); OCR it first",
                              zh=f"无法读取 {name}：扫描件无法识别文字，请先做文字识别（OCR）或上传 Word 版")
-    return RawDocument([Block(text) for text in rejoin(lines)], "pdf", None)
+    lines, opens = [text for text, _ in kept], [opens for _, opens in kept]
+    return RawDocument([Block(text) for text in rejoin(lines, opens)], "pdf", None, furniture)
 
 
-def _extract_pages(reader, name: str, limits: ReadLimits) -> list[str]:
-    """Page texts, refusing a PDF over the page cap before extracting and stopping once past the character cap."""
+def _extract_pages(reader, name: str, limits: ReadLimits) -> list[list[PrintedLine]]:
+    """Each page's printed lines, refusing a PDF over the page cap before extracting and stopping once past the
+    character cap."""
     check_pages(len(reader.pages), name, limits)
     pages, chars = [], 0
     for page in reader.pages:
-        pages.append(page.extract_text() or "")
-        chars += len(pages[-1])
+        lines, text = page_lines(page)
+        pages.append(lines)
+        chars += len(text)
         check_chars(chars, name, limits)
     return pages
 
@@ -64,14 +69,16 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
-def rejoin(lines: list[str]) -> list[str]:
-    """Glue lines that the PDF layout wrapped inside a paragraph back together."""
+def rejoin(lines: list[str], opens: list[bool] | None = None) -> list[str]:
+    """Glue lines that the PDF layout wrapped inside a paragraph back together; a line known to open a paragraph
+    (`opens`: it is indented) never joins the one before."""
+    opens = opens or [False] * len(lines)
     widths = sorted(_width(line) for line in lines)
     full = widths[int(len(widths) * 0.9)] if len(widths) > 1 else widths[0]
     paragraphs = [lines[0]]
     last = lines[0]
-    for line in lines[1:]:
-        if _HEADING_START.match(line) or _line_ends_paragraph(last, paragraphs[-1], full, line):
+    for line, indented in zip(lines[1:], opens[1:]):
+        if indented or _HEADING_START.match(line) or _line_ends_paragraph(last, paragraphs[-1], full, line):
             paragraphs.append(line)
         else:
             glue = " " if _LATIN_WRAP.search(last[-1] + line[0]) else ""

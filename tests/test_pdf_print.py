@@ -1,0 +1,62 @@
+"""A real PDF's page furniture told by type size and place: footnotes at a page's foot, the raised note numbers
+in the text, a running header; an indented line opens a paragraph even after a full line ending a sentence."""
+from pathlib import Path
+
+from fanwen.index.ingest.readers import read_document
+
+FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+LEFT, TOP, LEADING = 70, 780, 22
+
+
+def draw(path: Path, pages: list[list[tuple[str, float, float]]]) -> None:
+    """Each page's lines as (text, size, indent in characters), top down; a (text, size) run ending in a digit
+    set at 6 pt is a raised note number."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("wqy", str(FONT), subfontIndex=0))
+    pdf = canvas.Canvas(str(path))
+    for page in pages:
+        y = TOP
+        for text, size, indent in page:
+            line = pdf.beginText(LEFT + indent * 12, y)
+            for part in text.split("^"):  # ^3 marks a raised note number 3, set small in the same line
+                if part[:1].isdigit() and size == 12:
+                    line.setFont("wqy", 6)
+                    line.setRise(5)
+                    line.textOut(part[0])
+                    line.setRise(0)
+                    part = part[1:]
+                line.setFont("wqy", size)
+                line.textOut(part)
+            pdf.drawText(line)
+            y -= LEADING if size >= 12 else 14
+        pdf.showPage()
+    pdf.save()
+
+
+def test_notes_headers_and_note_numbers_go_and_an_indent_opens_a_paragraph(tmp_path):
+    full = "坚持党组书记带头抓、班子成员分工抓、支部书记具体抓，将党建工作与业务同部署。"  # 37 characters: a full line
+    page_one = [("XX县医疗保障局党组书记抓基层党建工作述职报告", 16, 4), ("一、履职尽责情况", 12, 0),
+                (full, 12, 2), ("严格落实“第一议题”制度^1，全年召开党组理论学习中心组集体学习11次，我带头撰写", 12, 2),
+                ("调研报告2篇。", 12, 0), ("1“第一议题”制度：指把学习总书记最新重要讲话作为第一议程的制度。", 9, 0),
+                ("—  1  —", 12, 15)]
+    page_two = [("县医保局党组书记抓基层党建工作述职", 9, 10), ("二、存在的问题", 12, 0), (full, 12, 2),
+                ("新的一年，我将进一步提高政治站位，认真履行第一责任人职责。", 12, 2),
+                ("以上述职，敬请各位领导和同志们批评指正。", 12, 2)]
+    path = tmp_path / "notes.pdf"
+    draw(path, [page_one, page_two])
+    document = read_document(path)
+    texts = [block.text for block in document.blocks]
+    assert "严格落实“第一议题”制度，全年召开党组理论学习中心组集体学习11次，我带头撰写调研报告2篇。" in texts
+    assert not any("第一议程" in text or "县医保局党组书记抓" in text for text in texts)
+    assert full in texts and "新的一年，我将进一步提高政治站位，认真履行第一责任人职责。" in texts  # not glued together
+    assert any("第一议程" in line for line in document.dropped)  # left out, and listed as such
+
+
+def test_a_small_digit_without_notes_stays(tmp_path):
+    path = tmp_path / "plain.pdf"
+    draw(path, [[("XX镇党委书记抓基层党建工作述职报告", 16, 4), ("一、主要工作", 12, 0),
+                 ("全年新建党群服务中心^4个，覆盖全部行政村。", 12, 2)]])
+    assert "全年新建党群服务中心4个，覆盖全部行政村。" in [block.text for block in read_document(path).blocks]
