@@ -123,3 +123,14 @@ def test_a_search_results_page_above_the_report_goes_though_a_snippet_quotes_it(
              "二、存在的问题", PROBLEM, CLOSING]
     parsed = parse(tmp_path, lines)
     assert parsed.title == TITLE and texts(parsed) == [OPENING, ACHIEVED, PROBLEM, CLOSING]
+
+
+def test_a_page_range_from_a_compilation_drops_the_previous_reports_tail(tmp_path):
+    lines = ["XX县2024年度基层党组织书记抓基层党建工作述职材料汇编", "的标尺，每村每年至少办成2件群众可感可及的实事。",
+             "四是持续壮大村级集体经济，年内力争村级集体经济收入全部达到10万元以上。", "以上述职，请各位领导和同志们评议。",
+             "XX乡党委书记　郑XX", "2025年1月12日", "XX县市场监督管理局党组书记2024年度抓基层党建工作述职报告",
+             "2024年，我始终牢记党组书记抓党建的第一责任，现将履职情况报告如下。", "一、履职情况及成效",
+             "严格落实“第一议题”制度，全年召开党组理论学习中心组学习会14次。", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == lines[6]
+    assert not any("集体经济" in text or "郑XX" in text for text in texts(parsed))

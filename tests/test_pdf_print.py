@@ -60,3 +60,20 @@ def test_a_small_digit_without_notes_stays(tmp_path):
     draw(path, [[("XX镇党委书记抓基层党建工作述职报告", 16, 4), ("一、主要工作", 12, 0),
                  ("全年新建党群服务中心^4个，覆盖全部行政村。", 12, 2)]])
     assert "全年新建党群服务中心4个，覆盖全部行政村。" in [block.text for block in read_document(path).blocks]
+
+
+def test_a_title_set_large_over_two_lines_is_one_and_a_masthead_above_it_goes(tmp_path):
+    from fanwen.index.ingest.pipeline import parse_file
+
+    body = "2024年，在县委和县委组织部的坚强领导下，我认真履行局党委书记抓基层党建第一责任"
+    path = tmp_path / "gongwen.pdf"
+    draw(path, [[("中共XX县交通运输局委员会", 22, 3), ("交运局党〔2025〕3号", 12, 12),
+                 ("关于2024年度履行抓基层党建", 18, 5), ("工作职责情况的述职报告", 18, 6), ("中共XX县委组织部：", 12, 0),
+                 (body, 12, 2), ("人职责，坚持以党建引领交通运输高质量发展。", 12, 0), ("一、履行职责情况", 12, 2),
+                 ("坚持把抓好党建作为最大政绩，年初召开党委会专题研究党建工作4次，制定三级责任", 12, 2),
+                 ("清单。", 12, 0), ("以上报告，请予审阅。", 12, 2)]])
+    parsed = parse_file(path)
+    assert parsed.title == "关于2024年度履行抓基层党建工作职责情况的述职报告"
+    kept = "".join(piece.text for piece in parsed.pieces)
+    assert "委员会" not in kept and "〔2025〕" not in kept
+    assert parsed.pieces[0].text == body + "人职责，坚持以党建引领交通运输高质量发展。"

@@ -21,6 +21,8 @@ _PAGE_NUMBER = re.compile(
 _LATIN_WRAP = re.compile(r"[A-Za-z][A-Za-z0-9]|[0-9][A-Za-z]")
 _SENTENCE_END = re.compile(r"(?:[。！？；：!?;]|[。！？][”’」』])$")
 _FIRST_POINT = re.compile(r"^(?:一是|第一[，,、]|首先[，,])")
+NARROW = 0.75  # a line this share of the column's width or less ends its paragraph
+MIN_INDENTS = 5  # indented lines a document needs before its indents are trusted to open paragraphs
 
 
 def read_pdf(path: Path, data: bytes, name: str, limits: ReadLimits = ReadLimits()) -> RawDocument:
@@ -42,13 +44,13 @@ def read_pdf(path: Path, data: bytes, name: str, limits: ReadLimits = ReadLimits
         raise UnreadableFile(f"cannot read {name}: corrupt .pdf ({detail})",
                              zh=f"无法读取 {name}：PDF 已损坏（{detail}），请重新导出 PDF 或上传 Word 版") from None
     read, furniture = read_pages(pages)
-    kept = [(text, opens) for text, opens in ((normalize_spaces(text), opens) for text, opens in read)
+    kept = [(text, opens, closes) for text, opens, closes in ((normalize_spaces(text), *flags) for text, *flags in read)
             if text and not _PAGE_NUMBER.match(text)]
     if not kept:
         raise UnreadableFile(f"cannot read {name}: the PDF has no extractable text (scanned images?); OCR it first",
                              zh=f"无法读取 {name}：扫描件无法识别文字，请先做文字识别（OCR）或上传 Word 版")
-    lines, opens = [text for text, _ in kept], [opens for _, opens in kept]
-    return RawDocument([Block(text) for text in rejoin(lines, opens)], "pdf", None, furniture)
+    lines, opens, closes = (list(column) for column in zip(*kept))
+    return RawDocument([Block(text) for text in rejoin(lines, opens, closes)], "pdf", None, furniture)
 
 
 def _extract_pages(reader, name: str, limits: ReadLimits) -> list[list[PrintedLine]]:
@@ -69,16 +71,26 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
-def rejoin(lines: list[str], opens: list[bool] | None = None) -> list[str]:
-    """Glue lines that the PDF layout wrapped inside a paragraph back together; a line known to open a paragraph
-    (`opens`: it is indented) never joins the one before."""
+def rejoin(lines: list[str], opens: list[bool] | None = None, closes: list[bool] | None = None) -> list[str]:
+    """Glue lines that the PDF layout wrapped inside a paragraph back together. Where the document indents its
+    paragraphs' first lines (`opens`, read from where each line starts), an indent opens a paragraph and a line
+    at the margin goes on with the one before unless that was clearly short; elsewhere widths and sentence ends
+    decide. A line that `closes` (a title set large) never takes the next one."""
     opens = opens or [False] * len(lines)
+    closes = closes or [False] * len(lines)
+    indents = sum(opens) >= MIN_INDENTS and sum(opens) >= 0.1 * len(lines)
     widths = sorted(_width(line) for line in lines)
     full = widths[int(len(widths) * 0.9)] if len(widths) > 1 else widths[0]
     paragraphs = [lines[0]]
     last = lines[0]
-    for line, indented in zip(lines[1:], opens[1:]):
-        if indented or _HEADING_START.match(line) or _line_ends_paragraph(last, paragraphs[-1], full, line):
+    for i, (line, indented) in enumerate(zip(lines[1:], opens[1:])):
+        if closes[i]:
+            ends = True
+        elif indents:
+            ends = indented or _HEADING_START.match(line) or _width(last) < NARROW * full
+        else:
+            ends = _HEADING_START.match(line) or _line_ends_paragraph(last, paragraphs[-1], full, line)
+        if ends:
             paragraphs.append(line)
         else:
             glue = " " if _LATIN_WRAP.search(last[-1] + line[0]) else ""
@@ -92,7 +104,7 @@ def _line_ends_paragraph(last: str, paragraph: str, full: int, following: str) -
     ends it short of the column or before a first point (一是), since a full line that happens to
     end a sentence goes on; a numbered heading line short of the column is a heading."""
     width = _width(last)
-    if width < 0.75 * full or (paragraph[:1] in "【[" and last[-1:] in "】]"):
+    if width < NARROW * full or (paragraph[:1] in "【[" and last[-1:] in "】]"):
         return True  # narrow, or a bracketed notice that closed: 【…】
     short = width < 0.97 * full
     if _SENTENCE_END.search(last):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 NOTE_SIZE = 0.85  # a note's text is set at most this share of the body's size (9 pt under 12 pt; 小五 under 四号)
 MARK_SIZE = 0.75  # a raised note number is smaller still than the line it sits in
+TITLE_SIZE = 1.15  # a title is set at least this share of the body's size (二号 over 三号)
 INDENT = (0.8, 4.0)  # a paragraph's first line starts this many characters in from its column's margin
 _PAGE_MARK = re.compile(r"^[\s\-—–－·第页共/0-9]+$")  # a page number below the notes, in the body's size
 _NOTE_START = re.compile(r"^\s*([0-9]{1,2}|[①-⑳]|\*|［\d{1,2}］|\[\d{1,2}\]|注[：:])")
@@ -104,18 +105,26 @@ def indented(page: list[PrintedLine], body: float, margins: list[float]) -> list
     return flags
 
 
-def read_pages(pages: list[list[PrintedLine]]) -> tuple[list[tuple[str, bool]], list[str]]:
-    """(text, starts a paragraph) for each line of the body, and the running headers' and notes' lines left out.
-    Note numbers in the text go only when notes were found, so a small digit elsewhere stays."""
+def read_pages(pages: list[list[PrintedLine]]) -> tuple[list[tuple[str, bool, bool]], list[str]]:
+    """(text, opens a paragraph, closes one) for each line of the body, and the running headers' and notes' lines
+    left out. A line set large (a title, over two lines read as one) stands alone. Note numbers in the text go
+    only when notes were found, so a small digit elsewhere stays."""
     body = body_size(pages)
     if not body:
-        return [(line.text, False) for page in pages for line in page], []
+        return [(line.text, False, False) for page in pages for line in page], []
     starts = [_note_start(page, body) for page in pages]
     heads = [0] + [_header_end(page, body) for page in pages[1:]]  # the first page's head holds the title
     notes = [line.text for page, start in zip(pages, starts) for line in page[start:]]
     read = _without_marks if notes else (lambda line: line.text)
     headers = [line.text for page, head in zip(pages, heads) for line in page[:head]]
     edges = margins(pages, body)
-    kept = [(read(line), flag) for page, head, start in zip(pages, heads, starts)
-            for line, flag in list(zip(page, indented(page, body, edges)))[head:start]]
+    kept: list[tuple[str, bool, bool]] = []
+    for page, head, start in zip(pages, heads, starts):
+        large = False
+        for line, flag in list(zip(page, indented(page, body, edges)))[head:start]:
+            if large and line.size >= TITLE_SIZE * body:
+                kept[-1] = (kept[-1][0] + read(line), True, True)
+                continue
+            large = line.size >= TITLE_SIZE * body
+            kept.append((read(line), flag or large, large))
     return kept, headers + notes

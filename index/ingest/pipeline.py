@@ -114,7 +114,7 @@ def drop_page_furniture(lines: list[str], levels: list[int | None], rules: Rules
                                        + surroundings.email_preamble(lines) + surroundings.notice_wrapper(lines)
                                        + messages.chat_messages(lines) + messages.margin_comments(lines)
                                        + forum.forum_posts(lines) + surroundings.ad_blocks(lines)
-                                       + surroundings.preface(lines)
+                                       + surroundings.preface(lines) + surroundings.previous_tail(lines) + surroundings.masthead(lines)
                                        + surroundings.appendix(lines, roles.CLOSING_CUE) + surroundings.contents(lines))
     totals, marks = noise.page_totals(lines, rules), noise.page_marks(lines)
     kept, kept_levels, removed = [], [], []

@@ -61,6 +61,15 @@ def notice_wrapper(lines: list[str]) -> list[int]:
     return list(range(annex + 1))
 
 
+def masthead(lines: list[str]) -> list[int]:
+    """Positions of a 公文's masthead above the report itself: the issuing body's name (…委员会, …文件) and the
+    document number (X局党〔2025〕3号), when the report's title follows the number."""
+    number = next((i for i, line in enumerate(lines[:MASTHEAD_LINES]) if _DOC_NUMBER.search(bare(line))), None)
+    if number is None or not any(is_report_title(line) for line in lines[number + 1:number + 3]):
+        return []
+    return list(range(number + 1))
+
+
 # A notes or annex block below the closing formula: 注释：…, 附件：…清单
 # A table of contents: 目录 (a slide's 目录 CONTENTS), then its entries, each a number or bullet and a short heading
 _CONTENTS = re.compile(r"^(目\s*录|CONTENTS)(\s*CONTENTS)?$", re.IGNORECASE)
@@ -177,3 +186,22 @@ def preface(lines: list[str]) -> list[int]:
 
 _PAGE_HEAD = re.compile(r"^(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]|为您找到相关结果|百度一下")
 PREFACE_LINES = 30  # a host's words above the title: a page's head, not a report's first third
+
+
+def previous_tail(lines: list[str]) -> list[int]:
+    """Positions of another report's last pages above this one's title, as a page range copied from a 汇编
+    leaves them: the file opens inside that report (no title, no opening above), whose closing formula and
+    signature sit a few lines above the title."""
+    for title in range(1, len(lines)):
+        if is_report_title(lines[title]):
+            before, above = lines[max(0, title - TAIL_GAP):title], lines[:title]
+            # a whole report above (its title not read as one) announces itself: 现将…报告如下
+            below = lines[title + 1:title + TAIL_GAP + 2]  # …and this one begins below its title
+            begins = any(OPENING_CUE.search(line) or heading_level(line) == 1 for line in below)
+            if begins and any(map(CLOSING_CUE.search, before)) and not any(map(OPENING_CUE.search, above)):
+                return list(range(title))
+            return []
+    return []
+
+
+TAIL_GAP = 4  # the closing formula, the signature (name, unit) and the date between a report's end and the next title
