@@ -42,17 +42,21 @@ def test_notes_headers_and_note_numbers_go_and_an_indent_opens_a_paragraph(tmp_p
                 (full, 12, 2), ("严格落实“第一议题”制度^1，全年召开党组理论学习中心组集体学习11次，我带头撰写", 12, 2),
                 ("调研报告2篇。", 12, 0), ("1“第一议题”制度：指把学习总书记最新重要讲话作为第一议程的制度。", 9, 0),
                 ("—  1  —", 12, 15)]
-    page_two = [("县医保局党组书记抓基层党建工作述职", 9, 10), ("二、存在的问题", 12, 0), (full, 12, 2),
-                ("新的一年，我将进一步提高政治站位，认真履行第一责任人职责。", 12, 2),
-                ("以上述职，敬请各位领导和同志们批评指正。", 12, 2)]
+    header = ("县医保局党组书记抓基层党建工作述职", 9, 10)  # at the head of every page after the first
+    page_two = [header, ("二、存在的问题", 12, 0), ("一是党建与业务融合的深度还不够，以党建促业务的办法还不多。", 12, 2),
+                ("序号 指标 完成", 9, 0), ("1 发展党员 5名", 9, 0)]  # a table set small, not at the page's head
+    page_three = [header, ("2 示范岗 12个", 9, 0),  # the table runs on: its next row set small at the page's head
+                  ("三、下一步打算", 12, 0), (full, 12, 2), ("新的一年，我将进一步提高政治站位，认真履行第一责任人职责。", 12, 2),
+                  ("以上述职，敬请各位领导和同志们批评指正。", 12, 2)]
     path = tmp_path / "notes.pdf"
-    draw(path, [page_one, page_two])
+    draw(path, [page_one, page_two, page_three])
     document = read_document(path)
     texts = [block.text for block in document.blocks]
     assert "严格落实“第一议题”制度，全年召开党组理论学习中心组集体学习11次，我带头撰写调研报告2篇。" in texts
     assert not any("第一议程" in text or "县医保局党组书记抓" in text for text in texts)
     assert full in texts and "新的一年，我将进一步提高政治站位，认真履行第一责任人职责。" in texts  # not glued together
     assert any("第一议程" in line for line in document.dropped)  # left out, and listed as such
+    assert any("示范岗12个" in text for text in texts)  # a table's row at a page's head is no running header
 
 
 def test_a_small_digit_without_notes_stays(tmp_path):

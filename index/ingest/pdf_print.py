@@ -1,10 +1,11 @@
 """A PDF page's printed lines with their type size and where each starts: page furniture told by its size (notes
 set small at a page's foot, the raised note numbers after the terms they explain, a running header set small at
-the head of each page after the first) goes, and an indented line opens a paragraph."""
+the head of pages) goes, and an indented line opens a paragraph."""
 from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import takewhile
 from dataclasses import dataclass, field
 
 NOTE_SIZE = 0.85  # a note's text is set at most this share of the body's size (9 pt under 12 pt; 小五 under 四号)
@@ -69,12 +70,23 @@ def _note_start(page: list[PrintedLine], body: float) -> int:
     return last_body + 1
 
 
-def _header_end(page: list[PrintedLine], body: float) -> int:
-    """How many lines at the page's head are set small: a running header (or none)."""
-    count = 0
-    while count < min(2, len(page) - 1) and 0 < page[count].size <= NOTE_SIZE * body:
-        count += 1
-    return count
+def _small_head(page: list[PrintedLine], body: float) -> list[str]:
+    """The page's first lines set small (at most two), digits dropped (a page number in a header changes)."""
+    heads = []
+    for line in page[:min(2, len(page) - 1)]:
+        if not 0 < line.size <= NOTE_SIZE * body:
+            break
+        heads.append(re.sub(r"\d+", "", line.text.strip()))
+    return heads
+
+
+def _header_ends(pages: list[list[PrintedLine]], body: float) -> list[int]:
+    """How many lines at each page's head are a running header: set small, and heading two pages or more the
+    same way (a table set small that runs on over a page break is not one). The first page's head holds the
+    title, but a header repeated there goes too."""
+    heads = [_small_head(page, body) for page in pages]
+    seen = Counter(text for head in heads for text in set(head))
+    return [len(list(takewhile(lambda text: seen[text] >= 2, head))) for head in heads]
 
 
 def _without_marks(line: PrintedLine) -> str:
@@ -113,7 +125,7 @@ def read_pages(pages: list[list[PrintedLine]]) -> tuple[list[tuple[str, bool, bo
     if not body:
         return [(line.text, False, False) for page in pages for line in page], []
     starts = [_note_start(page, body) for page in pages]
-    heads = [0] + [_header_end(page, body) for page in pages[1:]]  # the first page's head holds the title
+    heads = _header_ends(pages, body)
     notes = [line.text for page, start in zip(pages, starts) for line in page[start:]]
     read = _without_marks if notes else (lambda line: line.text)
     headers = [line.text for page, head in zip(pages, heads) for line in page[:head]]
