@@ -81,3 +81,11 @@ def test_a_title_set_large_over_two_lines_is_one_and_a_masthead_above_it_goes(tm
     kept = "".join(piece.text for piece in parsed.pieces)
     assert "委员会" not in kept and "〔2025〕" not in kept
     assert parsed.pieces[0].text == body + "人职责，坚持以党建引领交通运输高质量发展。"
+
+
+def test_a_table_set_small_at_a_pages_foot_is_no_block_of_notes(tmp_path):
+    path = tmp_path / "table.pdf"
+    draw(path, [[("XX镇党委书记抓基层党建工作述职报告", 16, 4), ("一、主要工作", 12, 0),
+                 ("全年主要指标完成情况如下，各项任务均已完成。", 12, 2), ("1 发展党员 5名", 9, 0), ("2 党员示范岗 12个", 9, 0)]])
+    kept = "".join(block.text for block in read_document(path).blocks)
+    assert "发展党员5名" in kept.replace(" ", "") and "党员示范岗12个" in kept.replace(" ", "")

@@ -70,6 +70,16 @@ def _note_start(page: list[PrintedLine], body: float) -> int:
     return last_body + 1
 
 
+def _raises_marks(line: PrintedLine) -> bool:
+    """Whether a note number is set small in the line."""
+    size = line.size
+    return any(_is_mark(char) and 0 < char_size < MARK_SIZE * size for char, char_size in line.chars)
+
+
+def _is_mark(char: str) -> bool:
+    return char.isdigit() or "①" <= char <= "⑳"
+
+
 def _small_head(page: list[PrintedLine], body: float) -> list[str]:
     """The page's first lines set small (at most two), digits dropped (a page number in a header changes)."""
     heads = []
@@ -93,7 +103,7 @@ def _without_marks(line: PrintedLine) -> str:
     """The line's text without the note numbers raised in it."""
     size = line.size
     return "".join(char for char, char_size in line.chars
-                   if not (char.isdigit() or "①" <= char <= "⑳") or not char_size or char_size >= MARK_SIZE * size)
+                   if not _is_mark(char) or not char_size or char_size >= MARK_SIZE * size)
 
 
 def margins(pages: list[list[PrintedLine]], body: float) -> list[float]:
@@ -124,7 +134,8 @@ def read_pages(pages: list[list[PrintedLine]]) -> tuple[list[tuple[str, bool, bo
     body = body_size(pages)
     if not body:
         return [(line.text, False, False) for page in pages for line in page], []
-    starts = [_note_start(page, body) for page in pages]
+    # notes only where the text raises note numbers: a table set small at a page's foot is no block of notes
+    starts = [_note_start(page, body) if any(map(_raises_marks, page)) else len(page) for page in pages]
     heads = _header_ends(pages, body)
     notes = [line.text for page, start in zip(pages, starts) for line in page[start:]]
     read = _without_marks if notes else (lambda line: line.text)
