@@ -48,6 +48,7 @@ _DOC_NUMBER = re.compile(r"〔\d{4}〕\d{1,4}号$|文件$")
 _ANNEX_LINE = re.compile(r"^附件\s*\d*\s*[:：]?$")
 NOTICE_TOP = 80  # a notice's body is a few short paragraphs
 MASTHEAD_LINES = 10  # its masthead and number stand at the very top
+MASTHEAD_WIDTH = 30  # a masthead line or a document number, not a sentence that mentions a 文件
 
 
 def notice_wrapper(lines: list[str]) -> list[int]:
@@ -64,7 +65,8 @@ def notice_wrapper(lines: list[str]) -> list[int]:
 def masthead(lines: list[str]) -> list[int]:
     """Positions of a 公文's masthead above the report itself: the issuing body's name (…委员会, …文件) and the
     document number (X局党〔2025〕3号), when the report's title follows the number."""
-    number = next((i for i, line in enumerate(lines[:MASTHEAD_LINES]) if _DOC_NUMBER.search(bare(line))), None)
+    number = next((i for i, line in enumerate(lines[:MASTHEAD_LINES])
+                   if _DOC_NUMBER.search(bare(line)) and len(line) <= MASTHEAD_WIDTH and "。" not in line), None)
     if number is None or not any(is_report_title(line) for line in lines[number + 1:number + 3]):
         return []
     return list(range(number + 1))
