@@ -89,3 +89,60 @@ def test_a_table_set_small_at_a_pages_foot_is_no_block_of_notes(tmp_path):
                  ("全年主要指标完成情况如下，各项任务均已完成。", 12, 2), ("1 发展党员 5名", 9, 0), ("2 党员示范岗 12个", 9, 0)]])
     kept = "".join(block.text for block in read_document(path).blocks)
     assert "发展党员5名" in kept.replace(" ", "") and "党员示范岗12个" in kept.replace(" ", "")
+
+
+PARAGRAPHS = ["XX县统计局党组书记抓基层党建工作述职报告", "一、主要工作", "全年召开党组会专题研究党建工作6次，带头讲党课3次。",
+              "二、存在的问题", "一是党建与统计业务融合还不够紧密。", "以上述职，请予评议。"]
+
+
+def canvas_pdf(path: Path, draw_page) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("wqy", str(FONT), subfontIndex=0))
+    pdf = canvas.Canvas(str(path))
+    draw_page(pdf)
+    pdf.showPage()
+    pdf.save()
+
+
+def test_a_page_set_character_by_character_or_drawn_from_its_foot_up_reads_top_down(tmp_path):
+    def each_character(pdf):
+        for row, text in enumerate(PARAGRAPHS * 2):
+            pdf.setFont("wqy", 12)
+            for column, char in enumerate(text):
+                pdf.drawString(LEFT + 12 * column, TOP - LEADING * row, char)
+
+    def foot_up(pdf):
+        pdf.setFont("wqy", 12)
+        for row, text in reversed(list(enumerate(PARAGRAPHS * 2))):
+            pdf.drawString(LEFT, TOP - LEADING * row, text)
+
+    for name, draw_page in (("chars.pdf", each_character), ("reversed.pdf", foot_up)):
+        canvas_pdf(tmp_path / name, draw_page)
+        assert [block.text for block in read_document(tmp_path / name).blocks][:6] == PARAGRAPHS, name
+
+
+def test_contents_entries_drawn_in_pieces_are_one_line_and_text_set_aslant_is_left_out(tmp_path):
+    def page(pdf):
+        pdf.saveState()
+        pdf.setFont("wqy", 40)
+        pdf.translate(150, 300)
+        pdf.rotate(45)
+        pdf.drawString(0, 0, "内部资料 注意保密")  # a watermark across the page
+        pdf.restoreState()
+        pdf.setFont("wqy", 12)
+        pdf.drawString(LEFT, TOP, "目录")
+        for row, (entry, page_number) in enumerate([("一、履职情况", "3"), ("二、存在问题", "4")], start=1):
+            pdf.drawString(LEFT, TOP - LEADING * row, entry)
+            pdf.drawString(LEFT + 80, TOP - LEADING * row, "…" * 20)
+            pdf.drawString(LEFT + 330, TOP - LEADING * row, page_number)
+        for row, text in enumerate(PARAGRAPHS, start=4):
+            pdf.drawString(LEFT, TOP - LEADING * row, text)
+
+    canvas_pdf(tmp_path / "contents.pdf", page)
+    document = read_document(tmp_path / "contents.pdf")
+    texts = [block.text for block in document.blocks]
+    assert "一、履职情况" + "…" * 20 + "3" in texts and not any("保密" in text for text in texts)
+    assert any("内部资料" in line for line in document.dropped)

@@ -36,7 +36,7 @@ def read_pdf(path: Path, data: bytes, name: str, limits: ReadLimits = ReadLimits
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableFile(f"cannot read {name}: the PDF is password-protected",
                                  zh=f"无法读取 {name}：PDF 有密码保护，请去掉密码后再上传")
-        pages = _extract_pages(reader, name, limits)
+        pages, aside = _extract_pages(reader, name, limits)
     except (UnreadableFile, MemoryError):  # a memory cap hit is no damage to the file
         raise
     except Exception as exc:  # pypdf signals damage with many exception types
@@ -50,20 +50,21 @@ def read_pdf(path: Path, data: bytes, name: str, limits: ReadLimits = ReadLimits
         raise UnreadableFile(f"cannot read {name}: the PDF has no extractable text (scanned images?); OCR it first",
                              zh=f"无法读取 {name}：扫描件无法识别文字，请先做文字识别（OCR）或上传 Word 版")
     lines, opens, closes = (list(column) for column in zip(*kept))
-    return RawDocument([Block(text) for text in rejoin(lines, opens, closes)], "pdf", None, furniture)
+    return RawDocument([Block(text) for text in rejoin(lines, opens, closes)], "pdf", None, furniture + aside)
 
 
-def _extract_pages(reader, name: str, limits: ReadLimits) -> list[list[PrintedLine]]:
-    """Each page's printed lines, refusing a PDF over the page cap before extracting and stopping once past the
-    character cap."""
+def _extract_pages(reader, name: str, limits: ReadLimits) -> tuple[list[list[PrintedLine]], list[str]]:
+    """Each page's printed lines, and the text set aslant on them (watermarks, seals), refusing a PDF over the
+    page cap before extracting and stopping once past the character cap."""
     check_pages(len(reader.pages), name, limits)
-    pages, chars = [], 0
+    pages, aside, chars = [], [], 0
     for page in reader.pages:
-        lines, text = page_lines(page)
+        lines, text, turned = page_lines(page)
         pages.append(lines)
+        aside += turned
         chars += len(text)
         check_chars(chars, name, limits)
-    return pages
+    return pages, aside
 
 
 def _width(text: str) -> int:
