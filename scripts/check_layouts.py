@@ -10,14 +10,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from fanwen.index.ingest.hanzi import to_simplified  # noqa: E402
+from fanwen.index.ingest.mojibake import repair  # noqa: E402
 from fanwen.index.ingest.pipeline import parse_file  # noqa: E402
 
 LAYOUTS = ROOT / "scripts" / "eval" / "layouts"
 
 
-def bare(text: str) -> str:
-    """Whitespace out, NFKC, and simplified characters (a report in traditional ones is held in simplified)."""
-    return to_simplified([re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))], share=0)[0]
+def bare(text: str, simplified: bool = False, repaired: bool = False) -> str:
+    """Whitespace out, NFKC; `repaired`: a wrong encoding read back (a point's key copied from a garbled line:
+    the library holds the line repaired); in simplified characters for a report the library holds in them."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", repair(text) if repaired else text))
+    return to_simplified([text], share=0)[0] if simplified else text
+
+
+def held_simplified(path: Path) -> bool:
+    """Whether the library converts the report to simplified characters (it does for a text file mostly in
+    traditional ones)."""
+    if path.suffix != ".txt":
+        return False
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    return to_simplified([raw]) != [raw]
 
 
 def labels(readme: Path) -> dict[str, tuple[list[list[str]], list]]:
@@ -40,9 +52,11 @@ def labels(readme: Path) -> dict[str, tuple[list[list[str]], list]]:
     return found
 
 
-def located(key: str, text: str) -> bool:
-    """The key is in the (bare) text; a space in a key from dictated text (a pause) may read as a comma there."""
-    parts = [bare(part) for part in key.split()]
+def located(key: str, text: str, simplified: bool = False, repaired: bool = True) -> bool:
+    """The key is in the (bare) text; a space in a key from dictated text (a pause) may read as a comma there.
+    A noise key is looked for as written (`repaired` off): read back, a garbled header names the unit, as the
+    report does."""
+    parts = [bare(part, simplified, repaired) for part in key.split()]
     return re.search("[，,]?".join(map(re.escape, parts)), text) is not None
 
 
@@ -52,12 +66,12 @@ def _salutation(key: str, removed: list[str]) -> bool:
 
 
 def check(name: str, points: list[list[str]], noise: list) -> tuple[int, int]:
-    parsed = parse_file(LAYOUTS / name)
+    parsed, simplified = parse_file(LAYOUTS / name), held_simplified(LAYOUTS / name)
     texts, right = [bare(piece.text) for piece in parsed.pieces], 0
     for role, kind, key in points:
         if kind == "T":  # a table block is held as its cells' text, whatever separated them (| or a tab)
             key = re.sub(r"[|｜]", "", key)
-        at = [i for i, text in enumerate(texts) if located(key, text)]
+        at = [i for i, text in enumerate(texts) if located(key, text, simplified)]
         if not at:
             # headings live in heading paths; a signature (S) may go as furniture
             if kind not in ("H", "S") and role != "opening":
@@ -72,7 +86,7 @@ def check(name: str, points: list[list[str]], noise: list) -> tuple[int, int]:
     noise = [key for key in noise if not isinstance(key, tuple)]
     for key in doubled:
         print(f"   pasted twice, {sum(bare(key) in text for text in texts)} chunks (the library marks the second dup_of)")
-    kept = [key for key in noise if any(located(key, text) for text in texts)]
+    kept = [key for key in noise if any(located(key, text, simplified, repaired=False) for text in texts)]
     print(f"{name}: {right}/{len(points)} points right, {len(parsed.pieces)} chunks, noise kept {kept or 'none'}")
     return right, len(points)
 

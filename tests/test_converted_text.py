@@ -230,3 +230,19 @@ def test_text_read_in_the_wrong_encoding_is_read_back_and_lines_lost_to_it_go(tm
     assert texts(parsed)[0] == "坚持书记抓、抓书记，全年主持召开党委会专题研究党建工作11次，与14个村党支部书记签订责任书。"
     assert "锟斤拷锟斤拷%" in texts(parsed)[1]  # a number lost for good stays visible, the paragraph stays
     assert texts(parsed)[-1] == CLOSING and len(parsed.pieces) == 3
+
+
+def test_pauses_typed_as_full_width_or_double_spaces_read_as_commas(tmp_path):
+    body = ["一是把责任压实了　今年镇党委一共开了14次会专门研究党建的事情  年初我跟13个村的支部书记一个一个签了责任书",
+            "二是把基层组织建强了  针对去年排查出来的2个软弱涣散村党支部　我自己包一个　镇长包一个"] * 3
+    lines = ["青石镇党委书记2024年度抓基层党建工作述职", "第一个方面　主要工作", *body, "第二个方面  存在的问题",
+             "一是发展不平衡  山区的几个村党建工作基础比较薄弱　组织生活有时候还是应付"]
+    pieces = parse(tmp_path, lines).pieces
+    assert pieces[0].text.startswith("一是把责任压实了，今年镇党委一共开了14次会专门研究党建的事情，年初")
+    assert pieces[-1].role == "problems"
+
+
+def test_a_line_of_gbk_read_as_latin1_is_read_back(tmp_path):
+    garbled = "XX县水利局党组书记2024年度抓基层党建工作述职报告".encode("gbk").decode("cp1252", errors="replace")
+    lines = [garbled, "一、主要工作", "全年召开党组会专题研究党建工作6次，带头讲党课3次。", CLOSING]
+    assert parse(tmp_path, lines).title == "XX县水利局党组书记2024年度抓基层党建工作述职报告"

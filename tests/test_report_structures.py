@@ -163,3 +163,12 @@ def test_short_lines_of_figures_are_points_not_headings(tmp_path):
     kept = "".join(texts(parse(tmp_path, lines)))
     for figure in lines[4:8]:
         assert figure in kept, figure
+
+
+def test_a_pledge_that_opens_otherwise_and_an_opening_said_aloud(tmp_path):
+    lines = ["XX县市场监督管理局党组书记2024年度抓基层党建工作述职报告",
+             "下面我把今年以来履行抓基层党建第一责任人职责的情况向大家做个汇报。", "一、主要工作",
+             "全年召开党组会专题研究党建工作6次。", "二、下一步打算", "四是持续正风肃纪，常态化开展警示教育。",
+             "站在新的起点上，我将以更高标准履行好第一责任人职责。", CLOSING]
+    roles_of = {piece.text: piece.role for piece in parse(tmp_path, lines).pieces}
+    assert roles_of[lines[1]] == "opening" and roles_of[lines[6]] == "closing" and roles_of[lines[5]] == "plans"

@@ -5,15 +5,16 @@ import re
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _MARKS = re.compile(r"[，。、；：！？,;:!?]")
-_PAUSE = re.compile(r"(?<=[\u3400-\u9fffX0-9%]) (?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff]) (?=[0-9])")
+# a pause: a space, two, or a full-width one (a phone's input method), between Chinese characters or figures
+_PAUSE = re.compile(r"(?<=[\u3400-\u9fffX0-9%])[ \u3000]+(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[ \u3000]+(?=[0-9])")
 _ENDED = re.compile(r"[。！？；：…”」）)]$")
 # A line this long is a sentence or more, not a heading (第一部分 主要工作) or a signature (述职人 李XX).
 _BODY_LINE = 20
 
 
 def is_dictated(texts: list[str]) -> bool:
-    """Hundreds of Chinese characters with (almost) no punctuation, and pauses marked by single spaces between
-    runs of several characters (a PDF's letter-spaced text has a space after every character instead)."""
+    """Hundreds of Chinese characters with (almost) no punctuation, and pauses marked by spaces between runs of
+    several characters (a PDF's letter-spaced text has a space after every character instead)."""
     joined = "\n".join(texts)
     han = len(_HAN.findall(joined))
     pauses = _PAUSE.findall(joined)

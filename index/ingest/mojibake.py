@@ -1,5 +1,5 @@
-"""Text garbled by a wrong encoding on its way here: UTF-8 read as GBK is read back (鍏氬缓宸ヤ綔 → 党建工作);
-a line of nothing but replacement characters and 锟斤拷 is left out."""
+"""Text garbled by a wrong encoding on its way here: UTF-8 read as GBK is read back (鍏氬缓宸ヤ綔 → 党建工作), and
+GBK read as Latin-1 (ÎÒÊ¼ÖÕ → 我始终); a line of nothing but replacement characters and 锟斤拷 is left out."""
 from __future__ import annotations
 
 import re
@@ -29,9 +29,28 @@ def _read_back(text: str) -> str | None:
     return read if len(_CHINESE.findall(read)) >= 2 and len(read) < len(text) else None
 
 
+_LATIN = re.compile(r"[\u00a0-\u00ff]")
+LATIN_SHARE = 0.5  # a line garbled this way is mostly accented Latin letters and no Chinese
+
+
+def _from_latin(line: str) -> str:
+    """A line of GBK bytes read as Latin-1 or cp1252, read back; as it is when it does not read back as Chinese."""
+    if len(_LATIN.findall(line)) < LATIN_SHARE * len(line.strip()) or _CHINESE.search(line):
+        return line
+    for codec in ("cp1252", "latin-1"):
+        try:
+            read = line.encode(codec).decode("gb18030")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(_CHINESE.findall(read)) >= 0.5 * len(read.strip()):
+            return read
+    return line
+
+
 def repair(line: str) -> str:
-    """Runs of UTF-8 read as GBK read back (the longest that reads back from each place one can begin);
-    everything else as it is."""
+    """A line of GBK read as Latin-1 read back; runs of UTF-8 read as GBK read back (the longest that reads back
+    from each place one can begin); everything else as it is."""
+    line = _from_latin(line)
     if not _UTF8_START.search(line):
         return line
     out, i = [], 0

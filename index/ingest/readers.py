@@ -86,6 +86,7 @@ def _read_text(data: bytes, name: str, markdown: bool) -> RawDocument:
         raise UnreadableFile(f"cannot read {name}: file contains only whitespace", zh=f"无法读取 {name}：文件里只有空白，没有文字")
     if (fields := json_report(text)) is not None:  # an API's raw JSON response saved as .txt
         text = "\n".join(fields)
+    text = "\n".join(map(repair, text.split("\n")))  # before soft hyphens go: one may be a garbled byte
     lines = punctuate(strip_line_numbers(strip_borders(strip_style_names(text.splitlines()))))
     lines = [part for line in join_vertical(lines) for part in split_indents(line)]
     # a sheet saved as CSV, a two-column table; an e-mail reply quoting the report; a script a sentence a line
