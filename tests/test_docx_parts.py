@@ -85,3 +85,23 @@ def test_a_text_box_is_read_once_after_its_anchor_paragraph(tmp_path):
     path = tmp_path / "box.docx"
     document.save(path)
     assert texts(path) == ["一年来，我认真履行第一责任人职责。", "本年度主要数据：发展党员9名"]
+
+
+def test_a_cell_of_labels_beside_the_report_is_left_out_and_listed(tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "一、成效"
+    table.cell(0, 0).add_paragraph("二、问题")
+    table.cell(0, 0).add_paragraph("三、打算")
+    report = ["主要从四个方面抓党建：全年召开党组会专题研究党建工作8次，带头讲党课3次，推动党建与信访业务深度融合。",
+              "对照县委要求和群众期盼，还存在一些差距：党员平均年龄偏大，支部书记抓党建的精力投入不足。",
+              "下一步，我将持续压实责任，每季度至少到联系支部调研一次，推动信访积案攻坚。"]
+    table.cell(0, 1).text = report[0]
+    for text in report[1:]:
+        table.cell(0, 1).add_paragraph(text)
+    table.add_row().cells[0].text = "填表人：王XX"  # a short row without the report: kept as it is
+    path = tmp_path / "layout_table.docx"
+    document.save(path)
+    read = read_document(path)
+    assert [block.text for block in read.blocks] == report + ["填表人：王XX"]
+    assert read.dropped == ["一、成效", "二、问题", "三、打算"]

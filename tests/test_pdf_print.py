@@ -146,3 +146,25 @@ def test_contents_entries_drawn_in_pieces_are_one_line_and_text_set_aslant_is_le
     texts = [block.text for block in document.blocks]
     assert "一、履职情况" + "…" * 20 + "3" in texts and not any("保密" in text for text in texts)
     assert any("内部资料" in line for line in document.dropped)
+
+
+def test_a_page_that_goes_on_in_two_columns_joins_each_columns_lines(tmp_path):
+    wide = "2024年，我坚持以党的创新理论为指导，认真履行党组书记抓党建第一责任人职责，现将履职情况报告如下。"
+    left = ["坚持书记抓、抓书记，年初与", "班子成员逐一签订党建工作责", "任书，明确任务32项。"]
+    right = ["结合机构调整，将原服务中心", "党小组升格为独立党支部，全", "年发展党员2名。"]
+
+    def page(pdf):
+        pdf.setFont("wqy", 12)
+        pdf.drawString(LEFT + 24, TOP, wide[:40])
+        pdf.drawString(LEFT, TOP - LEADING, wide[40:])
+        for column, lines in ((LEFT, left * 3), (LEFT + 240, right * 3)):
+            for row, text in enumerate(lines):
+                indent = 24 if row % 3 == 0 else 0  # each paragraph's first line set in two characters
+                pdf.drawString(column + indent, TOP - LEADING * (row + 3), text)
+        pdf.setFont("wqy", 9)
+        for row in range(3):  # a footer's x shared by three lines: no column's margin
+            pdf.drawString(LEFT + 210, 40 + 12 * row, f"第 {row + 1} 行")
+
+    canvas_pdf(tmp_path / "columns.pdf", page)
+    texts = [block.text for block in read_document(tmp_path / "columns.pdf").blocks]
+    assert "".join(left) in texts and "".join(right) in texts

@@ -17,6 +17,8 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _HIDDEN = {_W + name for name in ("del", "moveFrom", "instrText", "delText", "delInstrText", "rPr", "pPr",
                                   "txbxContent", "fldData")} | {_MC + "Fallback"}
 _BREAKS = {_W + "br", _W + "cr"}
+LONG_CELL = 100  # a cell holding this many characters holds the report's text
+LABEL = 12  # a label cell's lines are no longer than this
 _STYLE_HEADING = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 _STYLE_TITLE = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
 
@@ -39,7 +41,7 @@ def read_docx(path: Path, data: bytes, name: str, limits: ReadLimits) -> RawDocu
     except Exception as exc:  # python-docx raises zip, XML and key errors alike on bad packages
         raise UnreadableFile(f"cannot read {name}: corrupt .docx package ({type(exc).__name__})",
                              zh=f"无法读取 {name}：.docx 文件已损坏，请在 Word/WPS 中打开后重新保存") from None
-    return RawDocument(blocks, "docx", None)
+    return RawDocument(blocks, "docx", None, reader.left_out)
 
 
 def shown_text(element) -> str:
@@ -85,6 +87,7 @@ class _Reader:
 
         self.document, self.paragraph = document, Paragraph
         self.numbering = Numbering.of(document)
+        self.left_out: list[str] = []
 
     def blocks(self, container):
         for child in container:
@@ -93,12 +96,24 @@ class _Reader:
                 for box in _text_boxes(child):
                     yield from self.blocks(box)
             elif child.tag == _W + "tbl":
-                for cell in child.iter(_W + "tc"):  # a merged cell is one element: read once
-                    if cell.getparent().getparent() is child:
-                        yield from self.blocks(cell)
+                for row in child.iterchildren(_W + "tr"):
+                    yield from self.row_blocks(row)
             elif child.tag in (_W + "sdt", _W + "customXml"):  # content controls, custom XML around blocks
                 content = child.find(_W + "sdtContent")
                 yield from self.blocks(content if content is not None else child)
+
+    def row_blocks(self, row):
+        """A table row's cells in order (a merged cell is one element: read once); a cell of short labels beside
+        a cell holding the text (述职内容 | the report; 一、成效 二、问题 stacked beside the paragraphs) is the
+        form's or the layout's, not the report's: left out, and listed."""
+        cells = list(row.iterchildren(_W + "tc"))
+        texts = [[shown_text(p) for p in cell.iter(_W + "p")] for cell in cells]
+        holds_text = any(sum(map(len, lines)) >= LONG_CELL for lines in texts)
+        for cell, lines in zip(cells, texts):
+            if holds_text and lines and all(len(line.strip()) <= LABEL and "。" not in line for line in lines):
+                self.left_out += [line for line in lines if line.strip()]
+                continue
+            yield from self.blocks(cell)
 
     def paragraph_blocks(self, element):
         paragraph = self.paragraph(element, self.document._body)

@@ -44,13 +44,13 @@ def read_pdf(path: Path, data: bytes, name: str, limits: ReadLimits = ReadLimits
         raise UnreadableFile(f"cannot read {name}: corrupt .pdf ({detail})",
                              zh=f"无法读取 {name}：PDF 已损坏（{detail}），请重新导出 PDF 或上传 Word 版") from None
     read, furniture = read_pages(pages)
-    kept = [(text, opens, closes) for text, opens, closes in ((normalize_spaces(text), *flags) for text, *flags in read)
-            if text and not _PAGE_NUMBER.match(text)]
+    kept = [(normalize_spaces(text), *flags) for text, *flags in read]
+    kept = [line for line in kept if line[0] and not _PAGE_NUMBER.match(line[0])]
     if not kept:
         raise UnreadableFile(f"cannot read {name}: the PDF has no extractable text (scanned images?); OCR it first",
                              zh=f"无法读取 {name}：扫描件无法识别文字，请先做文字识别（OCR）或上传 Word 版")
-    lines, opens, closes = (list(column) for column in zip(*kept))
-    return RawDocument([Block(text) for text in rejoin(lines, opens, closes)], "pdf", None, furniture + aside)
+    lines, opens, closes, shorts = (list(column) for column in zip(*kept))
+    return RawDocument([Block(text) for text in rejoin(lines, opens, closes, shorts)], "pdf", None, furniture + aside)
 
 
 def _extract_pages(reader, name: str, limits: ReadLimits) -> tuple[list[list[PrintedLine]], list[str]]:
@@ -72,11 +72,13 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
-def rejoin(lines: list[str], opens: list[bool] | None = None, closes: list[bool] | None = None) -> list[str]:
+def rejoin(lines: list[str], opens: list[bool] | None = None, closes: list[bool] | None = None,
+           shorts: list[bool] | None = None) -> list[str]:
     """Glue lines that the PDF layout wrapped inside a paragraph back together. Where the document indents its
     paragraphs' first lines (`opens`, read from where each line starts), an indent opens a paragraph and a line
     at the margin goes on with the one before unless that was clearly short; elsewhere widths and sentence ends
-    decide. A line that `closes` (a title set large) never takes the next one."""
+    decide. A line that `closes` (a title set large) never takes the next one; `shorts` (each line stops short
+    of its own column's edge), where known, stand in for widths measured against the widest lines."""
     opens = opens or [False] * len(lines)
     closes = closes or [False] * len(lines)
     indents = sum(opens) >= MIN_INDENTS and sum(opens) >= 0.1 * len(lines)
@@ -88,7 +90,8 @@ def rejoin(lines: list[str], opens: list[bool] | None = None, closes: list[bool]
         if closes[i]:
             ends = True
         elif indents:
-            ends = indented or _HEADING_START.match(line) or _width(last) < NARROW * full
+            short = shorts[i] if shorts is not None else _width(last) < NARROW * full
+            ends = indented or _HEADING_START.match(line) or short
         else:
             ends = _HEADING_START.match(line) or _line_ends_paragraph(last, paragraphs[-1], full, line)
         if ends:

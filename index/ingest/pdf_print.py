@@ -4,6 +4,7 @@ the head of pages) goes, and an indented line opens a paragraph."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from itertools import takewhile
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ NOTE_SIZE = 0.85  # a note's text is set at most this share of the body's size (
 MARK_SIZE = 0.75  # a raised note number is smaller still than the line it sits in
 TITLE_SIZE = 1.15  # a title is set at least this share of the body's size (二号 over 三号)
 INDENT = (0.8, 4.0)  # a paragraph's first line starts this many characters in from its column's margin
+NARROW = 0.75  # a line this share of its column's width or less ends its paragraph
 _PAGE_MARK = re.compile(r"^[\s\-—–－·第页共/0-9]+$")  # a page number below the notes, in the body's size
 _NOTE_START = re.compile(r"^\s*([0-9]{1,2}|[①-⑳]|\*|［\d{1,2}］|\[\d{1,2}\]|注[：:])")
 
@@ -175,46 +177,68 @@ def _without_marks(line: PrintedLine) -> str:
 
 def margins(pages: list[list[PrintedLine]], body: float) -> list[float]:
     """Where lines start in at least three places of the document (each column has its own margin); the first
-    lines of many paragraphs share their indent too, but that is no margin."""
+    lines of many paragraphs share their indent too, but that is no margin (the margin, starting more lines,
+    is taken first)."""
     starts = Counter(round(line.x) for page in pages for line in page if line.x is not None)
     found: list[float] = []
-    for x in sorted(x for x, count in starts.items() if count >= 3):
-        if not any(INDENT[0] * body <= x - margin <= INDENT[1] * body for margin in found):
+    for x, count in starts.most_common():  # a column's margin starts more lines than its paragraphs' indent
+        if count >= 3 and not any(INDENT[0] * body <= x - margin <= INDENT[1] * body for margin in found):
             found.append(x)
-    return found
+    return sorted(found)
 
 
-def indented(page: list[PrintedLine], body: float, margins: list[float]) -> list[bool]:
-    """Whether each line starts a little in from the margin left of it: a paragraph's first line."""
-    flags = []
-    for line in page:
-        margin = max((m for m in margins if line.x is not None and m <= line.x + 0.5), default=None)
-        offset = (line.x - margin) / body if margin is not None and body else 0.0
-        flags.append(INDENT[0] <= offset <= INDENT[1])
-    return flags
+def _margin_of(line: PrintedLine, margins: list[float]) -> float | None:
+    return max((m for m in margins if line.x is not None and m <= line.x + 0.5), default=None)
 
 
-def read_pages(pages: list[list[PrintedLine]]) -> tuple[list[tuple[str, bool, bool]], list[str]]:
-    """(text, opens a paragraph, closes one) for each line of the body, and the running headers' and notes' lines
-    left out. A line set large (a title, over two lines read as one) stands alone. Note numbers in the text go
-    only when notes were found, so a small digit elsewhere stays."""
+def _extent(line: PrintedLine) -> float:
+    """How far the line reaches from where it starts: Chinese characters and full-width marks a full size wide."""
+    return sum(size * (1.0 if unicodedata.east_asian_width(char) in "WFA" else 0.5) for char, size in line.chars)
+
+
+def line_marks(pages: list[list[PrintedLine]], body: float) -> list[list[tuple[bool, bool]]]:
+    """For each line: whether it starts a little in from the margin left of it (a paragraph's first line), and
+    whether it is clearly narrower than its column (a paragraph's last line, or a line standing alone). Each
+    column has its own margin, and on each page its own width: what most of its lines reach (a page may open
+    across the whole width and go on in two columns from the same left margin)."""
+    edges = margins(pages, body)
+    marks = []
+    for page in pages:
+        placed = [(line, _margin_of(line, edges)) for line in page]
+        reach: dict[float | None, list[float]] = {}
+        for line, margin in placed:
+            if line.x is not None:
+                reach.setdefault(margin, []).append(line.x + _extent(line) - (margin or 0.0))
+        width = {margin: sorted(values)[len(values) // 2] for margin, values in reach.items()}
+        flags = []
+        for line, margin in placed:
+            offset = (line.x - margin) / body if margin is not None and line.x is not None else 0.0
+            short = line.x is not None and line.x + _extent(line) - (margin or 0.0) < NARROW * width[margin]
+            flags.append((INDENT[0] <= offset <= INDENT[1], short))
+        marks.append(flags)
+    return marks
+
+
+def read_pages(pages: list[list[PrintedLine]]) -> tuple[list[tuple[str, bool, bool, bool]], list[str]]:
+    """(text, opens a paragraph, stands alone, stops short) for each line of the body, and the running headers'
+    and notes' lines left out. A line set large (a title, over two lines read as one) stands alone. Note numbers
+    in the text go only when notes were found, so a small digit elsewhere stays."""
     body = body_size(pages)
     if not body:
-        return [(line.text, False, False) for page in pages for line in page], []
+        return [(line.text, False, False, False) for page in pages for line in page], []
     # notes only where the text raises note numbers: a table set small at a page's foot is no block of notes
     starts = [_note_start(page, body) if any(map(_raises_marks, page)) else len(page) for page in pages]
     heads = _header_ends(pages, body)
     notes = [line.text for page, start in zip(pages, starts) for line in page[start:]]
     read = _without_marks if notes else (lambda line: line.text)
     headers = [line.text for page, head in zip(pages, heads) for line in page[:head]]
-    edges = margins(pages, body)
-    kept: list[tuple[str, bool, bool]] = []
-    for page, head, start in zip(pages, heads, starts):
+    kept: list[tuple[str, bool, bool, bool]] = []
+    for page, head, start, marks in zip(pages, heads, starts, line_marks(pages, body)):
         large = False
-        for line, flag in list(zip(page, indented(page, body, edges)))[head:start]:
+        for line, (indent, short) in list(zip(page, marks))[head:start]:
             if large and line.size >= TITLE_SIZE * body:
-                kept[-1] = (kept[-1][0] + read(line), True, True)
+                kept[-1] = (kept[-1][0] + read(line), True, True, True)
                 continue
             large = line.size >= TITLE_SIZE * body
-            kept.append((read(line), flag or large, large))
+            kept.append((read(line), indent or large, large, short or large))
     return kept, headers + notes
