@@ -75,9 +75,9 @@ class Numbering:
             nums[num.get(_W + "numId")] = (_val(num, "abstractNumId"), starts)
         return cls(levels, nums)
 
-    def label(self, paragraph) -> str:
+    def label(self, paragraph, style) -> str:
         """The number Word shows before this paragraph ("" for none or a bullet); advances its list."""
-        num_id, ilvl = _num_pr(paragraph)
+        num_id, ilvl = _num_pr(paragraph, style)
         if num_id is None or num_id not in self.nums:
             return ""
         abstract, starts = self.nums[num_id]
@@ -97,10 +97,10 @@ class Numbering:
         return text
 
 
-def _num_pr(paragraph) -> tuple[str | None, int]:
+def _num_pr(paragraph, style) -> tuple[str | None, int]:
     """(numId, level) from the paragraph's own properties, else from its style's (a List Number style)."""
     sources = [paragraph._p.pPr]
-    style, hops = paragraph.style, 0
+    hops = 0
     while style is not None and hops < 5:
         sources.append(style.element.pPr)
         style, hops = style.base_style, hops + 1

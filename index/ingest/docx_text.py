@@ -88,6 +88,7 @@ class _Reader:
         self.document, self.paragraph = document, Paragraph
         self.numbering = Numbering.of(document)
         self.left_out: list[str] = []
+        self.styles: dict = {}
 
     def blocks(self, container):
         for child in container:
@@ -101,6 +102,14 @@ class _Reader:
             elif child.tag in (_W + "sdt", _W + "customXml"):  # content controls, custom XML around blocks
                 content = child.find(_W + "sdtContent")
                 yield from self.blocks(content if content is not None else child)
+
+    def style_of(self, paragraph):
+        """The paragraph's style, looked up once per style (python-docx searches the styles part each time)."""
+        props = paragraph._p.pPr
+        style_id = props.style if props is not None else None
+        if style_id not in self.styles:
+            self.styles[style_id] = paragraph.style
+        return self.styles[style_id]
 
     def row_blocks(self, row):
         """A table row's cells in order (a merged cell is one element: read once); a cell of short labels beside
@@ -117,8 +126,9 @@ class _Reader:
 
     def paragraph_blocks(self, element):
         paragraph = self.paragraph(element, self.document._body)
-        level = _paragraph_level(paragraph)
-        number = self.numbering.label(paragraph)
+        style = self.style_of(paragraph)
+        level = _paragraph_level(paragraph, style)
+        number = self.numbering.label(paragraph, style)
         lines = (number + shown_text(element)).split("\n")  # soft line breaks
         if level is not None:
             lines = ["".join(lines)]
@@ -127,8 +137,8 @@ class _Reader:
                 yield Block(text, level)
 
 
-def _paragraph_level(paragraph) -> int | None:
-    style, hops = paragraph.style, 0
+def _paragraph_level(paragraph, style) -> int | None:
+    hops = 0
     while style is not None and hops < 5:  # custom styles often inherit from Heading N
         style_name = (style.name or "").strip()
         if _STYLE_TITLE.match(style_name):
