@@ -246,3 +246,11 @@ def test_a_line_of_gbk_read_as_latin1_is_read_back(tmp_path):
     garbled = "XX县水利局党组书记2024年度抓基层党建工作述职报告".encode("gbk").decode("cp1252", errors="replace")
     lines = [garbled, "一、主要工作", "全年召开党组会专题研究党建工作6次，带头讲党课3次。", CLOSING]
     assert parse(tmp_path, lines).title == "XX县水利局党组书记2024年度抓基层党建工作述职报告"
+
+
+def test_running_paragraph_numbers_leave_the_text_and_a_reference_to_one_stays(tmp_path):
+    body = [f"[{i}] 第{i}项工作：全年召开党组会专题研究党建工作{i}次，并形成会议纪要。" for i in range(1, 12)]
+    body[5] = "[6] 对照第[3]段所列任务，全年逐项督办落实到位。"
+    lines = ["XX县自然资源局党组书记2024年度抓基层党建工作述职报告", "一、主要工作", *body, "[12] " + CLOSING]
+    kept = texts(parse(tmp_path, lines))
+    assert kept[0].startswith("第1项工作") and "对照第[3]段所列任务" in "".join(kept) and kept[-1] == CLOSING

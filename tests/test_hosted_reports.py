@@ -134,3 +134,12 @@ def test_a_page_range_from_a_compilation_drops_the_previous_reports_tail(tmp_pat
     parsed = parse(tmp_path, lines)
     assert parsed.title == lines[6]
     assert not any("集体经济" in text or "郑XX" in text for text in texts(parsed))
+
+
+def test_members_remarks_recorded_after_the_closing_formula_are_not_report_text(tmp_path):
+    lines = ["XX县城关第一小学党支部书记2024年度抓党建工作述职报告", "一、主要工作",
+             "全年组织集中学习12次，本人讲专题党课3次。", "二、下一步打算", "一是分类管理党员，为老党员设立“传帮带”岗位。",
+             "以上述职，请各位党员同志评议。", "二、党员评议发言", "张XX（党员，教导主任）：王书记的述职实事求是，成绩讲得实。",
+             "李XX（退休党员）：我参加支部活动二十多年了，今年的变化大家都看得见。"]
+    kept = texts(parse(tmp_path, lines))
+    assert kept[-1] == "以上述职，请各位党员同志评议。" and not any("述职实事求是" in text for text in kept)

@@ -64,10 +64,10 @@ MIN_NUMBERED = 10
 
 
 def strip_line_numbers(lines: list[str]) -> list[str]:
-    """Lines without margin line numbers, left (12 坚持…) or right (…深    12), when most lines carry one and
-    they count up one by one (or are an app's rising paragraph ids); otherwise the lines as they are (a list
-    numbered 1 2 3 is a few lines, not most of them)."""
-    for pattern in (_LINE_NUMBER, _RIGHT_NUMBER):
+    """Lines without margin line numbers, left (12 坚持…) or right (…深    12), or running paragraph numbers
+    ([12] 坚持…), when most lines carry one and they count up one by one (or are an app's rising paragraph ids);
+    otherwise the lines as they are (a list numbered 1 2 3 is a few lines, not most of them)."""
+    for pattern in (_LINE_NUMBER, _RIGHT_NUMBER, _PARAGRAPH_NUMBER):
         numbered = [(i, match) for i, line in enumerate(lines) if (match := pattern.search(line))]
         if _counting(numbered, sum(1 for line in lines if line.strip())):
             out = list(lines)
@@ -77,6 +77,8 @@ def strip_line_numbers(lines: list[str]) -> list[str]:
     return lines
 
 
+# a paragraph's running number for discussion, [1] … [24], as some 汇报材料 print them
+_PARAGRAPH_NUMBER = re.compile(r"^\s*[\[［](\d{1,3})[\]］]\s*")
 # a PDF's number at the right margin, set off by a run of spaces (a figure in the text is not)
 _RIGHT_NUMBER = re.compile(r"\s{2,}(\d{1,3})\s*$")
 

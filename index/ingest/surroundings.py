@@ -126,13 +126,17 @@ def appendix(lines: list[str], closing: re.Pattern) -> list[int]:
     The formula must sit in the second half, as a closing does, unless an annex line follows it within a few
     lines (a long annex, an assessment, can outweigh the report)."""
     ends = [i for i in range(len(lines) // 4, len(lines)) if closing.search(lines[i])]
-    starts = [j for j in range(ends[0] + 1, len(lines)) if _APPENDIX.match(bare(lines[j]))] if ends else []
+    starts = [j for j in range(ends[0] + 1, len(lines))
+              if _APPENDIX.match(bare(lines[j])) or _SPEAKER.match(lines[j])] if ends else []
     # from the first closing on: an annex may quote a closing phrase again (请予评议 in an assessment)
     start = next((j for j in starts if j >= len(lines) // 2 or any(0 < j - end <= ANNEX_GAP for end in ends)),
                  None)
     return [] if start is None else list(range(start, len(lines)))
 
 
+# a member's remark in a 述职评议 record: 张XX（党员，教导主任）：… (not a signature: 述职人：…)
+_SPEAKER = re.compile(r"^(?!述职人|报告人|汇报人|记录人|主持人签字)[\u4e00-\u9fff]{1,2}(XX|某某|[\u4e00-\u9fff])"
+                      r"(（[^）]{1,20}）)[:：]")
 TAIL_LINES = 15  # the closing formula sits this close to the end, or it is not the end of the report
 
 
