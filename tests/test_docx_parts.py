@@ -105,3 +105,22 @@ def test_a_cell_of_labels_beside_the_report_is_left_out_and_listed(tmp_path):
     read = read_document(path)
     assert [block.text for block in read.blocks] == report + ["填表人：王XX"]
     assert read.dropped == ["一、成效", "二、问题", "三、打算"]
+
+
+def test_a_second_report_styled_title_starts_afresh(tmp_path):
+    from fanwen.index.ingest.pipeline import parse_file
+
+    document = docx.Document()
+    document.add_paragraph("XX县总工会党组书记2024年度抓基层党建工作述职报告", style="Title")
+    for text in ["一、主要工作", "全年组织党组理论学习中心组学习10次。", "二、下一步打算", "一是深化“党工共建”，推行双向进入。",
+                 "以上述职，请予评议。"]:
+        document.add_paragraph(text)
+    document.add_paragraph("XX县科协党组书记2024年度抓基层党建工作述职报告", style="Title")
+    for text in ["一年来，我坚持把抓基层党建作为履职尽责的首要任务。", "一、履职情况", "年初制定党建工作责任清单，明确任务19项。"]:
+        document.add_paragraph(text)
+    path = tmp_path / "two.docx"
+    document.save(path)
+    pieces = parse_file(path).pieces
+    second = next(piece for piece in pieces if piece.text.startswith("一年来"))
+    assert second.role == "opening" and second.heading_path == []
+    assert next(piece for piece in pieces if piece.text.startswith("以上述职")).role == "closing"

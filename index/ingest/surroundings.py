@@ -146,8 +146,13 @@ def after_closing(lines: list[str], closing: re.Pattern) -> list[int]:
     ends = [i for i in range(max(0, len(lines) - TAIL_LINES), len(lines)) if closing.search(lines[i])]
     if not ends:
         return []
-    return [j for j in range(ends[-1] + 1, len(lines))
-            if len(lines[j]) <= CHROME_MAX and not CLAUSE.search(lines[j])]
+    tail = []
+    for j in range(ends[-1] + 1, len(lines)):
+        if begins_report(lines, j):
+            break  # a 汇编's next report: its title and headings are no signature
+        if len(lines[j]) <= CHROME_MAX and not CLAUSE.search(lines[j]):
+            tail.append(j)
+    return tail
 
 
 # An advertisement a host page put between paragraphs, between two marks: —— 广告 ——
@@ -201,13 +206,19 @@ def previous_tail(lines: list[str]) -> list[int]:
     for title in range(1, len(lines)):
         if is_report_title(lines[title]):
             before, above = lines[max(0, title - TAIL_GAP):title], lines[:title]
-            # a whole report above (its title not read as one) announces itself: 现将…报告如下
-            below = lines[title + 1:title + TAIL_GAP + 2]  # …and this one begins below its title
-            begins = any(OPENING_CUE.search(line) or heading_level(line) == 1 for line in below)
-            if begins and any(map(CLOSING_CUE.search, before)) and not any(map(OPENING_CUE.search, above)):
+            # a whole report above has its title, or announces itself (现将…报告如下)
+            whole = any(OPENING_CUE.search(line) or is_report_title(line) for line in above)
+            if begins_report(lines, title) and any(map(CLOSING_CUE.search, before)) and not whole:
                 return list(range(title))
             return []
     return []
+
+
+def begins_report(lines: list[str], at: int) -> bool:
+    """Whether a report begins at this line: its title, then its opening or its first part within a few lines
+    (a related article's title on a host page has neither below it)."""
+    below = lines[at + 1:at + TAIL_GAP + 2]
+    return is_report_title(lines[at]) and any(OPENING_CUE.search(line) or heading_level(line) == 1 for line in below)
 
 
 TAIL_GAP = 4  # the closing formula, the signature (name, unit) and the date between a report's end and the next title
