@@ -112,14 +112,16 @@ class _Reader:
         return self.styles[style_id]
 
     def row_blocks(self, row):
-        """A table row's cells in order (a merged cell is one element: read once); a cell of short labels beside
-        a cell holding the text (述职内容 | the report; 一、成效 二、问题 stacked beside the paragraphs) is the
-        form's or the layout's, not the report's: left out, and listed."""
+        """A table row's cells in order (a merged cell is one element: read once); a cell of several short labels
+        stacked beside a cell holding the text (一、成效 二、问题 三、打算 beside the paragraphs) is the layout's,
+        not the report's, and cannot be matched to its paragraphs: left out, and listed."""
         cells = list(row.iterchildren(_W + "tc"))
         texts = [[shown_text(p) for p in cell.iter(_W + "p")] for cell in cells]
         holds_text = any(sum(map(len, lines)) >= LONG_CELL for lines in texts)
         for cell, lines in zip(cells, texts):
-            if holds_text and lines and all(len(line.strip()) <= LABEL and "。" not in line for line in lines):
+            labels = [line for line in lines if line.strip()]
+            # one label heads its row's text (一、主要工作 | the paragraphs): it stays, read before them
+            if holds_text and len(labels) > 1 and all(len(line.strip()) <= LABEL and "。" not in line for line in labels):
                 self.left_out += [line for line in lines if line.strip()]
                 continue
             yield from self.blocks(cell)
