@@ -135,9 +135,9 @@ def test_a_row_whose_one_label_heads_its_text_keeps_the_label_as_a_heading(tmp_p
     rows = [("一、主要工作", "全年召开党委会专题研究党建工作8次，带头讲党课3次，推动党建与乡村振兴深度融合，村级集体经济收入全部超过10万元。"),
             ("二、存在的问题", "对照县委要求，党建与业务融合还不够紧密，个别村党组织书记年龄偏大、带富能力不强，党员教育管理方式较为单一。")]
     for row, (label, text) in zip(table.rows, rows):
-        row.cells[0].text, row.cells[1].text = label, text
+        row.cells[0].text, row.cells[1].text = label, text * 2  # a cell holding the text: 100 characters or more
     path = tmp_path / "rows.docx"
     document.save(path)
     pieces = parse_file(path).pieces
-    assert [(piece.heading_path, piece.role) for piece in pieces] == [
-        (["一、主要工作"], "achievements"), (["二、存在的问题"], "problems")]
+    assert list(dict.fromkeys((tuple(piece.heading_path), piece.role) for piece in pieces)) == [
+        (("一、主要工作",), "achievements"), (("二、存在的问题",), "problems")]
