@@ -8,7 +8,8 @@ from pathlib import Path
 from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces
 from fanwen.index.ingest.limits import ReadLimits, check_chars, check_pages
-from fanwen.index.ingest.pdf_print import PrintedLine, page_lines, read_pages
+from fanwen.index.ingest.pdf_lines import PrintedLine, page_lines
+from fanwen.index.ingest.pdf_print import read_pages
 
 _NUM = "一二三四五六七八九十百零〇"
 _HEADING_START = re.compile(
