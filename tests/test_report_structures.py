@@ -172,3 +172,10 @@ def test_a_pledge_that_opens_otherwise_and_an_opening_said_aloud(tmp_path):
              "站在新的起点上，我将以更高标准履行好第一责任人职责。", CLOSING]
     roles_of = {piece.text: piece.role for piece in parse(tmp_path, lines).pieces}
     assert roles_of[lines[1]] == "opening" and roles_of[lines[6]] == "closing" and roles_of[lines[5]] == "plans"
+
+
+def test_a_last_plan_with_concrete_measures_is_no_pledge(tmp_path):
+    plan = "今后，我们将建立党建工作季度点评制度，每季度由党组成员对分管支部的党建工作进行一次现场点评，点评结果在全局通报。"
+    lines = ["XX县粮食和物资储备局党组书记2024年度抓基层党建工作述职报告", "三、下一步打算",
+             "四是以身作则，以上率下，带头落实党风廉政建设责任制。", plan, CLOSING]
+    assert {piece.text: piece.role for piece in parse(tmp_path, lines).pieces}[plan] == "plans"

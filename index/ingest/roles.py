@@ -26,6 +26,8 @@ PLEDGE = re.compile(r"^(新的一年|新的征程|新征程上|今后|明年|来
                     r"^(回顾|过去|一年来)[^。]{0,30}(成绩|成效)[^。]{0,40}(差距|不足)|"
                     r"^(站在新的起点上|面向未来|展望(新的一年|未来|\d{4}年))|^(我|本人|我们)[^。，]{0,6}以(此次|这次|本次)述职")
 _PLEDGE_WORDS = re.compile(r"不辜负|不负.{0,6}(重托|期望|期盼|信任)")
+# concrete plans (a figure other than a year, 每季度…, 建立…制度), not a pledge
+_MEASURES = re.compile(r"(?<!\d)(?!\d{4}年)\d+|每(年|季度|月|半年|周)|(建立|制定|出台)[^。，；]{0,12}(制度|机制|办法)")
 _LISTS_PLANS = re.compile(r"[一1][是要]|以下|如下|[：:]")
 OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇报|述职)|"
                          r"^下面(我|本人)(把|就|将)|向(大家|各位领导|组织)[^。]{0,8}(汇报|报告|述职)")  # said aloud
@@ -34,7 +36,7 @@ OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇
 def is_pledge(text: str) -> bool:
     """A short pledge, not the plans themselves (2025年，我将…抓好以下工作：一是…)."""
     pledged = PLEDGE.match(text) or _PLEDGE_WORDS.search(text)
-    return pledged is not None and len(text) <= 160 and not _LISTS_PLANS.search(text)
+    return pledged is not None and len(text) <= 160 and not _LISTS_PLANS.search(text) and not _MEASURES.search(text)
 
 
 def section_role(heading: str) -> str | None:
