@@ -4,6 +4,7 @@ import json
 from parsing import CLOSING, parse, texts
 
 from fanwen.index.ingest.dictation import punctuate
+from fanwen.index.ingest.json_text import json_report
 from fanwen.index.ingest.pipeline import parse_file
 
 HEAD = ["中共XX县农业农村局党组书记2024年度抓基层党建工作述职报告", "一、主要工作"]
@@ -254,3 +255,8 @@ def test_running_paragraph_numbers_leave_the_text_and_a_reference_to_one_stays(t
     lines = ["XX县自然资源局党组书记2024年度抓基层党建工作述职报告", "一、主要工作", *body, "[12] " + CLOSING]
     kept = texts(parse(tmp_path, lines))
     assert kept[0].startswith("第1项工作") and "对照第[3]段所列任务" in "".join(kept) and kept[-1] == CLOSING
+
+
+def test_text_that_only_looks_like_json_is_read_as_text():
+    nested = "[" * 100_000 + "]" * 100_000  # nested too deep for a parser (a hostile file): no record, no crash
+    assert json_report(nested) is None and json_report("{不是 JSON：报告正文}") is None

@@ -27,10 +27,9 @@ def json_report(text: str) -> list[str] | None:
     if not stripped.startswith(("{", "[")):
         return None
     try:
-        parsed = json.loads(stripped)
-    except ValueError:
+        fields = list(_strings(json.loads(stripped)))
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to be a record (a hostile file)
         return None
-    fields = list(_strings(parsed))
     body = max(fields, key=lambda field: len(field[1]), default=("", ""))[1]
     if len(body) < MIN_BODY:
         return None
