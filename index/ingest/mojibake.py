@@ -3,6 +3,7 @@ GBK read as Latin-1 (ÎÒÊ¼ÖÕ → 我始终); a line of nothing but replacem
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 _LOST = re.compile(r"\ufffd|锟斤拷|[\u0370-\u06ff\u0100-\u024f]")  # replacement marks, their GBK echo, stray scripts
@@ -19,14 +20,42 @@ def _utf8_starts() -> re.Pattern:
 _UTF8_START = _utf8_starts()
 
 
-def _read_back(text: str) -> str | None:
-    """The text's GBK bytes read as UTF-8, when that is Chinese text; None when it is not (GBK bytes of real
-    words are almost never valid UTF-8)."""
+def _gbk_bytes(line: str) -> tuple[bytes, list[int]]:
+    """The line's GBK bytes and where each character's bytes begin (one pass); a character GBK cannot hold
+    becomes a byte UTF-8 never uses, so no run reads back across it."""
+    parts, offsets = [], [0]
+    for char in line:
+        try:
+            part = char.encode("gbk")
+        except UnicodeEncodeError:
+            part = b"\xff"
+        parts.append(part)
+        offsets.append(offsets[-1] + len(part))
+    return b"".join(parts), offsets
+
+
+def _read_back(raw: bytes, offsets: list[int], start: int) -> tuple[str, int] | None:
+    """The longest run from character `start` whose GBK bytes read as UTF-8, when that is Chinese text, and where
+    it ends; None when there is none (GBK bytes of real words are almost never valid UTF-8). The decoder says
+    where the valid part stops, so each start costs one decode of at most MAX_RUN characters' bytes."""
+    begin = offsets[start]
+    window = raw[begin:begin + 2 * MAX_RUN]
     try:
-        read = text.encode("gbk").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return None
-    return read if len(_CHINESE.findall(read)) >= 2 and len(read) < len(text) else None
+        window.decode("utf-8")
+        valid = len(window)
+    except UnicodeDecodeError as error:
+        valid = error.start
+    end = bisect_right(offsets, begin + valid) - 1  # the last whole character inside the valid bytes
+    for stop in range(end, max(end - 3, start + 2), -1):  # a character may end inside a UTF-8 sequence
+        try:
+            read = raw[begin:offsets[stop]].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return (read, stop) if len(_CHINESE.findall(read)) >= 2 and len(read) < stop - start else None
+    return None
+
+
+MAX_RUN = 64  # characters read back at a time (a longer misread run is read back in pieces, each ending on a whole character)
 
 
 _LATIN = re.compile(r"[\u00a0-\u00ff]")
@@ -53,17 +82,12 @@ def repair(line: str) -> str:
     line = _from_latin(line)
     if not _UTF8_START.search(line):
         return line
+    raw, offsets = _gbk_bytes(line)
     out, i = [], 0
     while i < len(line):
-        if _UTF8_START.match(line[i]):
-            for end in range(len(line), i + 2, -1):
-                if (read := _read_back(line[i:end])) is not None:
-                    out.append(read)
-                    i = end
-                    break
-            else:
-                out.append(line[i])
-                i += 1
+        if _UTF8_START.match(line[i]) and (found := _read_back(raw, offsets, i)) is not None:
+            out.append(found[0])
+            i = found[1]
         else:
             out.append(line[i])
             i += 1
