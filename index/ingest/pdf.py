@@ -9,7 +9,7 @@ from fanwen.index.errors import UnreadableFile
 from fanwen.index.ingest.blocks import Block, RawDocument, normalize_spaces
 from fanwen.index.ingest.limits import ReadLimits, check_chars, check_pages
 from fanwen.index.ingest.pdf_lines import PrintedLine, page_lines
-from fanwen.index.ingest.pdf_print import read_pages
+from fanwen.index.ingest.pdf_print import NARROW, read_pages
 
 _NUM = "一二三四五六七八九十百零〇"
 _HEADING_START = re.compile(
@@ -22,7 +22,6 @@ _PAGE_NUMBER = re.compile(
 _LATIN_WRAP = re.compile(r"[A-Za-z][A-Za-z0-9]|[0-9][A-Za-z]")
 _SENTENCE_END = re.compile(r"(?:[。！？；：!?;]|[。！？][”’」』])$")
 _FIRST_POINT = re.compile(r"^(?:一是|第一[，,、]|首先[，,])")
-NARROW = 0.75  # a line this share of the column's width or less ends its paragraph
 MIN_INDENTS = 5  # indented lines a document needs before its indents are trusted to open paragraphs
 
 

@@ -14,7 +14,7 @@ NOTE_SIZE = 0.85  # a note's text is set at most this share of the body's size (
 MARK_SIZE = 0.75  # a raised note number is smaller still than the line it sits in
 TITLE_SIZE = 1.15  # a title is set at least this share of the body's size (二号 over 三号)
 INDENT = (0.8, 4.0)  # a paragraph's first line starts this many characters in from its column's margin
-NARROW = 0.75  # a line this share of its column's width or less ends its paragraph
+NARROW = 0.75  # a line this share of its column's width or less ends its paragraph (pdf.rejoin too)
 _PAGE_MARK = re.compile(r"^[\s\-—–－·第页共/0-9]+$")  # a page number below the notes, in the body's size
 _NOTE_START = re.compile(r"^\s*([0-9]{1,2}|[①-⑳]|\*|［\d{1,2}］|\[\d{1,2}\]|注[：:])")
 
@@ -38,11 +38,12 @@ def _note_start(page: list[PrintedLine], body: float) -> int:
 def _raises_marks(line: PrintedLine) -> bool:
     """Whether a note number is set small in the line."""
     size = line.size
-    return any(_is_mark(char) and 0 < char_size < MARK_SIZE * size for char, char_size in line.chars)
+    return any(_raised(char, char_size, size) for char, char_size in line.chars)
 
 
-def _is_mark(char: str) -> bool:
-    return char.isdigit() or "①" <= char <= "⑳"
+def _raised(char: str, char_size: float, line_size: float) -> bool:
+    """A note number set smaller still than the line it sits in."""
+    return (char.isdigit() or "①" <= char <= "⑳") and 0 < char_size < MARK_SIZE * line_size
 
 
 def _small_head(page: list[PrintedLine], body: float) -> list[str]:
@@ -67,8 +68,7 @@ def _header_ends(pages: list[list[PrintedLine]], body: float) -> list[int]:
 def _without_marks(line: PrintedLine) -> str:
     """The line's text without the note numbers raised in it."""
     size = line.size
-    return "".join(char for char, char_size in line.chars
-                   if not _is_mark(char) or not char_size or char_size >= MARK_SIZE * size)
+    return "".join(char for char, char_size in line.chars if not _raised(char, char_size, size))
 
 
 def margins(pages: list[list[PrintedLine]], body: float) -> list[float]:
@@ -100,16 +100,18 @@ def line_marks(pages: list[list[PrintedLine]], body: float) -> list[list[tuple[b
     edges = margins(pages, body)
     marks = []
     for page in pages:
-        placed = [(line, _margin_of(line, edges)) for line in page]
-        reach: dict[float | None, list[float]] = {}
-        for line, margin in placed:
-            if line.x is not None:
-                reach.setdefault(margin, []).append(line.x + _extent(line) - (margin or 0.0))
-        width = {margin: sorted(values)[len(values) // 2] for margin, values in reach.items()}
+        # each line's margin, and how far it reaches from that margin (None: where it stands is unknown)
+        placed = [(line, margin := _margin_of(line, edges),
+                   None if line.x is None else line.x + _extent(line) - (margin or 0.0)) for line in page]
+        reaches: dict[float | None, list[float]] = {}
+        for _, margin, reach in placed:
+            if reach is not None:
+                reaches.setdefault(margin, []).append(reach)
+        width = {margin: sorted(values)[len(values) // 2] for margin, values in reaches.items()}
         flags = []
-        for line, margin in placed:
+        for line, margin, reach in placed:
             offset = (line.x - margin) / body if margin is not None and line.x is not None else 0.0
-            short = line.x is not None and line.x + _extent(line) - (margin or 0.0) < NARROW * width[margin]
+            short = reach is not None and reach < NARROW * width[margin]
             flags.append((INDENT[0] <= offset <= INDENT[1], short))
         marks.append(flags)
     return marks
