@@ -116,13 +116,16 @@ class _Reader:
         stacked beside a cell holding the text (一、成效 二、问题 三、打算 beside the paragraphs) is the layout's,
         not the report's, and cannot be matched to its paragraphs: left out, and listed."""
         cells = list(row.iterchildren(_W + "tc"))
+        if len(cells) < 2:  # nothing beside it: no labels to tell (and no second pass over its text)
+            yield from (block for cell in cells for block in self.blocks(cell))
+            return
         texts = [[shown_text(p) for p in cell.iter(_W + "p")] for cell in cells]
         holds_text = any(sum(map(len, lines)) >= LONG_CELL for lines in texts)
         for cell, lines in zip(cells, texts):
             labels = [line for line in lines if line.strip()]
             # one label heads its row's text (一、主要工作 | the paragraphs): it stays, read before them
             if holds_text and len(labels) > 1 and all(len(line.strip()) <= LABEL and "。" not in line for line in labels):
-                self.left_out += [line for line in lines if line.strip()]
+                self.left_out += labels
                 continue
             yield from self.blocks(cell)
 
