@@ -21,12 +21,12 @@ def _converter() -> opencc.OpenCC:
 def to_simplified(texts: list[str], share: float = TRADITIONAL_SHARE) -> list[str]:
     """The texts in simplified characters when at least `share` of their characters are traditional; else as
     they are."""
-    joined = "\n".join(texts)
-    han = len(_HAN.findall(joined))
+    han = sum(len(_HAN.findall(text)) for text in texts)
     if not han:
         return texts
-    converted = _converter().convert(joined)
-    changed = sum(a != b for a, b in zip(joined, converted))  # t2s maps character for character
+    converted = [_converter().convert(text) for text in texts]
+    # t2s maps character for character
+    changed = sum(a != b for text, read in zip(texts, converted) for a, b in zip(text, read))
     if changed < share * han or not changed:
         return texts
-    return [_converter().convert(text) for text in texts]
+    return converted

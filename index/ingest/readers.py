@@ -54,8 +54,9 @@ def _readable(doc: RawDocument) -> list[str]:
     """Each block's text with misread encodings read back, a .docx dictated without punctuation punctuated and
     traditional characters simplified; a block lost to a wrong encoding is empty (and listed as dropped)."""
     texts = [repair(strip_controls(block.text)) for block in doc.blocks]
-    doc.dropped += [text for text in texts if is_garbled(text)]
-    return to_simplified(punctuate(["" if is_garbled(text) else text for text in texts]))
+    garbled = list(map(is_garbled, texts))
+    doc.dropped += [text for text, lost in zip(texts, garbled) if lost]
+    return to_simplified(punctuate(["" if lost else text for text, lost in zip(texts, garbled)]))
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
