@@ -163,13 +163,12 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
     for i, (line, style_level) in enumerate(zip(lines, levels)):
         parts.append(line)
         start, offset = offset, offset + len(line) + 1
-        if style_level == 0 and not (title and paragraphs) or (
-                not title and not paragraphs and not path and looks_like_title(line)):
-            title = title or line
-            continue
         # a 汇编: another report's title after one's closing (or styled Title after a report's text) starts afresh
-        if _next_report(line, paragraphs) or (style_level == 0 and title and paragraphs):
+        if (title and paragraphs) if style_level == 0 else _next_report(line, paragraphs):
             paragraphs[-1].ends_report, path, bare, inline, item = True, {}, set(), None, None
+            continue
+        if style_level == 0 or (not title and not paragraphs and not path and looks_like_title(line)):
+            title = title or line
             continue
         level, heading, body = _classify_line(line, style_level)
         following = lines[i + 1] if i + 1 < len(lines) else None

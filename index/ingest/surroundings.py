@@ -7,7 +7,7 @@ import re
 from fanwen.index.ingest.bullets import BULLETS
 from fanwen.index.ingest.noise import CHROME_MAX, CLAUSE, bare
 from fanwen.index.ingest.roles import CLOSING_CUE, OPENING_CUE
-from fanwen.index.ingest.structure import NUMERALS, heading_level, is_report_title
+from fanwen.index.ingest.structure import NUMERALS, heading_level, is_report_title, starts_next_report
 
 _RELATED_HEADER = re.compile(r"^(相关|推荐|延伸|热门|最新|更多)(文章|阅读|推荐|文档|资料|范文|链接)[:：]?$|^猜你喜欢[:：]?$")
 RELATED_MAX = 15  # a host's list of related articles is a handful of titles
@@ -208,7 +208,7 @@ def previous_tail(lines: list[str]) -> list[int]:
             before, above = lines[max(0, title - TAIL_GAP):title], lines[:title]
             # a whole report above has its title, or announces itself (现将…报告如下)
             whole = any(OPENING_CUE.search(line) or is_report_title(line) for line in above)
-            if begins_report(lines, title) and any(map(CLOSING_CUE.search, before)) and not whole:
+            if begins_report(lines, title) and starts_next_report(lines[title], before) and not whole:
                 return list(range(title))
             return []
     return []
