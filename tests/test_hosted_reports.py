@@ -143,3 +143,14 @@ def test_members_remarks_recorded_after_the_closing_formula_are_not_report_text(
              "李XX（退休党员）：我参加支部活动二十多年了，今年的变化大家都看得见。"]
     kept = texts(parse(tmp_path, lines))
     assert kept[-1] == "以上述职，请各位党员同志评议。" and not any("述职实事求是" in text for text in kept)
+
+
+def test_a_compilers_note_above_the_title_and_an_offices_note_between_paragraphs_go(tmp_path):
+    lines = ["汇总稿（1月6日）：请各科室核对本科室起草部分的数据，1月8日前反馈办公室",
+             "XX县城市管理局党组书记2024年度抓基层党建工作述职报告", "一、履职情况及主要成效",
+             "全年召开党组会议24次，第一议题学习38次。", "二、存在的主要问题",
+             "党员队伍结构不够合理。局属在职党员中45岁以上的占62%。", "【组织人事科：年龄结构数据已按12月底党员信息系统核对】",
+             "作风建设还有薄弱环节。", CLOSING]
+    kept = "".join(texts(parse(tmp_path, lines)))
+    assert "汇总稿" not in kept and "组织人事科" not in kept
+    assert "占62%" in kept and "作风建设还有薄弱环节" in kept

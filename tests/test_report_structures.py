@@ -179,3 +179,59 @@ def test_a_last_plan_with_concrete_measures_is_no_pledge(tmp_path):
     lines = ["XX县粮食和物资储备局党组书记2024年度抓基层党建工作述职报告", "三、下一步打算",
              "四是以身作则，以上率下，带头落实党风廉政建设责任制。", plan, CLOSING]
     assert {piece.text: piece.role for piece in parse(tmp_path, lines).pieces}[plan] == "plans"
+
+
+def _role_of(parsed, start):
+    return next(piece.role for piece in parsed.pieces if piece.text.startswith(start))
+
+
+def test_a_part_numbered_in_another_form_is_still_a_part(tmp_path):
+    """A draft merged from several offices: 一、 2、 三、 4、 — 2、存在的主要问题 after 1. 2. under （2） is the second
+    part, while a point （2）解决…问题 after （1） stays a point of its parent."""
+    lines = ["XX县城市管理局党组书记2024年度抓基层党建工作述职报告", "一、履职情况及主要成效", "（一）坚持政治引领，筑牢思想根基",
+             "1、严格落实“第一议题”制度。全年召开党组会议24次。", "（2）坚持党建引领，提升城市治理效能",
+             "1.打造“红色城管”品牌。在城区主次干道设立党员示范路段8条。", "2.办好民生实事。", "（1）通村道路硬化8.6公里",
+             "（2）解决XX片区饮水安全问题", "（4）坚持正风肃纪，锻造过硬队伍", "持续开展“强作风、树形象”专项行动，查处违规问题7起。",
+             "2、存在的主要问题", "党建与业务融合还有“温差”，部分党支部仍存在就党建抓党建的现象。", "三、问题产生的原因",
+             "（一）主体责任压得不够实。我对局属党支部工作有时满足于面上部署。", "4、下步工作打算",
+             "（一）在强化政治建设上下功夫。坚持把党的政治建设摆在首位。", CLOSING]
+    parsed = parse(tmp_path, [part for line in lines for part in (line, "")])  # a blank line between paragraphs
+    assert _role_of(parsed, "（2）解决") == _role_of(parsed, "持续开展") == "achievements"
+    assert _role_of(parsed, "党建与业务融合") == "problems"
+    assert _role_of(parsed, "（一）在强化政治建设") == "plans"
+    assert parsed.pieces[-2].heading_path == ["4、下步工作打算", "（一）在强化政治建设上下功夫"]
+
+
+def test_a_speech_heads_its_parts_with_first_next_and_last(tmp_path):
+    lines = ["XX县邮政分公司党委书记2024年度抓基层党建工作述职报告",
+             "2024年，我作为县分公司党委书记，认真履行抓基层党建第一责任人职责，现将有关情况报告如下。",
+             "首先，汇报一年来抓基层党建工作的主要情况和成效。",
+             "1、落实主体责任。全年主持召开党委会研究党建工作6次，制定党建工作要点和责任清单，与5个支部书记签订目标责任书。",
+             "其次，查摆存在的主要问题。",
+             "一是学习教育针对性不强。基层党员分散在各网点，工学矛盾突出，集中学习往往以读文件为主，效果不够理想。",
+             "再次，剖析问题产生的原因。",
+             "从工作机制上看，党建考核与经营绩效考核衔接不够紧密，考核结果运用不充分，对支部的激励约束作用有限。",
+             "最后，谈谈下一步工作打算。",
+             "一要强化政治引领。坚持“第一议题”制度，依托网点晨会开展“微学习”，每月至少组织一次专题研讨。",
+             "最后，感谢各位领导和同志们一年来对我工作的关心和支持，我将继续努力。", CLOSING]
+    parsed = parse(tmp_path, [part for line in lines for part in (line, "")])  # a blank line between paragraphs
+    assert [_role_of(parsed, start) for start in ("1、落实", "一是学习", "从工作机制", "一要强化")] == \
+        ["achievements", "problems", "causes", "plans"]
+    assert any(text.startswith("最后，感谢") for text in texts(parsed))  # a sentence, no heading
+    assert not any("其次" in text or "最后，谈谈" in text for text in texts(parsed))
+
+
+def test_problems_and_their_causes_taken_in_turn(tmp_path):
+    lines = ["XX县国资委党委书记2024年度抓基层党建工作述职报告", "一、抓基层党建工作主要成效",
+             "（一）把牢政治方向，党的领导融入公司治理更加有力。全年修订公司章程5家。", "二、存在的问题及原因分析",
+             "问题一：党建与生产经营融合还不够紧密。个别企业党建工作与经营考核脱节。",
+             "原因：对国企党建“融入中心、服务大局”的内在要求把握不深。",
+             "问题二：党务干部队伍能力存在短板。所属企业专职党务干部仅5人。",
+             "剖析根源：在干部培养使用上存在“重经营、轻党务”的倾向。",
+             "从客观上看，县属国有企业外部董事、监事制度改革还在推进中。",
+             "综合来看，以上问题虽然表现在基层企业，但根子在国资委党委。", "三、下一步工作打算",
+             "（一）针对问题一，推动党建与经营深度融合。修订党建考核办法。", CLOSING]
+    parsed = parse(tmp_path, lines)
+    assert [_role_of(parsed, start) for start in ("问题一", "原因：", "问题二", "剖析根源", "从客观上看", "综合来看")] \
+        == ["problems", "causes", "problems", "causes", "causes", "causes"]
+    assert _role_of(parsed, "（一）针对问题一") == "plans"

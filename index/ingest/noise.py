@@ -218,6 +218,8 @@ def page_marks(lines: list[str]) -> dict[int, list[tuple[int, int]]]:
 _WATERMARK = re.compile(r"[【〖\[][^【】〖〗\[\]]{0,30}(上传|下载|文库|转载)[^【】〖〗\[\]]{0,20}[】〗\]]"
                         r"|【[^【】：:]{0,6}(科长|主任|局长|书记|处长|部长|领导|批注|意见|备注|起草人注|编者注)[：:][^【】]{2,60}】"
                         r"|【[^【】]{0,40}[？?][^【】]{0,40}】"
+                        # an office's note in a merged draft: 【组织人事科：年龄结构数据已按12月底党员信息系统核对】
+                        r"|【[^【】：:]{1,8}[科股室办][：:][^【】]{0,40}(核对|核实|核准|确认|补充|修改|更新|已按|待定)[^【】]{0,40}】"
                         # a drafter's placeholder left in the text: 【待补充数据】, 【待核实：…】, 【此处引用县委文件名称】
                         r"|【(待|此处|这里)[^【】]{1,40}】"
                         # a stage direction inside a paragraph of a speech: …的最大动力。（全场掌声）

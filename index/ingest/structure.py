@@ -8,6 +8,7 @@ from fanwen.index.ingest.blocks import NUMERALS
 from fanwen.index.ingest.cues import CAUSE_CUE
 from fanwen.index.ingest.bullets import BULLETS
 from fanwen.index.ingest.layout import heading_words
+from fanwen.index.ingest.numbering import misplaced_part, ordinal
 from fanwen.index.ingest.roles import CLOSING_CUE, section_role
 
 _HEADING_PATTERNS = (
@@ -22,7 +23,10 @@ _HEADING_PATTERNS = (
     (4, re.compile(r"^[（(]\d{1,2}[）)]")),
     # 1.1 / 4.2 under 1. / 4. (a figure such as 1.2万 or 2.5% is no heading)
     (4, re.compile(r"^\d{1,2}[.．]\d{1,2}(?=[\u4e00-\u9fff])(?![万亿千百余多个名次元倍])")),
+    # a speech's parts: 其次，查摆存在的主要问题。 alone on its line (only when it names a part: see _marker)
+    (1, re.compile(r"^(首先|其次|再次|然后|最后)[，,](?=[^。！？!?；;：:]{2,30}。?$)")),
 )
+_SPOKEN = len(_HEADING_PATTERNS) - 1
 MAX_HEADING = 40  # a heading sentence longer than this is prose that happens to start with a number
 _SENTENCE_END = "。！？!?"
 _POINT = re.compile(rf"([{NUMERALS}])是")
@@ -55,7 +59,8 @@ def heading_level(line: str) -> int | None:
 
 def _marker(line: str) -> int | None:
     """Which numbering a heading line uses (its pattern's place in _HEADING_PATTERNS)."""
-    return next((k for k, (_level, pattern) in enumerate(_HEADING_PATTERNS) if pattern.match(line)), None)
+    return next((k for k, (_level, pattern) in enumerate(_HEADING_PATTERNS) if pattern.match(line)
+                 and (k != _SPOKEN or section_role(line))), None)  # 最后，感谢… is a sentence
 
 
 def split_heading(line: str) -> tuple[str, str] | None:
@@ -132,6 +137,15 @@ def _is_item(line: str, level: int | None, body: str, style_level: int | None, f
             or (level >= 3 and _marker(line) == item_marker and (below is None or below <= level)))
 
 
+def _sibling_number(above: list[str], level: int) -> int:
+    """The number of the nearest line above at `level` under the same parent (a heading or a list item), else 0."""
+    for line in reversed(above):
+        found = heading_level(line)
+        if found is not None and found <= level:
+            return (ordinal(line) or 0) if found == level else 0
+    return 0
+
+
 def is_empty_heading(line: str, level: int, next_line: str | None) -> bool:
     """A numbered point below the top two levels with nothing under it (the next line is numbered at its
     level or above, or ends the text) is an item of an outline (（2）三张清单：…, then （3）…): as a heading, its
@@ -172,7 +186,9 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
             continue
         level, heading, body = _classify_line(line, style_level)
         following = lines[i + 1] if i + 1 < len(lines) else None
-        if _is_item(line, level, body, style_level, following, levels[i + 1] if following is not None else None, item):
+        if level is not None and not body and misplaced_part(heading, level, path, _sibling_number(lines[:i], level)):
+            level, item = min(path), None
+        elif _is_item(line, level, body, style_level, following, levels[i + 1] if following is not None else None, item):
             level, heading, body, item = None, "", line, _marker(line)
         elif level is not None:
             item = None

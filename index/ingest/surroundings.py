@@ -190,13 +190,15 @@ def preface(lines: list[str]) -> list[int]:
             return list(range(title))
         if any(OPENING_CUE.search(line) or CLOSING_CUE.search(line) for line in above):
             return []
-        if any("。" in line for line in above):  # a host's words
+        # a host's words: a sentence, or a clause of a note (汇总稿：请各科室核对…，1月8日前反馈)
+        if any("。" in line or ("，" in line and len(line) >= NOTE_MIN) for line in above):
             return list(range(title))
     return []
 
 
 _PAGE_HEAD = re.compile(r"^(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]|为您找到相关结果|百度一下")
 PREFACE_LINES = 30  # a host's words above the title: a page's head, not a report's first third
+NOTE_MIN = 16  # a line with a comma this long is words, not a unit's name or a date
 
 
 def previous_tail(lines: list[str]) -> list[int]:
