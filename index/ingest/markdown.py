@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from fanwen.index.ingest.blocks import Block, normalize_spaces
+from fanwen.index.ingest.note_markup import note_lines
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _LIST_MARK = re.compile(r"^\s*[-*+]\s+")
@@ -46,8 +47,9 @@ def front_matter_end(lines: list[str]) -> int:
 def markdown_blocks(lines: list[str]) -> tuple[list[Block], list[str]]:
     """The text's blocks, and what was left out as furniture (front matter, link and image lines, remarks)."""
     start = front_matter_end(lines)
-    blocks, dropped = [], [line.strip() for line in lines[:start] if line.strip() not in ("", "---")]
-    for line in lines[start:]:
+    body, furniture = note_lines(lines[start:])
+    blocks, dropped = [], [line.strip() for line in lines[:start] if line.strip() not in ("", "---")] + furniture
+    for line in body:
         if _RULE.match(line) or _TABLE_RULE.match(line):
             continue
         level, text = _line_text(line)
