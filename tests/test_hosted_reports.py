@@ -154,3 +154,36 @@ def test_a_compilers_note_above_the_title_and_an_offices_note_between_paragraphs
     kept = "".join(texts(parse(tmp_path, lines)))
     assert "汇总稿" not in kept and "组织人事科" not in kept
     assert "占62%" in kept and "作风建设还有薄弱环节" in kept
+
+
+def test_a_journals_masthead_pull_quote_caption_and_a_collaborators_callout_go(tmp_path):
+    lines = ["XX机关党建电子刊· 2026年第2期（总第86期）中共XX市直属机关工作委员会主办本期导读|往期回顾|投稿邮箱：jgdj@163.com",
+             "XX市公共资源交易中心党支部书记2025年度抓基层党建工作述职报告",
+             "💡初稿v2：请各支部书记12月30日前在评论区反馈意见；文中数据以集团党委组织部核定为准。",
+             "今年以来，我作为中心党支部书记，认真落实市直机关工委关于基层党建工作的部署要求，把党建工作与交易服务同谋划、同推进。",
+             "一、主要工作及成效",
+             "抓融合发展，把支部建在交易项目上、把党员放到服务窗口前，全年为中小企业提供投标指导860余次。",
+             "▲中心党员先锋岗工作人员为投标企业现场答疑（资料图片）",
+             "“支部建在项目上，党员站在窗口前。”——摘自曹XX同志述职", "二、存在的不足",
+             "一是理论学习还不够深入，学用结合不紧，个别党员满足于完成规定动作。",
+             "产生这些问题，从主观上看，主要是我对支部建设的具体指导还不够深入细致，抓部署多、抓落实少。",
+             "三、下一步工作打算", "一要在深化理论武装上下功夫，每月开展一次专题学习，建立学习成果转化清单。",
+             "在新的一年里，我将以更高的标准、更实的举措履行好抓党建第一责任人职责，为建设人民满意的交易平台作出新的贡献。",
+             CLOSING]
+    parsed = parse(tmp_path, [part for line in lines for part in (line, "")])
+    kept = "".join(texts(parsed))
+    for gone in ("电子刊", "投稿邮箱", "初稿v2", "资料图片", "摘自曹XX"):
+        assert gone not in kept, gone
+    assert parsed.title == lines[1]
+    roles = {piece.text[:6]: piece.role for piece in parsed.pieces}
+    assert roles["产生这些问题"] == "causes" and roles["在新的一年里"] == "closing"
+
+
+def test_a_report_upward_keeps_its_title_under_the_number_and_signer(tmp_path):
+    lines = ["县残联党组〔2025〕1号　签发人：郭XX", "XX县残疾人联合会党组书记、理事长郭XX", "2024年度抓基层党建工作述职报告",
+             "2024年，在县委的坚强领导下，我认真履行县残联党组书记抓基层党建第一责任人职责，现将有关情况报告如下。",
+             "一、履职情况及主要成效", "年初召开党组会议专题研究党建工作，制定年度党建工作要点和“三张责任清单”，全年开展集体学习14次。",
+             CLOSING]
+    kept = "".join(texts(parse(tmp_path, [part for line in lines for part in (line, "")])))
+    assert "签发人" not in kept and "〔2025〕" not in kept
+    assert "集体学习14次" in kept

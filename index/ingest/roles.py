@@ -22,7 +22,7 @@ CLOSING_CUE = re.compile(r"以上(是我的|是本人的)?(述职|汇报|报告)
 # A paragraph among the last two that sums up (总之，成绩是大家干出来的…): the closing, whatever it promises
 SUMMING_UP = re.compile(r"^(总之|总而言之|综上所述|综上|总的看|总的来看|总体来看|总体上看)[，,]")
 # …and one that turns from the year to a pledge in general terms (新的一年，我将…；回顾一年来的工作…差距…今后，我将…)
-PLEDGE = re.compile(r"^(新的一年|新的征程|新征程上|今后|明年|来年|\d{4}年)[^。，]{0,4}[，,]?(我|本人|我们)[^。，]{0,3}(将|会|要)|"
+PLEDGE = re.compile(r"^在?(新的一年|新的征程|新征程上|今后|明年|来年|\d{4}年)[^。，]{0,4}[，,]?(我|本人|我们)[^。，]{0,3}(将|会|要)|"
                     r"^(回顾|过去|一年来)[^。]{0,30}(成绩|成效)[^。]{0,40}(差距|不足)|"
                     r"^(站在新的起点上|面向未来|展望(新的一年|未来|\d{4}年))|^(我|本人|我们)[^。，]{0,6}以(此次|这次|本次)述职")
 _PLEDGE_WORDS = re.compile(r"不辜负|不负.{0,6}(重托|期望|期盼|信任)")

@@ -44,7 +44,7 @@ def email_preamble(lines: list[str]) -> list[int]:
 
 
 # A 公文 notice carrying the report as its attachment: its header (发文字号 X直工发〔2025〕3号, …文件), then 附件
-_DOC_NUMBER = re.compile(r"〔\d{4}〕\d{1,4}号$|文件$")
+_DOC_NUMBER = re.compile(r"〔\d{4}〕\d{1,4}号(签发人[:：]\S{1,8})?$|文件$")  # a report upward names its signer
 _ANNEX_LINE = re.compile(r"^附件\s*\d*\s*[:：]?$")
 NOTICE_TOP = 80  # a notice's body is a few short paragraphs
 MASTHEAD_LINES = 10  # its masthead and number stand at the very top
@@ -188,6 +188,8 @@ def preface(lines: list[str]) -> list[int]:
         above = lines[:title]
         if any(_PAGE_HEAD.search(line) for line in above):
             return list(range(title))
+        if journal := [i for i, line in enumerate(above) if _JOURNAL_HEAD.search(line)]:
+            return list(range(journal[-1] + 1))  # a title wrapped in a narrow column keeps its first lines
         if any(OPENING_CUE.search(line) or CLOSING_CUE.search(line) for line in above):
             return []
         # a host's words: a sentence, or a clause of a note (汇总稿：请各科室核对…，1月8日前反馈)
@@ -197,6 +199,7 @@ def preface(lines: list[str]) -> list[int]:
 
 
 _PAGE_HEAD = re.compile(r"^(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]|为您找到相关结果|百度一下")
+_JOURNAL_HEAD = re.compile(r"总第\s*\d{1,4}\s*期|本期导读|往期回顾|投稿邮箱")  # a journal's masthead, down to its last line
 PREFACE_LINES = 30  # a host's words above the title: a page's head, not a report's first third
 NOTE_MIN = 16  # a line with a comma this long is words, not a unit's name or a date
 
