@@ -235,3 +235,19 @@ def test_problems_and_their_causes_taken_in_turn(tmp_path):
     assert [_role_of(parsed, start) for start in ("问题一", "原因：", "问题二", "剖析根源", "从客观上看", "综合来看")] \
         == ["problems", "causes", "problems", "causes", "causes", "causes"]
     assert _role_of(parsed, "（一）针对问题一") == "plans"
+
+
+def test_a_self_examination_labels_each_point_and_the_label_carries_on(tmp_path):
+    lines = ["XX县残疾人联合会党组书记2024年度抓基层党建工作述职报告", "一、履职基本情况",
+             "一年来，我坚持把抓党建作为第一职责，带头落实“第一议题”制度，全年主持党组会研究党建工作8次。",
+             "二、对照检查发现的问题、原因及整改措施", "（一）支部标准化规范化建设方面",
+             "问题表现：康复中心党支部党员分散在康复训练一线，组织生活经常凑不齐人。",
+             "同时，支部发展党员工作停滞，近两年没有发展新党员。",
+             "原因剖析：一方面，对基层单位实行轮班制的实际考虑不够，组织生活方式单一。",
+             "整改措施：重点抓好两项工作。", "（1）在全县14个乡镇依托党群服务中心设立助残服务站，每季度开展一次活动。",
+             "（2）建立残疾人需求“点单—派单—接单—评单”机制，年内实现全覆盖。", "（二）党风廉政建设方面",
+             "问题表现：对重点领域资金的监督还不够严密，个别环节存在风险隐患。", CLOSING]
+    parsed = parse(tmp_path, [part for line in lines for part in (line, "")])
+    assert [_role_of(parsed, start) for start in ("问题表现：康复", "同时，支部", "原因剖析", "整改措施", "（1）在全县",
+                                                  "（2）建立", "问题表现：对重点")] == \
+        ["problems", "problems", "causes", "plans", "plans", "plans", "problems"]

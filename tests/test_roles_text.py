@@ -107,3 +107,17 @@ def test_fit_cached_reuses_the_model_for_the_same_rows_only():
     other = role_model.fit_cached(vectors[::-1].copy(), labels[::-1])
     assert other is not first
     assert np.allclose(role_model.predict(other, vectors), role_model.predict(role_model.fit(vectors, labels), vectors))
+
+
+def test_plainer_shortcoming_cause_and_plan_wording():
+    """How a report without headings turns, in plain words (a notepad draft, a speech)."""
+    assert top("回过头看，这一年的工作离县委的要求还有不小距离，党建和业务的融合还停留在口头上。") == "problems"
+    assert top("机关党员队伍的活力也还有提升空间，少数老党员满足于“不出事”，考核这根“指挥棒”也没有用好。") == "problems"
+    assert top("这些情况的出现，有统计人员少、任务重的客观因素，但主要还在局党组，在我本人。") == "causes"
+    assert top("为啥会这样？我琢磨来琢磨去，还是自己抓得不够紧。") == "causes"
+    assert top("明年咋干？我想好了三条，一条一条落实。") == "plans"
+
+
+def test_rectifying_last_years_problems_is_a_result():
+    assert section_role("二、上年度反馈问题整改落实情况") == "achievements"
+    assert section_role("二、存在问题及整改措施") == "problems"

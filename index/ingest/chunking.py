@@ -49,6 +49,7 @@ def chunk_outline(outline: Outline, params: ChunkParams = ChunkParams()) -> list
     tail = _tail_start(outline.paragraphs)
     for paragraph in outline.paragraphs:
         pieces.extend(chunk_paragraph(paragraph, params, is_last=paragraph.index >= tail or paragraph.ends_report))
+    roles.carry_tags(pieces)
     return pieces
 
 

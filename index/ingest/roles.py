@@ -15,6 +15,7 @@ _SECTION_CUES = (
     ("closing", re.compile(r"^(结束语|结语)")),
     ("opening", re.compile(r"基本情况|个人简况|个人简介")),  # a 述职 form's first part: who reports, on what
 )
+_RECTIFIED = re.compile(r"整改(落实|完成)?(情况|成效|成果)")
 _SHORTFALL = re.compile(r"不够|不足|不力|不到位|有待|欠缺|不强|不高|不严|缺乏")
 _MIXED_SECTION = re.compile(r"(问题|不足).{0,4}(及|和|与|、)其?(主要|产生的)?原因")
 CLOSING_CUE = re.compile(r"以上(是我的|是本人的)?(述职|汇报|报告)|(述职|汇报)完毕|(汇报|讲)(这些|这么多|到这里|到这儿)|不妥之处|批评指正|请予评议|请审议|"
@@ -44,6 +45,8 @@ def section_role(heading: str) -> str | None:
     clause asks for (…等问题，党建工作是如何帮助解决？ asks how problems were solved: no role)."""
     if heading.startswith(("问：", "问:")):
         heading = re.split("[，,]", heading)[-1]
+    if _RECTIFIED.search(heading):
+        return "achievements"  # 上年度反馈问题整改落实情况: what was done about last year's problems
     if _MIXED_SECTION.search(heading) or _SHORTFALL.search(heading):
         return "problems"  # …措施不够有力 names a shortfall, not the plans section
     if _SECTION_CUES[1][1].search(heading):
@@ -69,12 +72,27 @@ def path_role(heading_path: list[str]) -> str | None:
 
 
 _ROLE_TAG = re.compile(r"^【([^【】]{2,8})】")
+# …or a label and a colon, as a self-examination lays out each point (问题表现：… 原因剖析：… 整改措施：…)
+_ROLE_LABEL = re.compile(r"^(问题表现|存在的?问题|主要问题|问题[一二三四五六七八九十\d]{0,2}|原因剖析|原因分析|根源剖析|"
+                         r"剖析根源|产生原因|原因|整改措施|改进措施|整改方向|努力方向|下一?步打算|下一?步措施)[：:]")
 
 
 def tag_role(text: str) -> str | None:
-    """The role a template's tag opening the paragraph names (【存在问题】…, 【改进措施】…), else None."""
-    tag = _ROLE_TAG.match(text)
+    """The role a template's tag opening the paragraph names (【存在问题】…, 【改进措施】…, 整改措施：…), else None."""
+    tag = _ROLE_TAG.match(text) or _ROLE_LABEL.match(text)
     return section_role(tag.group(1)) if tag else None
+
+
+def carry_tags(pieces: list) -> None:
+    """A tagged paragraph's role goes on to the untagged ones after it under the same headings (原因：从主观上看…
+    then 从客观上看…; 整改措施：重点抓好两项工作。 then （1）…（2）…), until another tag or the closing."""
+    carried, path = None, None
+    for piece in pieces:
+        tagged = tag_role(piece.text)
+        if tagged or piece.heading_path != path:
+            carried, path = tagged, piece.heading_path
+        elif carried and piece.role not in ("opening", "closing"):
+            piece.role = carried
 
 
 def classify(heading_path: list[str], text: str, is_last: bool = False, is_first: bool = False) -> str:
