@@ -99,12 +99,33 @@ def test_a_cell_of_labels_beside_the_report_is_left_out_and_listed(tmp_path):
     table.cell(0, 1).text = report[0]
     for text in report[1:]:
         table.cell(0, 1).add_paragraph(text)
-    table.add_row().cells[0].text = "填表人：王XX"  # a short row without the report: kept as it is
+    table.add_row().cells[0].text = "填表人：王XX"  # a form's field, not the report
     path = tmp_path / "layout_table.docx"
     document.save(path)
     read = read_document(path)
-    assert [block.text for block in read.blocks] == report + ["填表人：王XX"]
-    assert read.dropped == ["一、成效", "二、问题", "三、打算"]
+    assert [block.text for block in read.blocks] == report
+    assert read.dropped == ["一、成效", "二、问题", "三、打算", "填表人：王XX"]
+
+
+def test_a_forms_fields_and_the_rows_others_fill_in_are_left_out(tmp_path):
+    """述职述廉报告表: the report in one cell; name and post, the organisation's assessment and the vote are the form's."""
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=2)
+    fields = [("姓名", "秦XX"), ("单位及职务", "县城市管理局党组书记、局长")]
+    for row, (label, value) in zip(table.rows, fields):
+        row.cells[0].text, row.cells[1].text = label, value
+    report = ["2024年，我认真履行党组书记抓基层党建第一责任人职责，全年主持召开党组会议研究党建工作8次，带头讲党课3次。",
+              "对照县委要求，还存在支部书记抓党建精力投入不足、党员教育方式单一等问题，下一步将建立季度督导制度。"]
+    table.rows[2].cells[0].text = "述职内容"
+    table.rows[2].cells[1].text = report[0]
+    table.rows[2].cells[1].add_paragraph(report[1])
+    table.rows[3].cells[0].text = "组织评价意见"
+    table.rows[3].cells[1].text = "该同志政治素质好，抓党建工作思路清晰、措施有力，今后要进一步加强对基层支部的指导。"
+    path = tmp_path / "form.docx"
+    document.save(path)
+    read = read_document(path)
+    assert [block.text for block in read.blocks] == ["述职内容", *report]
+    assert "秦XX" in read.dropped and "组织评价意见" in read.dropped
 
 
 def test_a_second_report_styled_title_starts_afresh(tmp_path):
