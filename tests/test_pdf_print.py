@@ -168,3 +168,20 @@ def test_a_page_that_goes_on_in_two_columns_joins_each_columns_lines(tmp_path):
     canvas_pdf(tmp_path / "columns.pdf", page)
     texts = [block.text for block in read_document(tmp_path / "columns.pdf").blocks]
     assert "".join(left) in texts and "".join(right) in texts
+
+
+def test_a_fax_line_and_a_scanner_mark_at_each_pages_edge_do_not_split_a_paragraph(tmp_path):
+    fax = "01/09/2025 16:22 0XXX5526018 XX GONGSHUI CO. #0187 P.00{}/002"
+    lines = ["夏季用水高峰期间，党员突击队实行二十四小时轮班值守，全年共抢修城区", "供水管网爆管和漏损点五十七处，及时处置水质异常情况三起，保障了城区",
+             "和重点乡镇正常供水，群众对供水服务的满意率达到百分之九十七点八。"]
+    page_one = [(fax.format(1), 9, 0), ("XX县城乡供水有限公司党支部书记述职报告", 16, 4), ("一、主要成效", 12, 0),
+                ("坚持把支部建在生产一线，按照水厂、管网、营业三个片区设立党小组。", 12, 2), (lines[0], 12, 2), (lines[1], 12, 0),
+                ("扫描全能王 创建", 9, 20)]
+    page_two = [(fax.format(2), 9, 0), (lines[2], 12, 0), ("以上述职，请各位领导、同志们评议。", 12, 2)]
+    path = tmp_path / "fax.pdf"
+    draw(path, [page_one, page_two])
+    document = read_document(path)
+    texts = [block.text for block in document.blocks]
+    assert "".join(lines) in texts
+    assert not any("GONGSHUI" in text or "扫描全能王" in text for text in texts)
+    assert any("P.002/002" in line for line in document.dropped)

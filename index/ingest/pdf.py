@@ -15,9 +15,15 @@ _NUM = "一二三四五六七八九十百零〇"
 _HEADING_START = re.compile(
     rf"^(?:[{_NUM}]+、|[（(][{_NUM}]+[）)]|\d{{1,2}}[.．、](?!\d)|[（(]\d{{1,2}}[）)]"
     rf"|第[{_NUM}\d]+[章节部分条篇]|[①-⑳])")
-_PAGE_NUMBER = re.compile(
-    r"^(?:[-—–－·\s]*\d{1,3}[-—–－·\s]*|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?"
+_PAGE_NUMBER = re.compile(  # two of them on a scanned spread (·36· ·37·)
+    r"^(?:(?:[-—–－·\s]*\d{1,3}[-—–－·\s]*){1,2}|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?"
     r"|\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$")
+# What a machine prints at each page's edge, whatever the document: a fax's transmission line (01/09/2025 16:22
+# 0XXX5526018 XX CO. #0187 P.003/004), a browser's date and time over the page's title and its address under it
+# with 2/3, a phone scanner's mark. Left out before lines are joined, or they split a paragraph.
+_MACHINE_EDGE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s+\d{1,2}:\d{2}\b.{0,80}?P\.?\s*\d{1,3}\s*/\s*\d{1,3}$"
+                           r"|^\d{4}/\d{1,2}/\d{1,2}\s+\d{1,2}:\d{2}\s+\S.{0,60}$"
+                           r"|^https?://\S+\s+\d{1,3}\s*/\s*\d{1,3}$|^(扫描全能王|CamScanner)\s*(创建|扫描)?$")
 # English wraps at word boundaries, but a number split over two lines must not get a space
 _LATIN_WRAP = re.compile(r"[A-Za-z][A-Za-z0-9]|[0-9][A-Za-z]")
 _SENTENCE_END = re.compile(r"(?:[。！？；：!?;]|[。！？][”’」』])$")
@@ -45,7 +51,8 @@ def read_pdf(path: Path, data: bytes, name: str, limits: ReadLimits = ReadLimits
                              zh=f"无法读取 {name}：PDF 已损坏（{detail}），请重新导出 PDF 或上传 Word 版") from None
     read, furniture = read_pages(pages)
     kept = [(normalize_spaces(text), *flags) for text, *flags in read]
-    kept = [line for line in kept if line[0] and not _PAGE_NUMBER.match(line[0])]
+    furniture += [line[0] for line in kept if _MACHINE_EDGE.match(line[0])]
+    kept = [line for line in kept if line[0] and not _PAGE_NUMBER.match(line[0]) and not _MACHINE_EDGE.match(line[0])]
     if not kept:
         raise UnreadableFile(f"cannot read {name}: the PDF has no extractable text (scanned images?); OCR it first",
                              zh=f"无法读取 {name}：扫描件无法识别文字，请先做文字识别（OCR）或上传 Word 版")
