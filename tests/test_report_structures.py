@@ -251,3 +251,12 @@ def test_a_self_examination_labels_each_point_and_the_label_carries_on(tmp_path)
     assert [_role_of(parsed, start) for start in ("问题表现：康复", "同时，支部", "原因剖析", "整改措施", "（1）在全县",
                                                   "（2）建立", "问题表现：对重点")] == \
         ["problems", "problems", "causes", "plans", "plans", "plans", "problems"]
+
+
+def test_middle_dot_points_are_items_not_headings(tmp_path):
+    """A handout's · points are items of a list: each keeps its words in a chunk."""
+    lines = ["XX县烟草专卖局党支部书记2024年度抓基层党建工作述职报告", "一、主要成效", "（二）抓组织",
+             "· “三会一课”台账全年无缺项", "· 党员发展：新发展2名，转正1名", "· 专卖所设党员责任区5个", "二、存在不足",
+             "· 党建与营销融合点不多", "· 支部委员兼职多，精力分散", CLOSING]
+    kept = texts(parse(tmp_path, [part for line in lines for part in (line, "")]))
+    assert any("台账全年无缺项" in text for text in kept) and any("党建与营销融合点不多" in text for text in kept)

@@ -116,6 +116,7 @@ def test_plainer_shortcoming_cause_and_plan_wording():
     assert top("这些情况的出现，有统计人员少、任务重的客观因素，但主要还在局党组，在我本人。") == "causes"
     assert top("为啥会这样？我琢磨来琢磨去，还是自己抓得不够紧。") == "causes"
     assert top("明年咋干？我想好了三条，一条一条落实。") == "plans"
+    assert top("但也要看到，农村学校党支部党员老龄化明显，一些支部几年没有发展党员。") == "problems"
     assert top("2025年是“十四五”规划收官之年，也是经济普查成果开发应用的关键一年。局党组将突出抓好以下几件事。") == "plans"
 
 

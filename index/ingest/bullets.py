@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fanwen.index.ingest.blocks import SENTENCE_ENDS, join_runs
 
-BULLETS = "●◆■➢✓✔◇▪►•○◎□▶➤▷"
+BULLETS = "●◆■➢✓✔◇▪►•○◎□▶➤▷·・"
 LEAD_MAX = 30  # a lead is a phrase (坚持书记抓、抓书记), not a sentence
 ITEM_MAX = 60  # a slide's items are fragments; under a WeChat post's ◆ heading, ▶ items are whole paragraphs
 
