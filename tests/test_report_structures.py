@@ -172,6 +172,9 @@ def test_a_pledge_that_opens_otherwise_and_an_opening_said_aloud(tmp_path):
              "站在新的起点上，我将以更高标准履行好第一责任人职责。", CLOSING]
     roles_of = {piece.text: piece.role for piece in parse(tmp_path, lines).pieces}
     assert roles_of[lines[1]] == "opening" and roles_of[lines[6]] == "closing" and roles_of[lines[5]] == "plans"
+    lines[6] = "各位领导、同志们，新的一年，我将以这次述职评议为新的起点，团结带领局党组一班人把党建工作抓实抓细。"
+    roles_of = {piece.text: piece.role for piece in parse(tmp_path, lines).pieces}
+    assert roles_of[lines[6]] == "closing"
 
 
 def test_a_last_plan_with_concrete_measures_is_no_pledge(tmp_path):
@@ -260,3 +263,19 @@ def test_middle_dot_points_are_items_not_headings(tmp_path):
              "· 党建与营销融合点不多", "· 支部委员兼职多，精力分散", CLOSING]
     kept = texts(parse(tmp_path, [part for line in lines for part in (line, "")]))
     assert any("台账全年无缺项" in text for text in kept) and any("党建与营销融合点不多" in text for text in kept)
+
+
+def test_a_packet_of_reports_closes_each_and_a_pledge_may_follow_an_address(tmp_path):
+    """A meeting's packet: each report's own closing formula ends it, wherever the packet goes on; the last
+    paragraph's pledge may open with 各位领导、同志们， or follow a sentence (…。我将以这次述职评议为契机…)."""
+    lines = ["青岭镇2024年度村（社区）党组织书记抓基层党建工作述职评议会材料", "述职材料之一", "南坪村党总支书记抓基层党建工作述职报告",
+             "一、主要工作", "全年召开支委会12次，组织党员集中学习10次，新发展党员2名，村集体经济收入达到18万元。",
+             "二、明年的打算", "一是带头学习，每季度到镇党校参加一次培训；二是在返乡青年中物色2名入党积极分子。",
+             "我的述职完毕，请各位领导、各位代表评议。谢谢大家！", "述职材料之二", "青岭社区党委书记抓基层党建工作述职报告",
+             "一、主要工作", "推行“网格连心”工作法，全年走访居民2300余户，化解矛盾纠纷46件。", "二、下一步打算",
+             "一是完善网格党组织运行机制；二是常态化开展“党员进网格”活动，每月至少开展一次。",
+             "抓好基层党建是我的本职，也是第一责任。我将以这次述职评议为契机，认真听取大家的意见，把社区党建工作抓实抓细。",
+             "述职人：冉XX"]
+    parsed = parse(tmp_path, [part for line in lines for part in (line, "")])
+    assert _role_of(parsed, "我的述职完毕") == "closing" and _role_of(parsed, "抓好基层党建是我的本职") == "closing"
+    assert _role_of(parsed, "一是完善网格") == "plans"

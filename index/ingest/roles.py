@@ -23,10 +23,11 @@ CLOSING_CUE = re.compile(r"以上(是我的|是本人的)?(述职|汇报|报告)
 # A paragraph among the last two that sums up (总之，成绩是大家干出来的…): the closing, whatever it promises
 SUMMING_UP = re.compile(r"^(总之|总而言之|综上所述|综上|总的看|总的来看|总体来看|总体上看)[，,]")
 # …and one that turns from the year to a pledge in general terms (新的一年，我将…；回顾一年来的工作…差距…今后，我将…)
-PLEDGE = re.compile(r"^在?(新的一年|新的征程|新征程上|今后|明年|来年|\d{4}年)[^。，]{0,4}[，,]?(我|本人|我们)[^。，]{0,3}(将|会|要)|"
+PLEDGE = re.compile(r"^((各位领导|同志们|各位同事)[、，,]){0,2}在?(新的一年|新的征程|新征程上|今后|明年|来年|\d{4}年)[^。，]{0,4}[，,]?(我|本人|我们)[^。，]{0,3}(将|会|要)|"
                     r"^(回顾|过去|一年来)[^。]{0,30}(成绩|成效)[^。]{0,40}(差距|不足)|"
-                    r"^(站在新的起点上|面向未来|展望(新的一年|未来|\d{4}年))|^(我|本人|我们)[^。，]{0,6}以(此次|这次|本次)述职")
-_PLEDGE_WORDS = re.compile(r"不辜负|不负.{0,6}(重托|期望|期盼|信任)")
+                    r"^(站在新的起点上|面向未来|展望(新的一年|未来|\d{4}年))")
+FORMULA_MAX = 40  # a closing formula alone: 以上述职，请各位领导、同志们批评指正。
+_PLEDGE_WORDS = re.compile(r"(我|本人|我们)[^。，]{0,6}以(此次|这次|本次)述职|不辜负|不负.{0,6}(重托|期望|期盼|信任)")
 # concrete plans (a figure other than a year, 每季度…, 建立…制度), not a pledge
 _MEASURES = re.compile(r"(?<!\d)(?!\d{4}年)\d+|每(年|季度|月|半年|周)|(建立|制定|出台)[^。，；]{0,12}(制度|机制|办法)")
 _LISTS_PLANS = re.compile(r"[一1][是要]|以下|如下|[：:]")
@@ -99,8 +100,9 @@ def classify(heading_path: list[str], text: str, is_last: bool = False, is_first
     """Role of a paragraph (or part of one) given where it sits and what it says. The first paragraph that
     announces the report (现将…报告如下) opens it, even under a heading a template put above it (【本年度重点
     工作完成情况】)."""
-    if is_last and (CLOSING_CUE.search(text) or SUMMING_UP.match(text) or is_pledge(text)):
-        return "closing"
+    if is_last and (CLOSING_CUE.search(text) or SUMMING_UP.match(text) or is_pledge(text)) \
+            or len(text) <= FORMULA_MAX and not is_first and CLOSING_CUE.search(text):
+        return "closing"  # a closing formula on its own ends a report wherever it stands (a packet of several)
     if is_first and OPENING_CUE.search(text):
         return "opening"
     if tagged := tag_role(text):
