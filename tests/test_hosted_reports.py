@@ -187,3 +187,13 @@ def test_a_report_upward_keeps_its_title_under_the_number_and_signer(tmp_path):
     kept = "".join(texts(parse(tmp_path, [part for line in lines for part in (line, "")])))
     assert "签发人" not in kept and "〔2025〕" not in kept
     assert "集体学习14次" in kept
+
+
+def test_a_chairs_script_between_the_reports_of_a_packet_goes(tmp_path):
+    lines = [TITLE, "下面进行第二项议程，村（社区）党组织书记现场述职。述职要聚焦履职情况，每人不超过10分钟。",
+             "一、主要工作", "全年召开支委会12次，组织党员集中学习10次，新发展党员2名，村集体经济收入达到18万元。",
+             "（周XX同志述职后）下面请青岭社区党委书记冉XX同志述职。", "二、存在的问题",
+             "一是党员队伍老化，35岁以下党员只有3名；二是集体经济收入来源单一。", CLOSING]
+    kept = "".join(texts(parse(tmp_path, [part for line in lines for part in (line, "")])))
+    assert "议程" not in kept and "述职后" not in kept and "下面请" not in kept
+    assert "集体经济收入来源单一" in kept and "新发展党员2名" in kept
