@@ -49,7 +49,7 @@ def test_a_truncated_segment_file_is_named_with_what_to_run(home, name, shown):
     result = fanwen("doctor", home=home, timeout=120)
     assert result.returncode == 1, result.stdout + result.stderr
     bad = [line for line in result.stdout.splitlines() if line.strip().startswith("有问题")]
-    assert len(bad) == 1 and f"/{shown} 已损坏" in bad[0], result.stdout
+    assert len(bad) == 1 and f"/{shown} 已损坏" in bad[0], result.stdout + result.stderr  # stderr: once seen empty
     assert "fanwen index --rebuild" in result.stdout and "fanwen doctor --repair" in result.stdout
 
 
