@@ -123,3 +123,11 @@ def test_plainer_shortcoming_cause_and_plan_wording():
 def test_rectifying_last_years_problems_is_a_result():
     assert section_role("二、上年度反馈问题整改落实情况") == "achievements"
     assert section_role("二、存在问题及整改措施") == "problems"
+
+
+def test_a_pledge_after_an_address_and_a_maxim_and_a_plan_item_that_is_none():
+    from fanwen.index.ingest.roles import is_pledge
+    assert is_pledge("图纸已经画好，关键在施工。新的一年，我将带领公司党委一班人以钉钉子精神抓落实，努力把每一个项目建成示范工程。")
+    assert is_pledge("各位领导，同志们，医院是守护生命的地方。新的一年，我将和班子成员一道，以更实的作风把党建工作抓好。")
+    assert is_pledge("局党组将团结带领全局党员干部真抓实干，以高质量党建引领数据事业高质量发展，为加快建设“数字XX”作出新的更大贡献。")
+    assert not is_pledge("四是强化监督执纪，推动全面从严治党向纵深发展，为全县高质量发展提供坚强保证。")

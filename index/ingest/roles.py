@@ -23,22 +23,28 @@ CLOSING_CUE = re.compile(r"以上(是我的|是本人的)?(述职|汇报|报告)
 # A paragraph among the last two that sums up (总之，成绩是大家干出来的…): the closing, whatever it promises
 SUMMING_UP = re.compile(r"^(总之|总而言之|综上所述|综上|总的看|总的来看|总体来看|总体上看)[，,]")
 # …and one that turns from the year to a pledge in general terms (新的一年，我将…；回顾一年来的工作…差距…今后，我将…)
-PLEDGE = re.compile(r"^((各位领导|同志们|各位同事)[、，,]){0,2}在?(新的一年|新的征程|新征程上|今后|明年|来年|\d{4}年)[^。，]{0,4}[，,]?(我|本人|我们)[^。，]{0,3}(将|会|要)|"
+_ADDRESS = re.compile(r"^((各位领导|同志们|各位同事)[、，,！!]){1,2}")
+PLEDGE = re.compile(r"^在?(新的一年|新的征程|新征程上|今后|明年|来年|\d{4}年)[^。，]{0,4}[，,]?(我|本人|我们)[^。，]{0,3}(将|会|要)|"
                     r"^(回顾|过去|一年来)[^。]{0,30}(成绩|成效)[^。]{0,40}(差距|不足)|"
                     r"^(站在新的起点上|面向未来|展望(新的一年|未来|\d{4}年))")
 FORMULA_MAX = 40  # a closing formula alone: 以上述职，请各位领导、同志们批评指正。
-_PLEDGE_WORDS = re.compile(r"(我|本人|我们)[^。，]{0,6}以(此次|这次|本次)述职|不辜负|不负.{0,6}(重托|期望|期盼|信任)")
+_PLEDGE_WORDS = re.compile(r"(我|本人|我们)[^。，]{0,6}以(此次|这次|本次)述职|不辜负|不负.{0,6}(重托|期望|期盼|信任)|"
+                           r"作出新的(更大)?贡献|提供坚强的?(政治|组织)?(保证|保障)|(答好|交出).{0,8}(考卷|答卷)")
 # concrete plans (a figure other than a year, 每季度…, 建立…制度), not a pledge
 _MEASURES = re.compile(r"(?<!\d)(?!\d{4}年)\d+|每(年|季度|月|半年|周)|(建立|制定|出台)[^。，；]{0,12}(制度|机制|办法)")
-_LISTS_PLANS = re.compile(r"[一1][是要]|以下|如下|[：:]")
+_LISTS_PLANS = re.compile(r"[一1][是要]|^[二三四五六七八九十][是要]|以下|如下|[：:]")  # …or is one of them (四是…)
 OPENING_CUE = re.compile(r"(报告|述职|汇报)如下|现将.{0,20}(报告|汇报|述职)|"
                          r"^下面(我|本人)(把|就|将)|向(大家|各位领导|组织)[^。]{0,8}(汇报|报告|述职)")  # said aloud
 
 
 def is_pledge(text: str) -> bool:
-    """A short pledge, not the plans themselves (2025年，我将…抓好以下工作：一是…)."""
-    pledged = PLEDGE.match(text) or _PLEDGE_WORDS.search(text)
-    return pledged is not None and len(text) <= 160 and not _LISTS_PLANS.search(text) and not _MEASURES.search(text)
+    """A short pledge, not the plans themselves (2025年，我将…抓好以下工作：一是…); it may open with an address and
+    a maxim (各位领导，同志们，图纸已经画好，关键在施工。新的一年，我将…)."""
+    body = _ADDRESS.sub("", text)
+    maxim = re.match(r"[^。！？]{2,40}[。！？]", body)
+    starts = [body] + ([body[maxim.end():]] if maxim else [])
+    pledged = any(PLEDGE.match(start) for start in starts) or _PLEDGE_WORDS.search(text)
+    return bool(pledged) and len(text) <= 160 and not _LISTS_PLANS.search(text) and not _MEASURES.search(text)
 
 
 def section_role(heading: str) -> str | None:
