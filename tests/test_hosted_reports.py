@@ -197,3 +197,14 @@ def test_a_chairs_script_between_the_reports_of_a_packet_goes(tmp_path):
     kept = "".join(texts(parse(tmp_path, [part for line in lines for part in (line, "")])))
     assert "议程" not in kept and "述职后" not in kept and "下面请" not in kept
     assert "集体经济收入来源单一" in kept and "新发展党员2名" in kept
+
+
+def test_a_speechs_slide_cues_and_a_proofreaders_flags_go(tmp_path):
+    lines = [TITLE, "【PPT 2　开场，约40秒】", "一、主要工作",
+             "全年召开党委会专题研究党建工作8次（语速放慢，看向台下），推动党建与医疗业务深度融和【〔1〕错别字：“融和”建议改为“融合”】。",
+             "（脱稿可举例：3月急诊科护士拒收家属红包的事。时间紧就略过）", "二、存在的问题",
+             "一是党建与业务融合还不够深，个别支部“两张皮”现象仍然存在。", CLOSING]
+    kept = "".join(texts(parse(tmp_path, [part for line in lines for part in (line, "")])))
+    for gone in ("PPT", "语速", "〔1〕", "建议改为", "脱稿"):
+        assert gone not in kept, gone
+    assert "推动党建与医疗业务深度融和。" in kept  # the writer's own words stay, typo and all
