@@ -208,3 +208,14 @@ def test_a_speechs_slide_cues_and_a_proofreaders_flags_go(tmp_path):
     for gone in ("PPT", "语速", "〔1〕", "建议改为", "脱稿"):
         assert gone not in kept, gone
     assert "推动党建与医疗业务深度融和。" in kept  # the writer's own words stay, typo and all
+
+
+def test_a_bulletins_distribution_block_goes_and_a_retold_cause_is_read(tmp_path):
+    lines = [TITLE, "一、主要工作", "全年召开党委会专题研究党建工作8次，带头讲党课3次，推动村级集体经济收入全部超过10万元。",
+             "二、存在的问题", "一是党建与业务融合还不够深，个别支部“两张皮”现象仍然存在。",
+             "对于上述问题产生的原因，刘书记在述职中作了剖析，主要是自己抓党建的精力投入不够。", CLOSING,
+             "报：市委组织部，县委常委。", "送：县人大常委会党组、县政府党组、县政协党组。", "发：各乡镇（街道）党（工）委，县直各党（工）委、党组。"]
+    parsed = parse(tmp_path, [part for line in lines for part in (line, "")])
+    kept = "".join(texts(parsed))
+    assert "市委组织部" not in kept and "县政协党组" not in kept and "县直各党" not in kept
+    assert next(p.role for p in parsed.pieces if p.text.startswith("对于上述问题")) == "causes"
