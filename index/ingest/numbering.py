@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from fanwen.index.ingest.blocks import NUMERALS
 from fanwen.index.ingest.roles import section_role
@@ -25,8 +26,8 @@ def ordinal(heading: str) -> int | None:
     return (NUMERALS.index(tens) + 1 if tens else 1) * 10 + (NUMERALS.index(ones) + 1 if ones else 0)
 
 
-def misplaced_part(heading: str, level: int, path: dict[int, str], sibling: int) -> bool:
-    """A heading below the top level that does not go on from its own level's number (`sibling`, the number of
+def misplaced_part(heading: str, level: int, path: dict[int, str], sibling: Callable[[], int]) -> bool:
+    """A heading below the top level that does not go on from its own level's number (`sibling()`, the number of
     the line above it at its level under the same parent, 0 for none: 2、 with no 1、) but goes on from the top
     heading's (2 after 一、), and names another part of the report than the top heading: a part heading whose
     number took another form, as in a draft merged from several offices (一、履职情况… （4）… 2、存在的主要问题)."""
@@ -37,4 +38,4 @@ def misplaced_part(heading: str, level: int, path: dict[int, str], sibling: int)
     if number is None or top_number is None or number != top_number + 1:
         return False
     named, top_named = section_role(heading), section_role(top)
-    return number != sibling + 1 and None not in (named, top_named) and named != top_named
+    return None not in (named, top_named) and named != top_named and number != sibling() + 1

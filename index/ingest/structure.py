@@ -28,6 +28,7 @@ _HEADING_PATTERNS = (
 )
 _SPOKEN = len(_HEADING_PATTERNS) - 1
 MAX_HEADING = 40  # a heading sentence longer than this is prose that happens to start with a number
+SIBLING_LOOKBACK = 200  # lines looked back for a heading's previous sibling
 _SENTENCE_END = "。！？!?"
 _POINT = re.compile(rf"([{NUMERALS}])是")
 _POINT_BOUNDARY = set("。；;：:！？!?，,")
@@ -137,9 +138,9 @@ def _is_item(line: str, level: int | None, body: str, style_level: int | None, f
             or (level >= 3 and _marker(line) == item_marker and (below is None or below <= level)))
 
 
-def _sibling_number(above: list[str], level: int) -> int:
-    """The number of the nearest line above at `level` under the same parent (a heading or a list item), else 0."""
-    for line in reversed(above):
+def _sibling_number(lines: list[str], at: int, level: int) -> int:
+    """The number of the nearest line above `at` at `level` under the same parent (a heading or a list item), else 0."""
+    for line in reversed(lines[max(0, at - SIBLING_LOOKBACK):at]):
         found = heading_level(line)
         if found is not None and found <= level:
             return (ordinal(line) or 0) if found == level else 0
@@ -186,7 +187,7 @@ def build_outline(lines: list[str], levels: list[int | None], fallback_title: st
             continue
         level, heading, body = _classify_line(line, style_level)
         following = lines[i + 1] if i + 1 < len(lines) else None
-        if level is not None and not body and misplaced_part(heading, level, path, _sibling_number(lines[:i], level)):
+        if level is not None and not body and misplaced_part(heading, level, path, lambda: _sibling_number(lines, i, level)):
             level, item = min(path), None
         elif _is_item(line, level, body, style_level, following, levels[i + 1] if following is not None else None, item):
             level, heading, body, item = None, "", line, _marker(line)
