@@ -99,10 +99,11 @@ class _Reader:
                 for box in _text_boxes(child):
                     yield from self.blocks(box)
             elif child.tag == _W + "tbl":
-                rows = list(child.iterchildren(_W + "tr"))
-                form = any(len(shown_text(cell)) >= LONG_CELL for row in rows for cell in row.iterchildren(_W + "tc"))
-                for row in rows:
-                    yield from self.row_blocks(row, form)
+                rows = [(row, list(row.iterchildren(_W + "tc"))) for row in child.iterchildren(_W + "tr")]
+                texts = [[[shown_text(p) for p in cell.iter(_W + "p")] for cell in cells] for _, cells in rows]
+                form = any(sum(map(len, lines)) >= LONG_CELL for row_texts in texts for lines in row_texts)
+                for (_, cells), row_texts in zip(rows, texts):
+                    yield from self.row_blocks(cells, row_texts, form)
             elif child.tag in (_W + "sdt", _W + "customXml"):  # content controls, custom XML around blocks
                 content = child.find(_W + "sdtContent")
                 yield from self.blocks(content if content is not None else child)
@@ -115,17 +116,16 @@ class _Reader:
             self.styles[style_id] = paragraph.style
         return self.styles[style_id]
 
-    def row_blocks(self, row, form: bool = False):
-        """A table row's cells in order (a merged cell is one element: read once); a cell of several short labels
+    def row_blocks(self, cells, texts, form: bool = False):
+        """A table row's cells in order (a merged cell is one element: read once), `texts` their paragraphs' text;
+        a cell of several short labels
         stacked beside a cell holding the text (一、成效 二、问题 三、打算 beside the paragraphs) is the layout's,
         not the report's, and cannot be matched to its paragraphs: left out, and listed. In a `form` (a table with
         the report in a cell: 述职报告表, 年度考核登记表) a row of short fields (姓名 | 单位 | 职务) and a row others
         fill in (组织评价意见, 民主测评, 签字) are the form's, not the report's: left out too."""
-        cells = list(row.iterchildren(_W + "tc"))
-        if len(cells) < 2:  # nothing beside it: no labels to tell (and no second pass over its text)
+        if len(cells) < 2:  # nothing beside it: no labels to tell
             yield from (block for cell in cells for block in self.blocks(cell))
             return
-        texts = [[shown_text(p) for p in cell.iter(_W + "p")] for cell in cells]
         holds_text = any(sum(map(len, lines)) >= LONG_CELL for lines in texts)
         if form and (not holds_text or _OTHERS.search("".join(texts[0]).replace(" ", ""))):
             self.left_out += [line for lines in texts for line in lines if line.strip()]

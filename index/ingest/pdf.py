@@ -51,8 +51,9 @@ def read_pdf(path: Path, data: bytes, name: str, limits: ReadLimits = ReadLimits
                              zh=f"无法读取 {name}：PDF 已损坏（{detail}），请重新导出 PDF 或上传 Word 版") from None
     read, furniture = read_pages(pages)
     kept = [(normalize_spaces(text), *flags) for text, *flags in read]
-    furniture += [line[0] for line in kept if _MACHINE_EDGE.match(line[0])]
-    kept = [line for line in kept if line[0] and not _PAGE_NUMBER.match(line[0]) and not _MACHINE_EDGE.match(line[0])]
+    machine = [bool(_MACHINE_EDGE.match(line[0])) for line in kept]
+    furniture += [line[0] for line, edge in zip(kept, machine) if edge]
+    kept = [line for line, edge in zip(kept, machine) if line[0] and not edge and not _PAGE_NUMBER.match(line[0])]
     if not kept:
         raise UnreadableFile(f"cannot read {name}: the PDF has no extractable text (scanned images?); OCR it first",
                              zh=f"无法读取 {name}：扫描件无法识别文字，请先做文字识别（OCR）或上传 Word 版")
