@@ -131,3 +131,9 @@ def test_a_pledge_after_an_address_and_a_maxim_and_a_plan_item_that_is_none():
     assert is_pledge("各位领导，同志们，医院是守护生命的地方。新的一年，我将和班子成员一道，以更实的作风把党建工作抓好。")
     assert is_pledge("局党组将团结带领全局党员干部真抓实干，以高质量党建引领数据事业高质量发展，为加快建设“数字XX”作出新的更大贡献。")
     assert not is_pledge("四是强化监督执纪，推动全面从严治党向纵深发展，为全县高质量发展提供坚强保证。")
+
+
+def test_parts_named_in_figures_of_speech():
+    assert [section_role(h) for h in ("一、晒晒成绩单", "二、把脉找病灶", "三、深挖病根子", "四、开出新药方")] == \
+        ["achievements", "problems", "causes", "plans"]
+    assert section_role("（二）织密组织体系") is None

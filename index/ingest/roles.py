@@ -15,6 +15,14 @@ _SECTION_CUES = (
     ("closing", re.compile(r"^(结束语|结语)")),
     ("opening", re.compile(r"基本情况|个人简况|个人简介")),  # a 述职 form's first part: who reports, on what
 )
+# A part named in a figure of speech, as 公文 likes to (晒晒成绩单, 把脉问诊, 找准病根, 开出药方): read only when no
+# plain role word is in the heading
+_FIGURES = (
+    ("achievements", re.compile(r"成绩单|答卷|交账|晒成绩|亮成绩|亮家底|回头看|硕果")),
+    ("problems", re.compile(r"病灶|病症|把脉|问诊|亮丑|揭短|晒短|找差距|照镜子|挑毛病|找毛病|软肋|欠账|失分")),
+    ("causes", re.compile(r"病根|病因|病理|挖根|寻根|刨根|探源|溯源|症结")),
+    ("plans", re.compile(r"药方|处方|开方|对症下药|施工图|路线图|任务书|出实招|明方向|定方向|向前看|再出发")),
+)
 _RECTIFIED = re.compile(r"整改(落实|完成)?(情况|成效|成果)")
 _SHORTFALL = re.compile(r"不够|不足|不力|不到位|有待|欠缺|不强|不高|不严|缺乏")
 _MIXED_SECTION = re.compile(r"(问题|不足).{0,4}(及|和|与|、)其?(主要|产生的)?原因")
@@ -58,7 +66,7 @@ def section_role(heading: str) -> str | None:
         return "problems"  # …措施不够有力 names a shortfall, not the plans section
     if _SECTION_CUES[1][1].search(heading):
         return "causes"  # 存在上述问题的主要原因 is about causes although it says 问题
-    for role, pattern in _SECTION_CUES:
+    for role, pattern in _SECTION_CUES + _FIGURES:
         if pattern.search(heading):
             return role
     return None
