@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 
 from fanwen.index.ingest.blocks import Block, normalize_spaces
-from fanwen.index.ingest.note_markup import note_lines
+from fanwen.index.ingest.note_markup import FENCE, QUOTE, note_lines
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _LIST_MARK = re.compile(r"^\s*[-*+]\s+")
-_RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$|^\s*(?:```|~~~)")
+_RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$")
 _STRONG = (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
            # fill-in blanks like "____年" are common in templates, so underscores need word edges
            re.compile(r"(?<![_\w])__(?=[^_\s])(.+?)(?<=[^_\s])__(?![_\w])"),
@@ -18,7 +18,6 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _FRONT_FIELD = re.compile(r"^[A-Za-z_][\w-]{0,30}\s*:")
-_QUOTE = re.compile(r"^\s*>\s?")
 # A quoted note in a draft (> 💡 周书记批注：…, > 组织部反馈：…): a reader's remark on the report, not its text
 _REMARK = re.compile(r"^[^\u4e00-\u9fff\w]*\S{0,12}(批注|反馈|意见|备注|提示|提醒|建议|审核|修改)[^：:]{0,16}[：:]")
 _EMOJI_LEAD = re.compile(r"^[\U0001F300-\U0001FAFF\u2600-\u27BF]")
@@ -50,7 +49,7 @@ def markdown_blocks(lines: list[str]) -> tuple[list[Block], list[str]]:
     body, furniture = note_lines(lines[start:])
     blocks, dropped = [], [line.strip() for line in lines[:start] if line.strip() not in ("", "---")] + furniture
     for line in body:
-        if _RULE.match(line) or _TABLE_RULE.match(line):
+        if _RULE.match(line) or FENCE.match(line) or _TABLE_RULE.match(line):  # a stray fence: its line only
             continue
         level, text = _line_text(line)
         if text:
@@ -71,12 +70,12 @@ def _title_on_top(blocks: list[Block]) -> list[Block]:
 def _line_text(line: str) -> tuple[int | None, str]:
     """A line's heading level and its text without markup ("" for furniture: images, link-only lines,
     page anchors and quoted remarks)."""
-    level, quoted = None, bool(_QUOTE.match(line))
+    level, quoted = None, bool(QUOTE.match(line))
     heading = _HEADING.match(line)
     if heading:
         level, line = len(heading.group(1)), heading.group(2)
     elif quoted:
-        line = _QUOTE.sub("", line)
+        line = QUOTE.sub("", line)
     line = _TAG.sub("", _IMAGE.sub("", line))
     if _LINK.fullmatch(line.strip()):  # [原文链接](https://…) alone: where the text came from
         return None, ""

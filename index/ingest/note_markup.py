@@ -6,10 +6,10 @@ import re
 # Blocks that are the writer's or the app's, not the report's: an HTML or Obsidian comment, a fenced code block
 # (a dataview query), an admonition (:::tips … :::, 语雀's highlight block), a callout (> [!info] 组织部通知要点)
 _COMMENT = re.compile(r"<!--.*?-->|%%.*?%%", re.DOTALL)
-_FENCE = re.compile(r"^\s*(```|~~~)")
+FENCE = re.compile(r"^\s*(```|~~~)")
 _ADMONITION = re.compile(r"^\s*:::\s*\w*\s*$")
 _CALLOUT = re.compile(r"^\s*>\s*\[![\w-]+\][+-]?")
-_QUOTED = re.compile(r"^\s*>")
+QUOTE = re.compile(r"^\s*>\s?")  # a quoted line, and the mark to strip from it
 # Lines that are furniture: a to-do item (- [x] 核对党员人数), a line of tags (#工作/述职 #2025待办), an embed
 # (![[Pasted image….png]]), a footnote's definition ([^1]: …), a page's properties under its title (Status: 定稿)
 _TASK = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s")
@@ -61,11 +61,11 @@ def _block_end(lines: list[str], i: int) -> int | None:
     line = lines[i]
     if _CALLOUT.match(line):
         end = i + 1
-        while end < len(lines) and _QUOTED.match(lines[end]):
+        while end < len(lines) and QUOTE.match(lines[end]):
             end += 1
         return end
-    if _FENCE.match(line):
-        closes = _FENCE.match
+    if FENCE.match(line):
+        closes = FENCE.match
     elif _ADMONITION.match(line) and line.strip() != ":::":
         closes = lambda other: other.strip() == ":::"  # noqa: E731
     else:
