@@ -219,3 +219,18 @@ def test_a_bulletins_distribution_block_goes_and_a_retold_cause_is_read(tmp_path
     kept = "".join(texts(parsed))
     assert "市委组织部" not in kept and "县政协党组" not in kept and "县直各党" not in kept
     assert next(p.role for p in parsed.pieces if p.text.startswith("对于上述问题")) == "causes"
+
+
+def test_a_page_saved_as_pdf_keeps_a_part_after_its_related_box_and_loses_the_glued_menu_and_footer(tmp_path):
+    """A browser's save-as-PDF joins lines: the menu runs into the breadcrumb, the footer into the closing; a
+    相关阅读 box stands between two parts of the report."""
+    lines = ["XX组工网", "中共XX县委组织部主办·建设忠诚干净担当的高素质干部队伍首页组工动态基层党建公示公告您现在的位置：首页>基层党建>述职评议",
+             TITLE, "发布时间：2026-01-23 16:05来源：县文化广电和旅游局阅读次数：532【字号：大中小】", OPENING,
+             "一、主要工作", ACHIEVED, "相关阅读", "县委组织部召开2025年度党组织书记抓基层党建工作述职评议会议",
+             "县文旅局：“红色轻骑兵”把党的声音送到田间地头", "二、存在的问题", PROBLEM,
+             CLOSING + "（责任编辑：冯XX审核：袁XX）【打印本页】【关闭窗口】上一篇：县文化馆党支部开展“迎新春·送万福”书法志愿服务活动"
+             "下一篇：县委组织部关于2025年度抓基层党建工作述职评议考核结果的通报"]
+    parsed = parse(tmp_path, lines)
+    assert parsed.title == TITLE
+    assert texts(parsed) == [OPENING, ACHIEVED, PROBLEM, CLOSING]
+    assert [piece.role for piece in parsed.pieces] == ["opening", "achievements", "problems", "closing"]

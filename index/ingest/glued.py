@@ -6,6 +6,7 @@ import re
 
 from fanwen.index.ingest.blocks import split_body_lines
 from fanwen.index.ingest.layout import MAX_HEADING, split_title
+from fanwen.index.ingest.roles import CLOSING_CUE
 from fanwen.index.ingest.structure import NUMERALS
 
 # a top heading (二、 onwards: 一、 opens a list as often) after a sentence end, the line's last words
@@ -28,4 +29,11 @@ def _pieces(line: str, first: bool) -> list[str]:
     if signature := _TAIL_SIGNATURE.search(body):
         tail = [part.strip() for part in signature.groups() if part and part.strip()]
         return [*head, body[:signature.start()], *tail]
+    if page := _TAIL_AFTER_CLOSING.search(body):
+        return [*head, body[:page.start("page")], page.group("page")]
     return [*head, body]
+
+
+# words after the closing formula's sentence that hold no sentence: a page's footer joined to the report's last
+# line (…批评指正。（责任编辑：XX）【打印本页】上一篇：…); the lines below the closing are then read as such
+_TAIL_AFTER_CLOSING = re.compile(rf"(?:{CLOSING_CUE.pattern})[^。！？!?]*[。！!](?P<page>[^。！？!?]{{4,}})$")

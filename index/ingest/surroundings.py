@@ -21,7 +21,8 @@ def related_lists(lines: list[str]) -> list[int]:
             continue
         found.append(i)
         for j in range(i + 1, min(i + 1 + RELATED_MAX, len(lines))):
-            if len(lines[j]) > CHROME_MAX or CLAUSE.search(lines[j]):
+            # a box in the middle of the page ends at the report's next part (二、存在的问题)
+            if len(lines[j]) > CHROME_MAX or CLAUSE.search(lines[j]) or (heading_level(lines[j]) or 9) <= 2:
                 break
             found.append(j)
     return found
@@ -150,9 +151,13 @@ def after_closing(lines: list[str], closing: re.Pattern) -> list[int]:
     for j in range(ends[-1] + 1, len(lines)):
         if begins_report(lines, j):
             break  # a 汇编's next report: its title and headings are no signature
-        if len(lines[j]) <= CHROME_MAX and not CLAUSE.search(lines[j]):
+        # a page's footer may run long (责任编辑…【打印本页】上一篇：…下一篇：…) but holds no sentence
+        if len(lines[j]) <= CHROME_MAX and not CLAUSE.search(lines[j]) or not _SENTENCE.search(lines[j]):
             tail.append(j)
     return tail
+
+
+_SENTENCE = re.compile(r"[，。；！？,;!?]")
 
 
 # An advertisement a host page put between paragraphs, between two marks: —— 广告 ——
@@ -198,7 +203,9 @@ def preface(lines: list[str]) -> list[int]:
     return []
 
 
-_PAGE_HEAD = re.compile(r"^(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]|为您找到相关结果|百度一下")
+# a breadcrumb, also glued to the menu above it (…公示公告您现在的位置：首页>基层党建)
+_PAGE_HEAD = re.compile(r"^(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]|(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]\s*(网站)?首页"
+                        r"|为您找到相关结果|百度一下")
 _JOURNAL_HEAD = re.compile(r"总第\s*\d{1,4}\s*期|本期导读|往期回顾|投稿邮箱")  # a journal's masthead, down to its last line
 PREFACE_LINES = 30  # a host's words above the title: a page's head, not a report's first third
 NOTE_MIN = 16  # a line with a comma this long is words, not a unit's name or a date
