@@ -33,6 +33,18 @@ def test_tracked_insertions_are_kept_and_deletions_are_gone(tmp_path):
     assert texts(path) == ["全年开展主题党日活动12次。", "新增一段：选派第一书记3名。"]
 
 
+
+def test_hidden_text_is_not_read_as_word_neither_shows_nor_prints_it(tmp_path):
+    hidden = '<w:r><w:rPr><w:vanish/><w:color w:val="C9211E"/></w:rPr><w:t>{}</w:t></w:r>'
+    document = docx.Document()
+    body = document.element.body
+    body.append(paragraph_xml(run("全年举办宣传活动28场") + hidden.format("【数据待统计股核对】") + run("，发放资料1.2万份。")))
+    body.append(paragraph_xml('<w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>' + hidden.format("（此段已并入第（三）点，先隐藏）")))
+    body.append(paragraph_xml('<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>显示的文字不受影响。</w:t></w:r>'))
+    path = tmp_path / "hidden.docx"
+    document.save(path)
+    assert texts(path) == ["全年举办宣传活动28场，发放资料1.2万份。", "显示的文字不受影响。"]
+
 def add_list(document, levels):
     """A multilevel list definition (level formats and texts) and the numId that uses it."""
     numbering = document.part.numbering_part.element

@@ -60,6 +60,8 @@ def _collect(element, out: list[str]) -> None:
             continue
         if tag == _W + "t":
             out.append(child.text or "")
+        elif tag == _W + "r" and _hidden_run(child):
+            continue
         elif tag == _W + "tab":
             out.append("\t")
         elif tag in _BREAKS:
@@ -68,6 +70,13 @@ def _collect(element, out: list[str]) -> None:
             out.append("-")
         else:  # runs inside insertions, hyperlinks, smart tags, content controls, simple fields
             _collect(child, out)
+
+
+def _hidden_run(run) -> bool:
+    """A run formatted as hidden text (a drafter's note or an old paragraph kept out of sight): Word neither
+    shows nor prints it."""
+    vanish = run.find(f"{_W}rPr/{_W}vanish")
+    return vanish is not None and vanish.get(_W + "val", "true") not in ("0", "false", "off")
 
 
 def _text_boxes(element):
